@@ -6,7 +6,7 @@ import shotgun_api3
 
 
 def test_version_matches_the_reference_release_line():
-    assert shotgun_api3.__version__ == "3.10.0"
+    assert shotgun_api3.__version__ == "3.10.3"
     assert metadata.version("shotgun_api3") == shotgun_api3.__version__
 
 
