@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import re
-from typing import Any, Callable
+from typing import Any
 
 from .lib.sgtimezone import SgTimezone
 
@@ -186,7 +186,10 @@ def decode_json_converting_datetimes(body: bytes, to_local: bool) -> tuple[bool,
     if _NUMBER_MARK_BYTES in body:
         return False, None
     if b'Z"' not in body:
-        return True, json.loads(body)
+        try:
+            return True, json.loads(body)
+        except ValueError:
+            return False, None  # the plain path reports the error
     rewritten = _DATE_TIME_TOKEN.sub(_NUMBER_TOKEN, body)
     convert = INBOUND_DATETIMES.from_number_token
     mark = _NUMBER_MARK
@@ -201,5 +204,3 @@ def decode_json_converting_datetimes(body: bytes, to_local: bool) -> tuple[bool,
     except ValueError:
         return False, None
 
-
-JsonLoads = Callable[[Any], Any]
