@@ -170,6 +170,8 @@ class Engine:
 
     def now(self) -> dt.datetime:
         """The current time as an aware UTC datetime, to the second (what a site stores)."""
+        if self._clock is _utc_now:
+            return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
         value = self._clock()
         if value.tzinfo is None:
             value = value.replace(tzinfo=dt.timezone.utc)

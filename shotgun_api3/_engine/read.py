@@ -19,6 +19,10 @@ Row = Dict[str, Any]
 _by_id = itemgetter("id")
 
 
+def _match_all(_row: Row) -> bool:
+    return True
+
+
 def _archived_predicate(env: QueryEnv, entity_type: str):
     """Rows not belonging to an archived Project (``include_archived_projects=False``)."""
     projects = env.tables.get("Project") or {}
@@ -57,16 +61,22 @@ def select_rows(
     if presets:
         predicates.append(preset_predicate(env, entity_type, presets))
     predicate = all_of(predicates)
+    if filters is None or filters == {} or (isinstance(filters, dict) and filters.get("conditions") == [] and len(predicates) == 1):
+        predicate = _match_all
     table = env.tables.get(entity_type) or {}
     ids = id_candidates(filters)
     if ids is not None:
         candidates = [table[i] for i in sorted(set(ids)) if i in table]
     else:
         candidates = table.values()
+    # filter() calls the predicate from C; the retired check then only runs
+    # on the rows that matched.
+    if predicate is not _match_all:
+        candidates = filter(predicate, candidates)
     if retired:
-        matches = [row for row in candidates if row.get("__retired") and predicate(row)]
+        matches = [row for row in candidates if row.get("__retired")]
     else:
-        matches = [row for row in candidates if not row.get("__retired") and predicate(row)]
+        matches = [row for row in candidates if not row.get("__retired")]
     if ids is None:
         matches.sort(key=_by_id)
     return matches
