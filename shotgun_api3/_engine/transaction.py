@@ -37,6 +37,11 @@ _ABSENT = object()
 
 _AUDIT_FIELDS = ("created_at", "created_by", "updated_at", "updated_by")
 
+#: Fields a display name can be built from (see site_choices.DISPLAY_NAME_FIELDS).
+_NAME_SOURCES = frozenset(
+    tuple(site_choices.DISPLAY_NAME_FIELDS.values()) + site_choices.DISPLAY_NAME_FALLBACK_FIELDS + ("firstname", "lastname")
+)
+
 #: Data types whose event-log values need presenting (links, lists, dicts, masks).
 _PRESENTED_TYPES = frozenset(("entity", "multi_entity", "addressing", "tag_list", "url", "serializable", "password", "checkbox"))
 
@@ -187,9 +192,9 @@ class Transaction:
         if "updated_at" in infos:
             self._set(entity_type, row, "updated_at", self.now)
         user = self._user
-        if user is not None and "updated_by" in infos:
+        if user is not None and "updated_by" in infos and _link_key(row.get("updated_by")) != _link_key(user):
             self._set(entity_type, row, "updated_by", dict(user))
-        if "cached_display_name" in infos:
+        if "cached_display_name" in infos and _NAME_SOURCES.intersection(data):
             name = display_name(self.engine.schema, entity_type, row)
             if name != row.get("cached_display_name"):
                 self._set(entity_type, row, "cached_display_name", name)
