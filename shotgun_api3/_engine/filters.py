@@ -27,8 +27,12 @@ Predicate = Callable[[Row], bool]
 _AND = {"and": "and", "all": "and", "or": "or", "any": "or"}
 
 
-def _always(_row: Row) -> bool:
+def match_all(_row: Row) -> bool:
+    """The predicate of an empty filter."""
     return True
+
+
+_always = match_all
 
 
 def _never(_row: Row) -> bool:

@@ -143,3 +143,24 @@ def test_additional_filter_presets_latest_published_file_by_version_number(site)
 def test_bad_additional_filter_presets_are_faults(site, presets):
     with pytest.raises(EngineFault, match="additional_filter_presets"):
         site.find("Version", additional_filter_presets=presets)
+
+
+def test_first_page_is_in_id_order_even_when_rows_were_inserted_out_of_order(site, engine):
+    for index in (5, 2, 9, 1):
+        engine.tables["Asset"][index] = {"type": "Asset", "id": index, "code": str(index), "__retired": False}
+    answer = site.read("Asset", per_page=2, return_paging_info_without_counts=False)
+    assert [r["id"] for r in answer["entities"]] == [1, 2]
+    assert answer["paging_info"] == {"has_next_page": True}
+
+
+def test_page_without_counts_skips_retired_rows(many):
+    many.delete("Asset", 1)
+    many.delete("Asset", 2)
+    answer = many.read("Asset", per_page=2, return_paging_info_without_counts=True)
+    assert [r["id"] for r in answer["entities"]] == [3, 4]
+    assert answer["paging_info"] == {"has_next_page": True}
+
+
+def test_top_level_or_with_no_conditions_matches_nothing(many):
+    assert many.find("Asset", {"logical_operator": "or", "conditions": []}) == []
+    assert len(many.find("Asset", {"logical_operator": "and", "conditions": []})) == 7
