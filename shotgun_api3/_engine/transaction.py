@@ -37,6 +37,9 @@ _ABSENT = object()
 
 _AUDIT_FIELDS = ("created_at", "created_by", "updated_at", "updated_by")
 
+#: Fields an update may never write (checked by ``_writable``).
+_NEVER_UPDATED = frozenset(_AUDIT_FIELDS + ("id", "type"))
+
 #: Fields a display name can be built from (see site_choices.DISPLAY_NAME_FIELDS).
 _NAME_SOURCES = frozenset(
     tuple(site_choices.DISPLAY_NAME_FIELDS.values()) + site_choices.DISPLAY_NAME_FALLBACK_FIELDS + ("firstname", "lastname")
@@ -167,13 +170,17 @@ class Transaction:
         """Change fields of a live record; multi-entity fields honour ``modes`` (set/add/remove)."""
         infos = self.engine.schema.require_type(entity_type, method)
         row = self.live_row(entity_type, entity_id, method)
-        modes = modes or {}
         changes: List[Tuple[FieldInfo, Any, Any]] = []
         for field, value in data.items():
-            info = self._writable(entity_type, infos, field, method, creating=False)
-            mode = modes.get(field, "set") or "set"
-            if mode not in ("set", "add", "remove"):
-                raise EngineFault(f"API {method}() unknown multi_entity_update_mode '{mode}' for {entity_type}.{field}")
+            info = infos.get(field)
+            if info is None or field in _NEVER_UPDATED or site_choices.ENFORCE_SCHEMA_FLAGS:
+                info = self._writable(entity_type, infos, field, method, creating=False)
+            mode = modes.get(field, "set") if modes else "set"
+            if mode != "set":
+                if mode not in ("add", "remove"):
+                    raise EngineFault(
+                        f"API {method}() unknown multi_entity_update_mode '{mode}' for {entity_type}.{field}"
+                    )
             old = row.get(field)
             if mode != "set" and info.data_type in LINK_LIST_TYPES:
                 new = self._apply_mode(info, old, value, mode, method, validate)
@@ -181,8 +188,12 @@ class Transaction:
                 new = coerce_value(self.env, info, value, method)
             else:
                 new = value
-            if not _same(info, old, new):
-                changes.append((info, old, new))
+            if info.data_type in _PRESENTED_TYPES:
+                if _same(info, old, new):
+                    continue
+            elif old.__class__ is new.__class__ and old == new:
+                continue
+            changes.append((info, old, new))
         if not changes:
             return row
         for info, old, new in changes:
@@ -385,18 +396,16 @@ class Transaction:
             name = display_name(engine.schema, entity_type, row) if row is not None else None
             description = events.describe(self._actor(), action, entity_type, name, attribute)
         event = engine.new_row("EventLogEntry", event_id)
-        event.update(
-            event_type=event_type,
-            description=description,
-            entity=entity_link,
-            attribute_name=attribute,
-            meta=meta,
-            user=dict(self._user) if self._user is not None else None,
-            project={"type": project["type"], "id": project["id"]} if _link_key(project) else None,
-            session_uuid=self.context.session_uuid,
-            created_at=self.now,
-            cached_display_name=description,
-        )
+        event["event_type"] = event_type
+        event["description"] = description
+        event["entity"] = entity_link
+        event["attribute_name"] = attribute
+        event["meta"] = meta
+        event["user"] = dict(self._user) if self._user is not None else None
+        event["project"] = {"type": project["type"], "id": project["id"]} if _link_key(project) else None
+        event["session_uuid"] = self.context.session_uuid
+        event["created_at"] = self.now
+        event["cached_display_name"] = description
         engine.tables.setdefault("EventLogEntry", {})[event_id] = event
         self._originals[("EventLogEntry", event_id)] = None
         return event
