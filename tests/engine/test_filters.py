@@ -63,7 +63,7 @@ def test_in_with_empty_list_matches_nothing_and_not_in_everything(assets):
     assert assets.ids("Asset", [["code", "not_in", []]]) == [1, 2, 3]
 
 
-def test_list_values_compare_ignoring_case(assets):
+def test_list_values_compare_ignoring_case_where_reference_mockgun_is_case_sensitive(assets):
     assert assets.ids("Asset", [["sg_asset_type", "is", "prop"]]) == [1]
     assert assets.ids("Asset", [["sg_asset_type", "in", ["PROP", "environment"]]]) == [1, 2]
     assert assets.ids("Asset", [["sg_asset_type", "is", None]]) == [3]
