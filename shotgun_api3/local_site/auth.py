@@ -24,6 +24,8 @@ AUTHENTICATION_FAILED = 102
 TWO_FACTOR_MISSING = 106
 
 SESSION_LIFETIME_SECONDS = 24 * 3600
+#: Expired sessions are remembered this long, so their holders hear "expired", not "invalid".
+EXPIRED_SESSION_MEMORY_SECONDS = 7 * 24 * 3600
 TOTP_STEP_SECONDS = 30
 TOTP_DIGITS = 6
 
@@ -220,7 +222,6 @@ class Accounts:
         if session.expires_at <= time.time():
             # Expired tokens are refused whether or not the client sent
             # reject_if_expired: a site never extends a dead session.
-            self.forget_session(session.token_digest)
             raise AuthError("Authentication failed: the session token has expired.")
         return Identity(session.user, self._can_sudo(session.user), token)
 
@@ -249,8 +250,8 @@ class Accounts:
             self._save("session:" + token_digest, None)
 
     def _drop_expired_sessions(self) -> None:
-        now = time.time()
-        for token_digest in [d for d, s in self.sessions.items() if s.expires_at <= now]:
+        horizon = time.time() - EXPIRED_SESSION_MEMORY_SECONDS
+        for token_digest in [d for d, s in self.sessions.items() if s.expires_at <= horizon]:
             self.forget_session(token_digest)
 
     def user_id_for_login(self, login: str) -> Optional[int]:
