@@ -167,10 +167,12 @@ class _Connection:
             if self.server._stopping:
                 return False
             self.busy = True
+        keep_alive = False
         try:
             try:
                 request, keep_alive = self._read_head(line, reader)
             except BadRequest as bad:
+                keep_alive = False
                 self._send(error_response(bad.status, str(bad)), keep_alive=False, head_only=False)
                 return False
             response = self.server.dispatch(request)
@@ -181,10 +183,13 @@ class _Connection:
                 if self.server._stopping:
                     keep_alive = False
             self._send(response, keep_alive, head_only=request.method == "HEAD")
-            return keep_alive
         finally:
             with self.server._lock:
                 self.busy = False
+                # stop() skips busy connections; one that turns idle after
+                # stop() began must close itself rather than wait for a request.
+                keep_alive = keep_alive and not self.server._stopping
+        return keep_alive
 
     def _read_head(self, line: bytes, reader: BinaryIO):
         if len(line) > MAX_LINE_BYTES:
