@@ -38,13 +38,14 @@ class SiteError(Exception):
     """A site folder cannot be created or opened as asked."""
 
 
-def _schema_dicts(schema_dir: Union[str, Path]) -> tuple:
+def _schema_dicts(schema_dir: Union[str, Path]) -> dict:
+    """The schema files of ``schema_dir`` in the form the store keeps (``SiteSchema.to_dicts()``)."""
     schema_dir = Path(schema_dir)
     with open(schema_dir / "schema.json", encoding="utf-8") as handle:
         schema = json.load(handle)
     with open(schema_dir / "schema_entity.json", encoding="utf-8") as handle:
         schema_entity = json.load(handle)
-    return schema, schema_entity
+    return {"schema": schema, "schema_entity": schema_entity}
 
 
 class Site:
@@ -52,7 +53,7 @@ class Site:
 
     fault_class = EngineFault
 
-    def __init__(self, store: SqliteStore, folder: Optional[Path], schema_dicts: Optional[tuple] = None,
+    def __init__(self, store: SqliteStore, folder: Optional[Path], schema_dicts: Optional[dict] = None,
                  url: str = "http://127.0.0.1:0", max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES) -> None:
         self.folder = folder
         self.store = store
@@ -62,8 +63,8 @@ class Site:
         stored_schema, _ = store.load()
         schema = stored_schema or schema_dicts or _schema_dicts(DEFAULT_SCHEMA_DIR)
         if stored_schema is None:
-            store.save_schema(*schema)
-        self.engine = Engine(SiteSchema(*schema), store=store, site_url=url)
+            store.save_schema(schema)
+        self.engine = Engine(SiteSchema.from_dicts(schema), store=store, site_url=url)
         store.schema_source = self._current_schema
         state = store.read_state()
         secret = state.pop("secret", None)
@@ -108,7 +109,7 @@ class Site:
         root = self.folder / FILES_DIR if self.folder is not None else None
         return FileStore(root) if root is not None else FileStore()
 
-    def _current_schema(self) -> tuple:
+    def _current_schema(self) -> dict:
         return self.engine.schema.to_dicts()
 
     @property

@@ -114,7 +114,8 @@ def loads(text: str) -> Any:
     return decode_value(json.loads(text))
 
 
-SchemaDicts = Tuple[dict, dict]
+#: The engine's schema state as plain dicts (``SiteSchema.to_dicts()``).
+SchemaDicts = dict
 Row = Mapping[str, Any]
 
 
@@ -123,8 +124,8 @@ class SqliteStore:
 
     ``path=None`` keeps the database in memory (tests): same code path, no file.
     ``schema_source`` is set by the site once the engine exists; it returns
-    the current ``(schema, schema_entity)`` dicts, saved when a commit says
-    the schema changed.
+    the current schema dicts (``SiteSchema.to_dicts()``), saved when a commit
+    says the schema changed.
     """
 
     def __init__(self, path: Union[str, Path, None] = None, synchronous: str = "FULL") -> None:
@@ -144,18 +145,16 @@ class SqliteStore:
     def load(self) -> Tuple[Optional[SchemaDicts], Optional[dict]]:
         """Return ``(schema dicts or None, tables or None)`` as last committed."""
         with self._lock:
-            schema = dict(self._db.execute("SELECT name, value FROM site_schema").fetchall())
+            schema = self._db.execute("SELECT value FROM site_schema WHERE name = 'schema'").fetchone()
             rows = self._db.execute("SELECT entity_type, id, row FROM entity_rows").fetchall()
-        schema_dicts = None
-        if "schema" in schema and "schema_entity" in schema:
-            schema_dicts = (json.loads(schema["schema"]), json.loads(schema["schema_entity"]))
+        schema_dicts = json.loads(schema[0]) if schema is not None else None
         if not rows and schema_dicts is None:
             return None, None
         tables: dict = {}
         for entity_type, entity_id, row in rows:
             tables.setdefault(entity_type, {})[entity_id] = loads(row)
         if schema_dicts is not None:
-            for entity_type in schema_dicts[0]:
+            for entity_type in schema_dicts.get("schema", {}):
                 tables.setdefault(entity_type, {})
         return schema_dicts, tables
 
@@ -185,9 +184,9 @@ class SqliteStore:
                 raise
 
     # -- schema and site state ------------------------------------------------
-    def save_schema(self, schema: dict, schema_entity: dict) -> None:
+    def save_schema(self, schema_dicts: SchemaDicts) -> None:
         """Store the whole site schema (used when a site folder is created)."""
-        rows = [("schema", json.dumps(schema)), ("schema_entity", json.dumps(schema_entity))]
+        rows = [("schema", json.dumps(schema_dicts))]
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
@@ -200,8 +199,7 @@ class SqliteStore:
     def _schema_rows(self):
         if self.schema_source is None:
             return ()
-        schema, schema_entity = self.schema_source()
-        return [("schema", json.dumps(schema)), ("schema_entity", json.dumps(schema_entity))]
+        return [("schema", json.dumps(self.schema_source()))]
 
     def read_state(self) -> dict:
         """All site state entries (accounts, sessions, secret), key -> value."""

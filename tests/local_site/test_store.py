@@ -33,7 +33,7 @@ def test_values_round_trip_exactly(value):
 def test_commit_then_reopen_returns_the_same_tables(tmp_path):
     path = tmp_path / "site.sqlite3"
     store = SqliteStore(path)
-    store.save_schema({"Shot": {"code": {}}}, {"Shot": {"name": {"value": "Shot"}}})
+    store.save_schema({"schema": {"Shot": {"code": {}}}, "schema_entity": {"Shot": {"name": {"value": "Shot"}}}})
     row = {"type": "Shot", "id": 1, "code": "sh010", "__retired": False,
            "created_at": datetime.datetime(2024, 5, 6, 7, 8, 9, tzinfo=UTC)}
     store.commit({("Shot", 1): row, ("Shot", 2): {"type": "Shot", "id": 2, "code": "x", "__retired": True}}, False)
@@ -43,7 +43,7 @@ def test_commit_then_reopen_returns_the_same_tables(tmp_path):
 
     reopened = SqliteStore(path)
     schema, tables = reopened.load()
-    assert schema == ({"Shot": {"code": {}}}, {"Shot": {"name": {"value": "Shot"}}})
+    assert schema == {"schema": {"Shot": {"code": {}}}, "schema_entity": {"Shot": {"name": {"value": "Shot"}}}}
     assert tables == {"Shot": {1: row}}
     assert reopened.read_state() == {"script:robot": {"name": "robot"}}
     assert reopened._db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -64,9 +64,9 @@ def test_failed_commit_applies_nothing(tmp_path):
 
 def test_schema_change_is_saved_from_the_schema_source():
     store = SqliteStore(None)
-    store.schema_source = lambda: ({"Shot": {"sg_new": {}}}, {"Shot": {}})
+    store.schema_source = lambda: {"schema": {"Shot": {"sg_new": {}}}, "schema_entity": {"Shot": {}}}
     store.commit({}, True)
-    assert store.load()[0] == ({"Shot": {"sg_new": {}}}, {"Shot": {}})
+    assert store.load()[0] == {"schema": {"Shot": {"sg_new": {}}}, "schema_entity": {"Shot": {}}}
 
 
 def test_a_second_connection_sees_only_committed_rows(tmp_path):
