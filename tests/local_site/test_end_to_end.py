@@ -1,0 +1,177 @@
+"""Our client against a real local site over HTTP: auth kinds, paging, batch, errors."""
+from __future__ import annotations
+
+import datetime
+import http.client
+import json
+
+import pytest
+
+import shotgun_api3
+from shotgun_api3.local_site.auth import totp_code
+
+from .conftest import LOGIN, PASSWORD, SCRIPT, SUDO_SCRIPT
+
+
+def test_info_answers_without_credentials(sg):
+    info = sg.info()
+    assert info["version"][:2] == [8, 50]
+    assert info["api_max_entities_per_page"] == 500
+
+
+def test_create_then_find_one_round_trips_values(sg):
+    project = sg.create("Project", {"name": "Moonrise ✓"})
+    shot = sg.create("Shot", {"code": "sh010", "project": project, "sg_cut_in": 1001,
+                              "description": "ünïcode"})
+    found = sg.find_one("Shot", [["id", "is", shot["id"]]], ["code", "project", "sg_cut_in", "description",
+                                                               "created_at"])
+    assert found["code"] == "sh010"
+    assert found["sg_cut_in"] == 1001
+    assert found["description"] == "ünïcode"
+    assert found["project"]["id"] == project["id"] and found["project"]["type"] == "Project"
+    assert isinstance(found["created_at"], datetime.datetime) and found["created_at"].tzinfo is not None
+
+
+def test_created_by_is_the_calling_script(local_site, sg):
+    shot = sg.create("Shot", {"code": "by_script"}, return_fields=["created_by"])
+    assert shot["created_by"]["type"] == "ApiUser"
+    assert shot["created_by"]["id"] == local_site.site.accounts.scripts[SCRIPT].entity_id
+
+
+def test_find_pages_across_many_pages(sg):
+    sg.config.records_per_page = 25
+    sg.batch([{"request_type": "create", "entity_type": "Asset", "data": {"code": "asset_%03d" % n}}
+              for n in range(120)])
+    found = sg.find("Asset", [], ["code"], order=[{"field_name": "code", "direction": "asc"}])
+    assert [a["code"] for a in found] == ["asset_%03d" % n for n in range(120)]
+    assert len(sg.find("Asset", [], ["code"], limit=60)) == 60
+    second_page = sg.find("Asset", [], ["code"], order=[{"field_name": "code", "direction": "asc"}],
+                          limit=10, page=2)
+    assert [a["code"] for a in second_page] == ["asset_%03d" % n for n in range(10, 20)]
+
+
+def test_batch_applies_in_order_and_failing_batch_changes_nothing(sg):
+    shot = sg.create("Shot", {"code": "keep"})
+    results = sg.batch([
+        {"request_type": "create", "entity_type": "Shot", "data": {"code": "new"}},
+        {"request_type": "update", "entity_type": "Shot", "entity_id": shot["id"], "data": {"code": "kept"}},
+        {"request_type": "delete", "entity_type": "Shot", "entity_id": shot["id"]},
+    ])
+    assert results[0]["code"] == "new" and results[1]["code"] == "kept" and results[2] is True
+    before = sg.find("Shot", [], ["code"])
+    with pytest.raises(shotgun_api3.Fault):
+        sg.batch([{"request_type": "create", "entity_type": "Shot", "data": {"code": "lost"}},
+                  {"request_type": "create", "entity_type": "Shot", "data": {"no_such_field": 1}}])
+    assert sg.find("Shot", [], ["code"]) == before
+
+
+def test_human_user_logs_in_with_password(local_site):
+    human = local_site.client(login=LOGIN, password=PASSWORD)
+    note = human.create("Note", {"subject": "hello"}, return_fields=["created_by"])
+    assert note["created_by"]["id"] == local_site.user["id"]
+    assert human.authenticate_human_user(LOGIN, PASSWORD)["login"] == LOGIN
+
+
+def test_wrong_password_is_an_authentication_fault(local_site):
+    human = local_site.client(login=LOGIN, password="wrong", connect=False)
+    with pytest.raises(shotgun_api3.AuthenticationFault):
+        human.find_one("Shot", [])
+
+
+def test_bad_script_key_is_an_authentication_fault(local_site):
+    script = local_site.client(script_name=SCRIPT, api_key="not-the-key")
+    with pytest.raises(shotgun_api3.AuthenticationFault):
+        script.find("Shot", [])
+
+
+def test_session_token_authenticates_later_clients(local_site):
+    human = local_site.client(login=LOGIN, password=PASSWORD)
+    token = human.get_session_token()
+    by_token = local_site.client(session_token=token)
+    assert by_token.find_one("HumanUser", [["login", "is", LOGIN]], ["login"])["login"] == LOGIN
+
+
+def test_expired_session_token_is_refused(local_site):
+    local_site.site.accounts.session_lifetime = -1
+    token = local_site.client(login=LOGIN, password=PASSWORD).get_session_token()
+    by_token = local_site.client(session_token=token)
+    with pytest.raises(shotgun_api3.AuthenticationFault, match="expired"):
+        by_token.find("Shot", [])
+
+
+def test_two_factor_user_needs_auth_token(local_site):
+    _, secret = local_site.site.add_user("grace", "pw-grace", two_factor=True)
+    without = local_site.client(login="grace", password="pw-grace", connect=False)
+    with pytest.raises(shotgun_api3.MissingTwoFactorAuthenticationFault):
+        without.find("Shot", [])
+    with_code = local_site.client(login="grace", password="pw-grace", auth_token=totp_code(secret))
+    assert with_code.config.session_token
+    assert with_code.find_one("HumanUser", [["login", "is", "grace"]], ["login"])["login"] == "grace"
+
+
+def test_sudo_as_login_needs_permission(local_site):
+    plain = local_site.client(script_name=SCRIPT, api_key=local_site.keys[SCRIPT], sudo_as_login=LOGIN)
+    with pytest.raises(shotgun_api3.AuthenticationFault, match="sudo"):
+        plain.create("Shot", {"code": "nope"})
+    allowed = local_site.client(script_name=SUDO_SCRIPT, api_key=local_site.keys[SUDO_SCRIPT],
+                                sudo_as_login=LOGIN)
+    shot = allowed.create("Shot", {"code": "as_ada"}, return_fields=["created_by"])
+    assert shot["created_by"] == {"type": "HumanUser", "id": local_site.user["id"], "name": "Ada Lovelace"} or \
+        shot["created_by"]["id"] == local_site.user["id"]
+    assert local_site.client().find("Shot", [["code", "is", "nope"]]) == []
+
+
+def test_sudo_to_unknown_login_is_refused(local_site):
+    allowed = local_site.client(script_name=SUDO_SCRIPT, api_key=local_site.keys[SUDO_SCRIPT],
+                                sudo_as_login="nobody")
+    with pytest.raises(shotgun_api3.AuthenticationFault):
+        allowed.find("Shot", [])
+
+
+def test_retired_script_can_no_longer_log_in(local_site, sg):
+    other_id = local_site.site.accounts.scripts[SUDO_SCRIPT].entity_id
+    assert sg.delete("ApiUser", other_id) is True
+    retired = local_site.client(script_name=SUDO_SCRIPT, api_key=local_site.keys[SUDO_SCRIPT], connect=False)
+    with pytest.raises(shotgun_api3.AuthenticationFault):
+        retired.find("Shot", [])
+
+
+def test_engine_errors_arrive_as_faults_and_server_keeps_serving(sg):
+    with pytest.raises(shotgun_api3.Fault):
+        sg.find("NoSuchEntityType", [])
+    with pytest.raises(shotgun_api3.Fault):
+        sg.create("Shot", {"no_such_field": 1})
+    assert sg.find("Shot", []) == []
+
+
+def test_credentials_never_show_in_entities(local_site, sg):
+    scripts = sg.find("ApiUser", [], ["firstname", "salted_password"])
+    assert {s["firstname"] for s in scripts} >= {SCRIPT, SUDO_SCRIPT}
+    text = json.dumps(scripts, default=str)
+    assert local_site.keys[SCRIPT] not in text
+
+
+def raw_rpc(url, body: bytes):
+    host_port = url.split("//", 1)[1]
+    conn = http.client.HTTPConnection(host_port)
+    conn.request("POST", "/api3/json", body=body, headers={"Content-Type": "application/json"})
+    answer = conn.getresponse()
+    result = answer.status, json.loads(answer.read())
+    conn.close()
+    return result
+
+
+def test_malformed_and_oversize_requests_store_nothing(local_site, sg):
+    auth = {"script_name": SCRIPT, "script_key": local_site.keys[SCRIPT]}
+    status, answer = raw_rpc(local_site.url, b'{"method_name": "create", "params": [')
+    assert status == 200 and answer["exception"] is True and "Malformed JSON" in answer["message"]
+    local_site.site.max_request_bytes = 2000
+    big = json.dumps({"method_name": "create", "params": [auth, {"type": "Shot", "fields": [
+        {"field_name": "code", "value": "x" * 5000}]}]}).encode()
+    status, answer = raw_rpc(local_site.url, big)
+    assert answer["exception"] is True and "too large" in answer["message"]
+    status, answer = raw_rpc(local_site.url, json.dumps({"method_name": "no_such_method", "params": [auth]}).encode())
+    assert answer["exception"] is True
+    status, answer = raw_rpc(local_site.url, json.dumps({"method_name": "read", "params": [auth, "not a dict"]}).encode())
+    assert answer["exception"] is True
+    assert sg.find("Shot", []) == []
