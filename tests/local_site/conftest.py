@@ -4,7 +4,6 @@ from __future__ import annotations
 import pytest
 
 from shotgun_api3.local_site.server import LocalSiteServer
-from shotgun_api3.local_site.site import Site
 
 SCRIPT = "e2e_script"
 SUDO_SCRIPT = "e2e_sudo_script"
@@ -15,7 +14,7 @@ PASSWORD = "correct horse battery staple"
 class RunningSite:
     """A started site with the credentials the tests use."""
 
-    def __init__(self, site: Site, server: LocalSiteServer, keys: dict) -> None:
+    def __init__(self, site, server: LocalSiteServer, keys: dict) -> None:
         self.site = site
         self.server = server
         self.url = server.url
@@ -31,7 +30,7 @@ class RunningSite:
         return shotgun_api3.Shotgun(self.url, **credentials)
 
 
-def start_site(site: Site) -> RunningSite:
+def start_site(site) -> RunningSite:
     keys = {}
     _, keys[SCRIPT] = site.add_script(SCRIPT)
     _, keys[SUDO_SCRIPT] = site.add_script(SUDO_SCRIPT, can_sudo=True)
@@ -45,6 +44,8 @@ def start_site(site: Site) -> RunningSite:
 @pytest.fixture
 def local_site():
     """An in-memory site served over HTTP for one test."""
+    from shotgun_api3.local_site.site import Site
+
     site = Site.in_memory()
     running = start_site(site)
     yield running

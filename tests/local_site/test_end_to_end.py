@@ -7,7 +7,8 @@ import json
 
 import pytest
 
-import shotgun_api3
+pytest.importorskip("shotgun_api3._engine")
+import shotgun_api3  # noqa: E402
 from shotgun_api3.local_site.auth import totp_code
 
 from .conftest import LOGIN, PASSWORD, SCRIPT, SUDO_SCRIPT
