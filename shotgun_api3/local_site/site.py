@@ -8,6 +8,7 @@ site for tests. The HTTP server (``local_site.server``) and the file routes
 """
 from __future__ import annotations
 
+import functools
 import json
 import secrets
 import threading
@@ -38,9 +39,19 @@ class SiteError(Exception):
     """A site folder cannot be created or opened as asked."""
 
 
+@functools.lru_cache(maxsize=4)
+def _read_schema_dir(schema_dir: str) -> dict:
+    # Cached: tests make many sites from the same files. The dicts are only
+    # serialised into the store, never changed.
+    return _load_schema_dir(Path(schema_dir))
+
+
 def _schema_dicts(schema_dir: Union[str, Path]) -> dict:
     """The schema files of ``schema_dir`` in the form the store keeps (``SiteSchema.to_dicts()``)."""
-    schema_dir = Path(schema_dir)
+    return _read_schema_dir(str(Path(schema_dir).resolve()))
+
+
+def _load_schema_dir(schema_dir: Path) -> dict:
     with open(schema_dir / "schema.json", encoding="utf-8") as handle:
         schema = json.load(handle)
     with open(schema_dir / "schema_entity.json", encoding="utf-8") as handle:
@@ -60,11 +71,10 @@ class Site:
         self.max_request_bytes = max_request_bytes
         self.server_info = dict(SERVER_INFO)
         self._lock = threading.RLock()
-        stored_schema, _ = store.load()
-        schema = stored_schema or schema_dicts or _schema_dicts(DEFAULT_SCHEMA_DIR)
-        if stored_schema is None:
-            store.save_schema(schema)
-        self.engine = Engine(SiteSchema.from_dicts(schema), store=store, site_url=url)
+        if not store.has_schema():
+            store.save_schema(schema_dicts or _schema_dicts(DEFAULT_SCHEMA_DIR))
+        # The engine loads the schema and the tables from the store itself.
+        self.engine = Engine(SiteSchema.default(), store=store, site_url=url)
         store.schema_source = self._current_schema
         state = store.read_state()
         secret = state.pop("secret", None)

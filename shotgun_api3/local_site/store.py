@@ -158,8 +158,13 @@ class SqliteStore:
                 tables.setdefault(entity_type, {})
         return schema_dicts, tables
 
-    def commit(self, changes: Mapping[Tuple[str, int], Optional[Row]], schema_changed: bool) -> None:
-        """Write ``changes`` (None deletes a row) and, if flagged, the schema, in one transaction."""
+    def commit(self, changes: Mapping[Tuple[str, int], Optional[Row]],
+               schema_changed: Union[bool, SchemaDicts, None]) -> None:
+        """Write ``changes`` (None deletes a row) and a changed schema, in one transaction.
+
+        ``schema_changed`` is the new schema dicts (what the engine passes),
+        or True to read them from ``schema_source``; None/False: unchanged.
+        """
         upserts = []
         deletes = []
         for (entity_type, entity_id), row in changes.items():
@@ -167,7 +172,10 @@ class SqliteStore:
                 deletes.append((entity_type, entity_id))
             else:
                 upserts.append((entity_type, entity_id, dumps(row)))
-        schema_rows = self._schema_rows() if schema_changed else ()
+        if isinstance(schema_changed, dict):
+            schema_rows = [("schema", json.dumps(schema_changed))]
+        else:
+            schema_rows = self._schema_rows() if schema_changed else ()
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
@@ -184,6 +192,11 @@ class SqliteStore:
                 raise
 
     # -- schema and site state ------------------------------------------------
+    def has_schema(self) -> bool:
+        """Whether a schema was ever saved (a new database has none)."""
+        with self._lock:
+            return self._db.execute("SELECT 1 FROM site_schema WHERE name = 'schema'").fetchone() is not None
+
     def save_schema(self, schema_dicts: SchemaDicts) -> None:
         """Store the whole site schema (used when a site folder is created)."""
         rows = [("schema", json.dumps(schema_dicts))]

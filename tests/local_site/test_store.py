@@ -75,3 +75,10 @@ def test_a_second_connection_sees_only_committed_rows(tmp_path):
     store.commit({("Asset", 5): {"type": "Asset", "id": 5, "code": "tree"}}, False)
     other = sqlite3.connect(str(path))
     assert other.execute("SELECT COUNT(*) FROM entity_rows").fetchone()[0] == 1
+
+
+def test_schema_dicts_given_to_commit_are_saved():
+    store = SqliteStore(None)
+    store.commit({("Shot", 1): {"type": "Shot", "id": 1}}, {"schema": {"Shot": {}}, "schema_entity": {"Shot": {}}})
+    assert store.load()[0] == {"schema": {"Shot": {}}, "schema_entity": {"Shot": {}}}
+    assert store.has_schema()
