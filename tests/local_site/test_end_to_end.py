@@ -39,8 +39,9 @@ def test_created_by_is_the_calling_script(local_site, sg):
     assert shot["created_by"]["id"] == local_site.site.accounts.scripts[SCRIPT].entity_id
 
 
-def test_find_pages_across_many_pages(sg):
-    sg.config.records_per_page = 25
+def test_find_pages_across_many_pages(local_site):
+    local_site.site.server_info["api_max_entities_per_page"] = 25
+    sg = local_site.client()
     sg.batch([{"request_type": "create", "entity_type": "Asset", "data": {"code": "asset_%03d" % n}}
               for n in range(120)])
     found = sg.find("Asset", [], ["code"], order=[{"field_name": "code", "direction": "asc"}])

@@ -45,7 +45,6 @@ project = sg.create("Project", {"name": "Parity"})
 out["project"] = project
 out["shots"] = [sg.create("Shot", {"code": "sh%03d" % n, "project": project, "sg_cut_in": n,
                                    "description": "ünïcode %d" % n}, ["code", "created_at"]) for n in range(30)]
-sg.config.records_per_page = 7
 out["paged"] = sg.find("Shot", [["sg_cut_in", "greater_than", 4]], ["code", "sg_cut_in", "project"],
                        order=[{"field_name": "sg_cut_in", "direction": "desc"}])
 out["limited"] = sg.find("Shot", [], ["code"], limit=9, order=[{"field_name": "code", "direction": "asc"}])
@@ -75,6 +74,7 @@ def run_workload(python_runner) -> dict:
     from shotgun_api3.local_site.site import Site
 
     site = Site.in_memory()
+    site.server_info["api_max_entities_per_page"] = 7  # so the workload's reads span several pages
     running = start_site(site)
     try:
         return json.loads(python_runner(running.url, SCRIPT, running.keys[SCRIPT]))
