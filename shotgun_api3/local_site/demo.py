@@ -119,8 +119,8 @@ def run_batch(sg, state: dict) -> str:
     requests.append({"request_type": "delete", "entity_type": "Asset", "entity_id": state["assets"][-1]["id"]})
     results = sg.batch(requests)
     in_progress = sg.find("Shot", [["project", "is", state["project"]], ["sg_status_list", "is", "ip"]], ["code"])
-    return "batch of %d requests in one transaction: %d shots in progress, 1 shot created, 1 asset retired (%s)" % (
-        len(results), len(in_progress), results[-1])
+    return "batch of %d requests in one transaction: %d shots in progress, shot %s created, asset retired: %s" % (
+        len(results), len(in_progress), results[-2]["code"], results[-1])
 
 
 def read_event_log(sg, state: dict) -> str:

@@ -118,3 +118,27 @@ def test_a_killed_server_loses_no_acknowledged_write(tmp_path):
             assert shots[0]["description"] == "last acknowledged write"
     finally:
         reopened.close()
+
+
+def test_demo_runs_the_pipeline_and_exits_zero(capsys):
+    assert main(["demo"]) == 0
+    out = capsys.readouterr().out
+    for step in ("make_project", "make_shots", "log_in_as_artist", "write_notes", "run_batch", "read_event_log"):
+        assert step in out
+    assert "the site was stopped and its folder removed" in out
+
+
+def test_seed_demo_fills_a_site_folder_and_prints_credentials(tmp_path, capsys):
+    folder = tmp_path / "site"
+    assert main(["init", "--site", str(folder), "--script", ""]) == 0
+    assert main(["seed-demo", "--site", str(folder)]) == 0
+    out = capsys.readouterr().out
+    key = re.search(r"script_name=demo_pipeline api_key=(\S+)", out).group(1)
+    site = Site.open(folder)
+    try:
+        with LocalSiteServer(site) as server:
+            sg = shotgun_api3.Shotgun(server.url, script_name="demo_pipeline", api_key=key)
+            assert sg.find_one("Project", [["name", "is", "Moonrise"]], ["name"])["name"] == "Moonrise"
+            assert len(sg.find("Shot", [], ["code"])) == 7
+    finally:
+        site.close()
