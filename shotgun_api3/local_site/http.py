@@ -232,11 +232,13 @@ class _Connection:
             keep_alive = "close" not in connection
 
         path, _, query_string = target.partition("?")
+        if "%" in path:
+            path = unquote(path)
         query = parse_qs(query_string, keep_blank_values=True) if query_string else {}
         cookie_header = headers.get("cookie")
         request = Request(
             method=method.upper(),
-            path=unquote(path),
+            path=path,
             query=query,
             headers=headers,
             body=LimitedBody(reader, length),

@@ -24,17 +24,6 @@ DATABASE_NAME = "site.sqlite3"
 FILES_DIR = "files"
 DEFAULT_MAX_REQUEST_BYTES = 50 * 1024 * 1024
 
-#: What ``info`` answers (wire-protocol.md 4.5, 11): a current site version.
-SERVER_INFO = {
-    "version": [8, 50, 0],
-    "full_version": [8, 50, 0, 0],
-    "user_authentication_method": "default",
-    "api_max_entities_per_page": 500,
-    "s3_direct_uploads_enabled": False,
-    "s3_enabled_upload_types": {},
-}
-
-
 class SiteError(Exception):
     """A site folder cannot be created or opened as asked."""
 
@@ -69,13 +58,16 @@ class Site:
         self.folder = folder
         self.store = store
         self.max_request_bytes = max_request_bytes
-        self.server_info = dict(SERVER_INFO)
         self._lock = threading.RLock()
         if not store.has_schema():
             store.save_schema(schema_dicts or _schema_dicts(DEFAULT_SCHEMA_DIR))
         # The engine loads the schema and the tables from the store itself.
         self.engine = Engine(SiteSchema.default(), store=store, site_url=url)
         store.schema_source = self._current_schema
+        # What ``info`` answers, computed once: the engine's description of
+        # a site, which the server and the file routes may adjust (e.g. the
+        # direct-upload flags) before serving.
+        self.server_info = self.engine.call("info", None, CallContext())
         state = store.read_state()
         secret = state.pop("secret", None)
         if secret is None:

@@ -177,3 +177,64 @@ def test_malformed_and_oversize_requests_store_nothing(local_site, sg):
     status, answer = raw_rpc(local_site.url, json.dumps({"method_name": "read", "params": [auth, "not a dict"]}).encode())
     assert answer["exception"] is True
     assert sg.find("Shot", []) == []
+
+
+def test_many_clients_write_at_once_without_losing_or_duplicating(local_site):
+    import threading
+
+    errors = []
+
+    def worker(n):
+        client = local_site.client()
+        try:
+            for i in range(15):
+                client.create("Shot", {"code": "t%d_%02d" % (n, i)})
+        except Exception as error:  # collected and asserted below
+            errors.append(error)
+        finally:
+            client.close()
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    shots = local_site.client().find("Shot", [], ["code"])
+    assert len(shots) == 90
+    assert len({s["id"] for s in shots}) == 90
+    assert sorted(s["code"] for s in shots) == sorted("t%d_%02d" % (n, i) for n in range(6) for i in range(15))
+
+
+def test_session_cookie_names_the_caller(local_site):
+    token = local_site.client(login=LOGIN, password=PASSWORD).get_session_token()
+    context = local_site.site.session_from_cookie({"_session_id": token})
+    assert context.user == {"type": "HumanUser", "id": local_site.user["id"]}
+    assert local_site.site.session_from_cookie({"_session_id": "forged"}) is None
+    assert local_site.site.session_from_cookie({}) is None
+
+
+def test_https_site_with_our_client(tmp_path):
+    import shutil
+    import subprocess
+
+    from shotgun_api3.local_site.server import LocalSiteServer
+    from shotgun_api3.local_site.site import Site
+
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl command not available to make a test certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
+                    "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True)
+    site = Site.in_memory()
+    _, api_key = site.add_script("tls")
+    try:
+        with LocalSiteServer(site, tls_cert=str(cert), tls_key=str(key)) as server:
+            assert server.url.startswith("https://127.0.0.1:")
+            sg = shotgun_api3.Shotgun(server.url, script_name="tls", api_key=api_key, ca_certs=str(cert))
+            assert sg.create("Shot", {"code": "secure"})["code"] == "secure"
+            assert sg.find_one("Shot", [["code", "is", "secure"]], ["code"])["code"] == "secure"
+            sg.close()
+    finally:
+        site.close()
