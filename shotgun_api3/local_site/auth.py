@@ -140,6 +140,7 @@ class Identity:
     user: dict
     can_sudo: bool
     session_token: Optional[str] = None
+    script_name: Optional[str] = None
 
 
 class Accounts:
@@ -199,7 +200,7 @@ class Accounts:
         key = auth.get("script_key")
         if account is None or key is None or not hmac.compare_digest(digest(str(key)), account.key_digest):
             raise AuthError("Authentication failed: script name or key is not valid.")
-        return Identity({"type": "ApiUser", "id": account.entity_id}, account.can_sudo)
+        return Identity({"type": "ApiUser", "id": account.entity_id}, account.can_sudo, script_name=account.name)
 
     def _authenticate_user(self, auth: Mapping) -> Identity:
         account = self.users.get(str(auth.get("user_login")))

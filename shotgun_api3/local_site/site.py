@@ -147,7 +147,7 @@ class Site:
                 raise AuthError("Authentication failed: sudo_as_login names no active HumanUser (%r)." % sudo_login,
                                 AUTHENTICATION_FAILED)
         return CallContext(user=user, session_uuid=auth.get("session_uuid"),
-                           sudo_as_login=sudo_login or None)
+                           sudo_as_login=sudo_login or None, script_name=identity.script_name)
 
     def open_session(self, context: CallContext) -> str:
         """A new session token for the caller of ``get_session_token``."""

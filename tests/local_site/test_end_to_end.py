@@ -238,3 +238,31 @@ def test_https_site_with_our_client(tmp_path):
             sg.close()
     finally:
         site.close()
+
+
+def test_a_failed_store_commit_answers_an_error_and_stores_nothing(local_site, sg):
+    store = local_site.site.store
+    real_commit = store.commit
+
+    def failing_commit(changes, schema):
+        raise OSError("disk full (simulated)")
+
+    store.commit = failing_commit
+    try:
+        with pytest.raises(shotgun_api3.Fault):
+            sg.create("Shot", {"code": "never stored"})
+    finally:
+        store.commit = real_commit
+    assert sg.find("Shot", [], ["code"]) == []
+    assert sg.create("Shot", {"code": "stored"})["code"] == "stored"
+    assert [s["code"] for s in sg.find("Shot", [], ["code"])] == ["stored"]
+    assert [row["code"] for row in store.load()[1]["Shot"].values()] == ["stored"]
+
+
+def test_session_uuid_is_written_to_the_event_log(local_site):
+    client = local_site.client()
+    client.set_session_uuid("3f1c9e7a-demo")
+    shot = client.create("Shot", {"code": "logged"})
+    events = client.find("EventLogEntry", [["entity", "is", shot]], ["session_uuid", "user", "event_type"])
+    assert events and events[0]["session_uuid"] == "3f1c9e7a-demo"
+    assert events[0]["user"]["type"] == "ApiUser"
