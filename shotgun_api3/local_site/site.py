@@ -125,7 +125,10 @@ class Site:
         self.engine.site_url = self._url
 
     def close(self) -> None:
+        """Close the database; a temporary file store (in-memory sites) is removed."""
         self.store.close()
+        if self.file_store is not None:
+            self.file_store.close()
 
     # -- the calls the server makes ------------------------------------------
     def call(self, method_name: str, params: Any, context: CallContext) -> Any:
