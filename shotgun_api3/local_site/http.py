@@ -13,6 +13,7 @@ import logging
 import socket
 import ssl
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import BinaryIO, Callable, Iterable, Mapping, Optional, Union
 from urllib.parse import parse_qs, unquote
@@ -175,6 +176,9 @@ class _Connection:
                 keep_alive = False
                 self._send(error_response(bad.status, str(bad)), keep_alive=False, head_only=False)
                 return False
+            if request.headers.get("expect", "").lower() == "100-continue":
+                # curl and some HTTP stacks wait for this before sending a body.
+                self.sock.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
             response = self.server.dispatch(request)
             body = request.body
             if keep_alive and isinstance(body, LimitedBody) and not body.discard(MAX_DRAIN_BYTES):
@@ -365,10 +369,11 @@ class HttpServer:
                 connection.sock.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
+        deadline = time.monotonic() + timeout
         if self._accept_thread is not None:
             self._accept_thread.join(timeout)
         for thread in threads:
-            thread.join(timeout)
+            thread.join(max(0.0, deadline - time.monotonic()))
         with self._lock:
             leftovers = list(self._connections)
         for connection in leftovers:

@@ -173,3 +173,26 @@ def test_tls_serves_https_with_the_given_certificate(certificate):
             strict.request("GET", "/untrusted")
     finally:
         srv.stop()
+
+
+def test_expect_100_continue_gets_an_interim_answer(server):
+    with socket.create_connection(("127.0.0.1", server.port)) as sock:
+        sock.sendall(b"POST /up HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nExpect: 100-continue\r\n\r\n")
+        assert sock.recv(100).startswith(b"HTTP/1.1 100 Continue\r\n\r\n")
+        sock.sendall(b"abc")
+        data = sock.recv(1000)
+        if b"\r\n\r\n" not in data or not data.endswith(b"-"):
+            data += sock.recv(1000)
+        assert b"200 OK" in data and data.endswith(b"POST /up [] 3 -")
+
+
+def test_oversized_header_line_is_refused_and_closed(server):
+    with socket.create_connection(("127.0.0.1", server.port)) as sock:
+        sock.sendall(b"GET / HTTP/1.1\r\nX-Big: " + b"a" * 20000 + b"\r\n\r\n")
+        assert sock.recv(100).startswith(b"HTTP/1.1 431 ")
+
+
+def test_chunked_request_body_is_refused_with_411(server):
+    with socket.create_connection(("127.0.0.1", server.port)) as sock:
+        sock.sendall(b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n")
+        assert sock.recv(100).startswith(b"HTTP/1.1 411 ")
