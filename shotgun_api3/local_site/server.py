@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import ssl
+import time
 from typing import Optional
 
 from . import transfer
@@ -42,7 +43,17 @@ class LocalSiteServer:
         self._routes = [(method.upper(), prefix, handler) for method, prefix, handler in transfer.ROUTES]
 
     def dispatch(self, request: Request) -> Response:
-        """Route one request: the JSON API, then the file routes by prefix."""
+        """Route one request; with DEBUG logging on, log its line, status and duration (never its body)."""
+        if not LOG.isEnabledFor(logging.DEBUG):
+            return self._route(request)
+        started = time.perf_counter()
+        response = self._route(request)
+        LOG.debug("local site: %s %s -> %d in %.1f ms", request.method, request.path, response.status,
+                  (time.perf_counter() - started) * 1000)
+        return response
+
+    def _route(self, request: Request) -> Response:
+        """The JSON API, then the file routes by prefix, else 404."""
         try:
             if request.path.endswith("/api3/json"):
                 return handle_rpc(self.site, request)

@@ -142,3 +142,22 @@ def test_seed_demo_fills_a_site_folder_and_prints_credentials(tmp_path, capsys):
             assert len(sg.find("Shot", [], ["code"])) == 7
     finally:
         site.close()
+
+
+def test_serve_stops_cleanly_on_sigterm(tmp_path):
+    folder = tmp_path / "site"
+    Site.create(folder).close()
+    server = subprocess.Popen([sys.executable, "-m", "shotgun_api3.local_site", "serve", "--site", str(folder),
+                               "--port", "0"], stdout=subprocess.PIPE, text=True)
+    try:
+        first = server.stdout.readline()
+        assert re.search(r" at http://127\.0\.0\.1:\d+", first), first
+        assert main(["add-script", "--site", str(folder), "late"]) == 2  # the folder is in use
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(30) == 0
+        assert "Stopping" in server.stdout.read()
+    finally:
+        if server.poll() is None:
+            server.kill()
+        server.stdout.close()
+    assert main(["add-script", "--site", str(folder), "late"]) == 0

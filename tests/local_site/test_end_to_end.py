@@ -266,3 +266,20 @@ def test_session_uuid_is_written_to_the_event_log(local_site):
     events = client.find("EventLogEntry", [["entity", "is", shot]], ["session_uuid", "user", "event_type"])
     assert events and events[0]["session_uuid"] == "3f1c9e7a-demo"
     assert events[0]["user"]["type"] == "ApiUser"
+
+
+def test_disabled_user_can_no_longer_log_in(local_site, sg):
+    sg.update("HumanUser", local_site.user["id"], {"sg_status_list": "dis"})
+    human = local_site.client(login=LOGIN, password=PASSWORD, connect=False)
+    with pytest.raises(shotgun_api3.AuthenticationFault):
+        human.find("Shot", [])
+
+
+def test_requests_are_logged_at_debug_without_secrets(local_site, caplog):
+    import logging
+
+    with caplog.at_level(logging.DEBUG, logger="shotgun_api3"):
+        local_site.client(login=LOGIN, password=PASSWORD).find("Shot", [])
+    lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("local site: POST /api3/json")]
+    assert lines
+    assert not any(PASSWORD in r.getMessage() for r in caplog.records)

@@ -100,3 +100,69 @@ def test_reference_client_gets_the_same_answers_as_ours():
     for key in sorted(reference):
         assert ours[key] == reference[key], key
     assert ours == reference
+
+
+# argv: url, login, password, sudo script name, its key, 2FA login, its password, a current TOTP code.
+AUTH_WORKLOAD = r'''
+import json, sys
+import shotgun_api3
+
+url, login, password, script, key, tfa_login, tfa_password, code = sys.argv[1:9]
+out = {}
+
+def fault(call):
+    try:
+        return call()
+    except Exception as error:
+        return [type(error).__name__, str(error)]
+
+human = shotgun_api3.Shotgun(url, login=login, password=password)
+out["whoami"] = human.authenticate_human_user(login, password)
+out["human_create"] = human.create("Shot", {"code": "by_human"}, ["created_by"])
+token = human.get_session_token()
+by_token = shotgun_api3.Shotgun(url, session_token=token)
+out["token_read"] = by_token.find("Shot", [], ["code", "created_by"])
+sudo = shotgun_api3.Shotgun(url, script_name=script, api_key=key, sudo_as_login=login)
+out["sudo_create"] = sudo.create("Shot", {"code": "sudo"}, ["created_by"])
+out["bad_password"] = fault(lambda: shotgun_api3.Shotgun(url, login=login, password="nope").find("Shot", []))
+out["bad_token"] = fault(lambda: shotgun_api3.Shotgun(url, session_token="forged").find("Shot", []))
+out["no_2fa_code"] = fault(lambda: shotgun_api3.Shotgun(url, login=tfa_login, password=tfa_password).find("Shot", []))
+with_code = shotgun_api3.Shotgun(url, login=tfa_login, password=tfa_password, auth_token=code)
+out["with_2fa_code"] = with_code.find_one("HumanUser", [["login", "is", tfa_login]], ["login"])
+print(json.dumps(out, sort_keys=True))
+'''
+
+
+def run_auth_workload(python_runner) -> dict:
+    from shotgun_api3.local_site.auth import totp_code
+    from shotgun_api3.local_site.site import Site
+
+    from .conftest import LOGIN, PASSWORD, SUDO_SCRIPT
+
+    site = Site.in_memory()
+    running = start_site(site)
+    _, secret = site.add_user("grace", "pw-grace", two_factor=True)
+    try:
+        return json.loads(python_runner(running.url, LOGIN, PASSWORD, SUDO_SCRIPT, running.keys[SUDO_SCRIPT],
+                                        "grace", "pw-grace", totp_code(secret)))
+    finally:
+        running.server.stop()
+        site.close()
+
+
+def run_ours_auth(*args: str) -> str:
+    result = subprocess.run([sys.executable, "-c", AUTH_WORKLOAD, *args], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+@pytest.mark.reference
+@pytest.mark.slow
+def test_reference_client_authenticates_like_ours():
+    ours = run_auth_workload(run_ours_auth)
+    reference = run_auth_workload(lambda *args: run_reference(AUTH_WORKLOAD, *args))
+    assert ours["bad_password"][0] == "AuthenticationFault"
+    assert ours["no_2fa_code"][0] == "MissingTwoFactorAuthenticationFault"
+    assert ours["sudo_create"]["created_by"]["type"] == "HumanUser"
+    assert ours["with_2fa_code"]["login"] == "grace"
+    assert ours == reference
