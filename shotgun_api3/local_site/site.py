@@ -61,8 +61,9 @@ class Site:
         self._lock = threading.RLock()
         if not store.has_schema():
             store.save_schema(schema_dicts or _schema_dicts(DEFAULT_SCHEMA_DIR))
-        # The engine loads the schema and the tables from the store itself.
-        self.engine = Engine(SiteSchema.default(), store=store, site_url=url)
+        # The engine loads the schema and the tables from the store itself, so
+        # the schema given here is an empty placeholder it replaces at once.
+        self.engine = Engine(SiteSchema({}, {}), store=store, site_url=url)
         store.schema_source = self._current_schema
         # What ``info`` answers, computed once: the engine's description of
         # a site, which the server and the file routes may adjust (e.g. the
