@@ -25,8 +25,10 @@ class Answer:
 class StubServer:
     """Serves on 127.0.0.1 with an ephemeral port; ``route(request) -> Answer`` decides each answer."""
 
-    def __init__(self, route: Optional[Callable[[Recorded], Answer]] = None) -> None:
+    def __init__(self, route: Optional[Callable[[Recorded], Answer]] = None, keep_bodies: bool = True) -> None:
         self.requests: List[Recorded] = []
+        self.keep_bodies = keep_bodies
+        self.body_sizes: List[int] = []
         self.route = route or (lambda request: Answer(body=b"1:1\n"))
         stub = self
 
@@ -35,7 +37,16 @@ class StubServer:
 
             def _handle(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length) if length else b""
+                if stub.keep_bodies:
+                    body = self.rfile.read(length) if length else b""
+                    stub.body_sizes.append(len(body))
+                else:
+                    # Count the bytes without holding them (memory tests).
+                    received = 0
+                    while received < length:
+                        received += len(self.rfile.read(min(65536, length - received)))
+                    stub.body_sizes.append(received)
+                    body = b""
                 recorded = Recorded(self.command, self.path, {k.lower(): v for k, v in self.headers.items()}, body)
                 stub.requests.append(recorded)
                 answer = stub.route(recorded)
@@ -57,7 +68,8 @@ class StubServer:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02},
+                                       daemon=True)
 
     @property
     def netloc(self) -> str:
