@@ -75,7 +75,7 @@ class FileStore:
         ``length`` bytes; nothing is stored then. An existing ``name`` is
         replaced atomically.
         """
-        target = self.path(name or self.new_name())
+        target = self.path(self.new_name() if name is None else name)
         handle, temp = tempfile.mkstemp(dir=self._incoming)
         try:
             with os.fdopen(handle, "wb") as out:
@@ -89,7 +89,7 @@ class FileStore:
 
     def concatenate(self, names: Iterable[str], name: str | None = None) -> str:
         """Store the concatenation of stored files (multipart upload parts) and return its name."""
-        target = self.path(name or self.new_name())
+        target = self.path(self.new_name() if name is None else name)
         handle, temp = tempfile.mkstemp(dir=self._incoming)
         try:
             with os.fdopen(handle, "wb") as out:
