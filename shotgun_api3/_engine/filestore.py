@@ -50,6 +50,10 @@ class FileStore:
         self.folder = Path(folder)
         self._incoming = self.folder / ".incoming"
         self._incoming.mkdir(parents=True, exist_ok=True)
+        # Whatever is left in .incoming was being written when a previous
+        # process stopped: it was never stored, so it can go.
+        for leftover in self._incoming.iterdir():
+            _remove_quietly(leftover)
 
     # -- naming -----------------------------------------------------------
 

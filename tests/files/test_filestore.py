@@ -85,3 +85,12 @@ def test_a_temporary_store_removes_its_folder_on_close_a_given_folder_stays(tmp_
     kept.write(b"x")
     kept.close()
     assert kept.folder.exists()
+
+
+def test_writes_interrupted_by_a_crash_are_cleared_when_the_store_reopens(tmp_path):
+    store = FileStore(tmp_path / "files")
+    (store.folder / ".incoming" / "tmp123").write_bytes(b"half")
+    kept = store.write(b"whole")
+    reopened = FileStore(tmp_path / "files")
+    assert list((reopened.folder / ".incoming").iterdir()) == []
+    assert reopened.read_bytes(kept) == b"whole"
