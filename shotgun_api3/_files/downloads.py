@@ -1,9 +1,8 @@
 """Downloads of attachments, streamed to disk or returned as bytes.
 
-With a ``file_path`` the body is written in chunks to a temporary file next
-to the target and renamed over it once complete: memory stays flat for any
-size, and a failed download leaves no partial file behind (nor disturbs a
-file already at that path).
+With a ``file_path`` the body is written to that file in chunks, so memory
+stays flat for any size; a download that fails is removed again, so it
+leaves no partial file behind.
 """
 from __future__ import annotations
 
@@ -14,7 +13,6 @@ import os
 import urllib.error
 import urllib.parse
 import urllib.request
-import uuid
 import xml.etree.ElementTree
 from typing import Any, Dict, Optional, Union
 
@@ -28,31 +26,25 @@ DOWNLOAD_CHUNK_SIZE = 1024 * 1024
 
 
 class DownloadTarget:
-    """A temporary file beside ``file_path`` that becomes ``file_path`` only when the download completes."""
+    """The file a download is written to, removed again if the download does not complete.
+
+    Opened (created or truncated) before the request, as the reference client
+    does, so an unwritable path fails before any traffic.
+    """
 
     def __init__(self, file_path: Union[str, os.PathLike]) -> None:
         self.file_path = os.fspath(file_path)
-        if os.path.isdir(self.file_path):
-            raise IsADirectoryError("[Errno 21] Is a directory: %r" % self.file_path)
-        if os.path.exists(self.file_path) and not os.access(self.file_path, os.W_OK):
-            raise PermissionError("[Errno 13] Permission denied: %r" % self.file_path)
-        folder, name = os.path.split(os.path.abspath(self.file_path))
-        self.temp_path = os.path.join(folder, ".%s.%s.part" % (name, uuid.uuid4().hex[:12]))
-        # 0o666 lets the umask decide the final mode, as a plain open() would.
-        descriptor = os.open(self.temp_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
-                             0o666)
-        self.file = os.fdopen(descriptor, "wb")
+        self.file = open(self.file_path, "wb")
 
     def commit(self) -> None:
-        """Move the finished file into place."""
+        """Finish the file."""
         self.file.close()
-        os.replace(self.temp_path, self.file_path)
 
     def discard(self) -> None:
         """Remove the unfinished file."""
         self.file.close()
         try:
-            os.unlink(self.temp_path)
+            os.unlink(self.file_path)
         except FileNotFoundError:
             pass
 
@@ -121,21 +113,29 @@ def _content_length(response: Any) -> Optional[int]:
     return length if length >= 0 else None
 
 
-def _copy_body(response: Any, url: str, sink: Any, progress: Optional[TransferProgress]) -> None:
+def _copy_body(response: Any, url: str, sink: Any, progress: Optional[TransferProgress],
+               expected: Optional[int]) -> None:
     """Move the body to ``sink`` in chunks: read failures are download errors, write failures ``IOError``."""
+    received = 0
     while True:
         try:
             chunk = response.read(DOWNLOAD_CHUNK_SIZE)
         except (OSError, http.client.HTTPException) as error:
             raise ShotgunFileDownloadError("Failed to read %s\n%s" % (url, error)) from error
         if not chunk:
-            return
+            break
+        received += len(chunk)
         try:
             sink(chunk)
         except OSError as error:
             raise IOError("Unable to write Attachment to disk using file_path. %s" % error) from error
         if progress is not None:
             progress.advance(len(chunk))
+    # A sized read returns b"" when the connection drops early instead of
+    # raising, so a short body is only noticed by counting.
+    if expected is not None and received != expected:
+        raise ShotgunFileDownloadError("Failed to read %s\nThe connection closed after %d of %d bytes."
+                                       % (url, received, expected))
 
 
 class DownloadMethods:
@@ -151,8 +151,8 @@ class DownloadMethods:
         dict; ``None`` returns ``None``. ``attachment_id`` is the older keyword
         form of an id.
 
-        With ``file_path`` the file is streamed to disk and only appears there
-        once complete. ``progress_callback(bytes_done, bytes_total)`` is called
+        With ``file_path`` the file is streamed to disk and removed again if
+        the download fails. ``progress_callback(bytes_done, bytes_total)`` is called
         as bytes arrive (``bytes_total`` is ``None`` when the site does not say).
 
         Raises :class:`ShotgunFileDownloadError` when the URL answers an error
@@ -204,8 +204,9 @@ class DownloadMethods:
                     "have expired or the attachment may not be downloadable." % (url, response.geturl()))
             chunks = []
             sink = target.file.write if target is not None else chunks.append
-            with reporting_progress(progress_callback, _content_length(response)) as progress:
-                _copy_body(response, url, sink, progress)
+            expected = _content_length(response)
+            with reporting_progress(progress_callback, expected) as progress:
+                _copy_body(response, url, sink, progress, expected)
         return None if target is not None else b"".join(chunks)
 
     def get_attachment_download_url(self, attachment: Union[Dict[str, Any], int, None]) -> Optional[str]:

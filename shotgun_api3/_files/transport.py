@@ -6,7 +6,9 @@ carries the CA file, the proxy given to the client and one extra handler.
 """
 from __future__ import annotations
 
+import functools
 import logging
+import os
 import ssl
 import time
 import urllib.error
@@ -19,6 +21,23 @@ from .forms import FormPostHandler
 from .progress import current_progress
 
 LOG = logging.getLogger("shotgun_api3")
+
+
+@functools.lru_cache(maxsize=8)
+def _tls_context(ca_certs: str, stamp: tuple) -> ssl.SSLContext:
+    # Loading a CA bundle takes tens of milliseconds and an upload makes a
+    # request per part: build the context once per CA file (and version of it).
+    return ssl.create_default_context(cafile=ca_certs)
+
+
+def tls_context(ca_certs: str) -> ssl.SSLContext:
+    """A default TLS context trusting only ``ca_certs``, shared between requests."""
+    try:
+        info = os.stat(ca_certs)
+        stamp: tuple = (info.st_mtime_ns, info.st_size)
+    except OSError:
+        stamp = ()
+    return _tls_context(ca_certs, stamp)
 
 
 class TransferTransport:
@@ -34,7 +53,7 @@ class TransferTransport:
         # The client stores its CA path name-mangled (``Shotgun.__ca_certs``).
         ca_certs = getattr(self, "_Shotgun__ca_certs", None)
         if ca_certs:
-            handlers.append(urllib.request.HTTPSHandler(context=ssl.create_default_context(cafile=ca_certs)))
+            handlers.append(urllib.request.HTTPSHandler(context=tls_context(ca_certs)))
         if self.config.proxy_handler:
             handlers.append(self.config.proxy_handler)
         if handler is not None:

