@@ -1,40 +1,30 @@
 """Fixtures for the file-transfer tests: a client with the file methods, a stub HTTP server."""
 from __future__ import annotations
 
-import types
-
 import pytest
 
-from shotgun_api3._files import FileTransferMethods
+import shotgun_api3
+from shotgun_api3.shotgun import ServerCapabilities
 
 from .stub_server import StubServer
 
 
-class SeamClient(FileTransferMethods):
-    """The file methods on a client whose RPC-side collaborators are plain values.
+def make_client(server: str = "127.0.0.1:9", scheme: str = "http", server_info: dict | None = None):
+    """The real ``Shotgun`` client, with the site's ``info`` answer given instead of fetched.
 
-    Seam tests need the transport only; the end-to-end tests use the real
-    ``Shotgun`` against the local site.
+    Seam tests exercise the file transport only: the RPC side never reaches
+    a network (the session token is known, capabilities are preset).
     """
+    client = shotgun_api3.Shotgun("%s://%s" % (scheme, server), script_name="scr", api_key="key123", connect=False)
+    client.BACKOFF = 0
+    client.config.session_token = "SESSION-TOKEN"
+    set_server_info(client, server_info or {"version": [8, 50, 0]})
+    return client
 
-    MAX_ATTEMPTS = 3
-    BACKOFF = 0
-    _MULTIPART_UPLOAD_CHUNK_SIZE = 20000000
 
-    def __init__(self, server: str = "127.0.0.1:9", scheme: str = "http", server_info: dict | None = None) -> None:
-        self.config = types.SimpleNamespace(scheme=scheme, server=server, proxy_handler=None, raw_http_proxy=None)
-        self.server_info = dict(server_info or {"version": [8, 50, 0]})
-        self.server_caps = types.SimpleNamespace(version=tuple(self.server_info["version"]))
-        self._user_agents = ["shotgun-json (3.10.3)", "Python 3 (test)"]
-        self.session_token = "SESSION-TOKEN"
-        self.session_token_calls = 0
-
-    def _auth_params(self) -> dict:
-        return {"script_name": "scr", "script_key": "key123"}
-
-    def get_session_token(self) -> str:
-        self.session_token_calls += 1
-        return self.session_token
+def set_server_info(client, info: dict) -> None:
+    """Make ``client`` see ``info`` as the site's ``info`` answer."""
+    client._server_caps = ServerCapabilities(client.config.server, dict(info))
 
 
 @pytest.fixture
@@ -45,7 +35,7 @@ def stub_server():
 
 @pytest.fixture
 def client(stub_server):
-    return SeamClient(server=stub_server.netloc)
+    return make_client(server=stub_server.netloc)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 
 from shotgun_api3._errors import ShotgunFileDownloadError
 
-from .conftest import SeamClient
+from .conftest import make_client
 from .stub_server import Answer
 
 PAYLOAD = bytes(range(256)) * 4096 + b"tail"   # ~1 MB, not a multiple of the chunk size
@@ -27,11 +27,11 @@ def serve_payload(request):
     (None, None),
 ])
 def test_download_url_of_each_attachment_form(attachment, url):
-    assert SeamClient(server="site.example.com").get_attachment_download_url(attachment) == url
+    assert make_client(server="site.example.com").get_attachment_download_url(attachment) == url
 
 
 def test_download_url_rejects_dicts_without_url_and_other_types():
-    client = SeamClient()
+    client = make_client()
     with pytest.raises(ValueError, match="Missing 'url' key in Attachment dict"):
         client.get_attachment_download_url({"type": "Version", "id": 1})
     with pytest.raises(TypeError, match="Unable to determine download url. Expected dict, int, or NoneType. "
@@ -41,9 +41,9 @@ def test_download_url_rejects_dicts_without_url_and_other_types():
 
 def test_download_needs_an_attachment_or_an_int_attachment_id():
     with pytest.raises(TypeError, match="Missing parameter 'attachment'"):
-        SeamClient().download_attachment()
+        make_client().download_attachment()
     with pytest.raises(TypeError, match="Missing parameter 'attachment'"):
-        SeamClient().download_attachment(attachment_id="3")
+        make_client().download_attachment(attachment_id="3")
 
 
 def test_download_by_id_returns_bytes_and_sends_the_session_cookie_and_user_agent(client, stub_server):
@@ -52,15 +52,17 @@ def test_download_by_id_returns_bytes_and_sends_the_session_cookie_and_user_agen
     request = stub_server.requests[0]
     assert (request.method, request.path) == ("GET", "/file_serve/attachment/4")
     assert request.headers["cookie"] == "_session_id=SESSION-TOKEN"
-    assert request.headers["user-agent"] == "shotgun-json (3.10.3); Python 3 (test)"
+    assert request.headers["user-agent"] == "; ".join(client._user_agents)
+    assert request.headers["user-agent"].startswith("shotgun-json (3.10.3)")
 
 
 def test_download_from_another_host_sends_no_cookie_and_asks_no_token(client, stub_server):
     stub_server.route = serve_payload
-    other = SeamClient(server="elsewhere.example.com")
-    assert other.download_attachment({"url": stub_server.url + "/x.bin"}) == PAYLOAD
+    other = make_client(server="elsewhere.example.com")
+    with mock.patch.object(other, "get_session_token") as get_session_token:
+        assert other.download_attachment({"url": stub_server.url + "/x.bin"}) == PAYLOAD
     assert "cookie" not in stub_server.requests[0].headers
-    assert other.session_token_calls == 0
+    get_session_token.assert_not_called()
 
 
 def test_download_to_a_file_streams_and_returns_the_path(client, stub_server, tmp_path):
@@ -187,7 +189,7 @@ def test_a_file_url_downloads_a_local_file(client, tmp_path):
 
 
 def test_a_connection_refused_is_a_download_error(tmp_path):
-    client = SeamClient(server="127.0.0.1:1")
+    client = make_client(server="127.0.0.1:1")
     with pytest.raises(ShotgunFileDownloadError, match="Failed to open http://127.0.0.1:1/file_serve/attachment/2"):
         client.download_attachment(2, file_path=str(tmp_path / "a.bin"))
     assert list(tmp_path.iterdir()) == []

@@ -12,6 +12,7 @@ from shotgun_api3._errors import ShotgunError
 from shotgun_api3._files import FormPostHandler
 from shotgun_api3._files.progress import reporting_progress
 
+from .conftest import set_server_info
 from .stub_server import Answer, StubServer
 
 
@@ -160,6 +161,6 @@ def test_share_thumbnail_with_a_path_uploads_to_the_first_entity_and_pops_it(cli
 
 
 def test_share_thumbnail_needs_a_site_at_4_0(client):
-    client.server_caps.version = (3, 9, 0)
+    set_server_info(client, {"version": [3, 9, 0]})
     with pytest.raises(ShotgunError, match="Thumbnail sharing support requires server version 4.0"):
         client.share_thumbnail([{"type": "Shot", "id": 1}], source_entity={"type": "Shot", "id": 2})

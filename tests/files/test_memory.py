@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import tracemalloc
 
-from .conftest import SeamClient
+from .conftest import make_client
 from .stub_server import Answer, StubServer
 
 FILE_SIZE = 8 * 1024 * 1024
@@ -26,7 +26,7 @@ def test_a_server_upload_of_8_mb_stays_under_3_mb(tmp_path):
         for _ in range(FILE_SIZE // 65536):
             out.write(b"\x01" * 65536)
     with StubServer(route=lambda request: Answer(body=b"1:5\n"), keep_bodies=False) as server:
-        client = SeamClient(server=server.netloc)
+        client = make_client(server=server.netloc)
         result, peak = peak_during(lambda: client.upload("Version", 1, str(path), "sg_uploaded_movie"))
     assert result == 5
     assert server.body_sizes[0] > FILE_SIZE
@@ -47,7 +47,7 @@ def test_a_storage_upload_in_parts_stays_under_3_mb(tmp_path):
         return Answer(body=b"1:6\n" if request.path.endswith("link_file") else b"1\n")
 
     with StubServer(route=route, keep_bodies=False) as server:
-        client = SeamClient(server=server.netloc, server_info={"version": [8, 0, 0], "s3_direct_uploads_enabled": True,
+        client = make_client(server=server.netloc, server_info={"version": [8, 0, 0], "s3_direct_uploads_enabled": True,
                                                                "s3_enabled_upload_types": {"*": "*"}})
         client._MULTIPART_UPLOAD_CHUNK_SIZE = 3 * 1024 * 1024
         result, peak = peak_during(lambda: client.upload("Version", 1, str(path), "sg_uploaded_movie"))
@@ -59,7 +59,7 @@ def test_a_storage_upload_in_parts_stays_under_3_mb(tmp_path):
 def test_a_download_to_disk_of_8_mb_stays_under_3_mb(tmp_path):
     source = tmp_path / "source.bin"
     source.write_bytes(b"\x03" * FILE_SIZE)
-    client = SeamClient()
+    client = make_client()
     target = tmp_path / "copy.bin"
     result, peak = peak_during(lambda: client.download_attachment({"url": source.as_uri()}, file_path=str(target)))
     assert result == str(target)

@@ -5,7 +5,7 @@ import pytest
 
 from shotgun_api3._files.progress import current_progress, reporting_progress
 
-from .conftest import SeamClient
+from .conftest import make_client
 from .stub_server import Answer, StubServer
 
 
@@ -57,7 +57,7 @@ def test_download_total_is_none_when_the_size_is_not_announced(tmp_path):
 
 def test_the_seams_keep_the_reference_signatures():
     import inspect
-    client = SeamClient()
+    client = make_client()
     assert str(inspect.signature(client.upload)) == (
         "(entity_type: 'str', entity_id: 'int', path: 'str', field_name: 'Optional[str]' = None, "
         "display_name: 'Optional[str]' = None, tag_list: 'Optional[str]' = None, "

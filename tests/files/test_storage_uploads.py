@@ -10,7 +10,7 @@ import pytest
 
 from shotgun_api3._errors import ShotgunError
 
-from .conftest import SeamClient
+from .conftest import make_client
 from .stub_server import Answer
 
 
@@ -198,7 +198,7 @@ def test_a_link_failure_names_the_path_and_the_answer(client, small_file):
 
 
 def test_a_whole_upload_over_http_reports_progress(stub_server, tmp_path):
-    client = SeamClient(server=stub_server.netloc, server_info={
+    client = make_client(server=stub_server.netloc, server_info={
         "version": [8, 0, 0], "s3_direct_uploads_enabled": True, "s3_enabled_upload_types": {"*": "*"}})
     client._MULTIPART_UPLOAD_CHUNK_SIZE = 1000
     put_base = stub_server.url + "/storage/"
