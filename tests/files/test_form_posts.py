@@ -8,6 +8,8 @@ from unittest import mock
 
 import pytest
 
+import shotgun_api3
+
 from shotgun_api3._errors import ShotgunError
 from shotgun_api3._files import FormPostHandler
 from shotgun_api3._files.progress import reporting_progress
@@ -164,3 +166,25 @@ def test_share_thumbnail_needs_a_site_at_4_0(client):
     set_server_info(client, {"version": [3, 9, 0]})
     with pytest.raises(ShotgunError, match="Thumbnail sharing support requires server version 4.0"):
         client.share_thumbnail([{"type": "Shot", "id": 1}], source_entity={"type": "Shot", "id": 2})
+
+
+def test_form_posts_go_through_the_client_proxy(stub_server):
+    client = shotgun_api3.Shotgun("http://site.example.com", script_name="scr", api_key="key123", connect=False,
+                                  http_proxy=stub_server.netloc)
+    assert client._send_form("http://site.example.com/upload/x", {"a": 1}) == "1:1\n"
+    request = stub_server.requests[0]
+    assert request.path == "http://site.example.com/upload/x"
+    assert request.headers["host"] == "site.example.com"
+
+
+def test_openers_carry_the_ca_file_and_the_given_handler(tmp_path):
+    import certifi
+
+    client = shotgun_api3.Shotgun("https://site.example.com", script_name="scr", api_key="key123", connect=False,
+                                  ca_certs=certifi.where())
+    opener = client._build_opener(FormPostHandler)
+    kinds = {type(handler).__name__ for handler in opener.handlers}
+    assert {"HTTPSHandler", "FormPostHandler"} <= kinds
+    https = [h for h in opener.handlers if type(h).__name__ == "HTTPSHandler"][0]
+    assert https._context.verify_mode.name == "CERT_REQUIRED"
+    assert client._build_opener(None) is not opener
