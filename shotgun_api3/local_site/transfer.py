@@ -258,7 +258,13 @@ def _link_file(site: Any, request: Request) -> Response:
     filename = urllib.parse.unquote(urllib.parse.urlsplit(lines[1]).path.rsplit("/", 1)[-1])
     link = _link_fields(fields, upload_type == THUMBNAIL_UPLOAD_TYPE)
     link.update(_stored_file_fields(stored_name, store.size(stored_name), filename))
-    return _link(site, context, link)
+    try:
+        return _link(site, context, link)
+    except _FormFailure:
+        # The site refused the link for good (no such entity or field):
+        # nothing can claim these bytes any more.
+        store.delete(stored_name)
+        raise
 
 
 def _storage_put(site: Any, request: Request) -> Response:

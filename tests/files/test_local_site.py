@@ -214,3 +214,32 @@ def test_uploads_and_downloads_stream_through_the_site(files_site, tmp_path):
         assert target.read_bytes() == path.read_bytes()
         # Client and server run in this process: both stream, so the peak is a few chunks.
         assert peak < 8 * 1024 * 1024, peak
+
+
+def test_old_clients_find_thumbnails_through_get_thumbnail_url(sg, files_site, tmp_path):
+    project = sg.create("Project", {"name": "Old"})
+    shot = sg.create("Shot", {"code": "old", "project": project, "image": write(tmp_path / "t.png", b"\x89PNG")})
+    url = "%s/upload/get_thumbnail_url?entity_type=Shot&entity_id=%d" % (files_site.url, shot["id"])
+    answer = urllib.request.urlopen(url).read().decode()
+    assert answer == "1\n" + shot["image"][len(files_site.url):]
+    missing = urllib.request.urlopen(url.replace("entity_id=%d" % shot["id"], "entity_id=999999")).read().decode()
+    assert missing.startswith("0\n")
+
+
+def test_head_requests_and_anonymous_downloads(sg, version, files_site, tmp_path):
+    attachment_id = sg.upload("Version", version["id"], write(tmp_path / "h.mov", b"h" * 1234), "sg_uploaded_movie")
+    url = "%s/file_serve/attachment/%d" % (files_site.url, attachment_id)
+    files_site.site.anonymous_downloads = True
+    try:
+        head = urllib.request.urlopen(urllib.request.Request(url, method="HEAD"))
+        assert head.headers["Content-Length"] == "1234" and head.read() == b""
+        assert urllib.request.urlopen(url).read() == b"h" * 1234
+    finally:
+        files_site.site.anonymous_downloads = False
+
+
+def test_a_failed_server_upload_keeps_no_bytes(sg, files_site, tmp_path):
+    before = files_site.stored_names()
+    with pytest.raises(ShotgunError):
+        sg.upload("Version", 999999, write(tmp_path / "lost.mov", b"l" * 5000), "sg_uploaded_movie")
+    assert files_site.stored_names() == before
