@@ -93,23 +93,72 @@ class MultipartReader:
         for _ in self._part_data():
             pass
 
-    def _part_data(self) -> Iterator[bytes]:
-        """Yield the bytes up to the next delimiter and consume the delimiter."""
-        delimiter = self._delimiter
+    def _buffered_step(self, delimiter: bytes) -> Iterator[bytes]:
+        """Yield what the buffer holds before the delimiter; return True (via StopIteration) if it was found."""
+        index = self._buffer.find(delimiter)
+        if index >= 0:
+            if index:
+                yield bytes(self._buffer[:index])
+            del self._buffer[:index + len(delimiter)]
+            return True
         keep = len(delimiter) - 1
+        if len(self._buffer) > keep:
+            cut = len(self._buffer) - keep
+            yield bytes(self._buffer[:cut])
+            del self._buffer[:cut]
+        return False
+
+    def _read(self) -> Optional[bytes]:
+        if self._remaining <= 0:
+            return None
+        data = self._body.read(min(READ_CHUNK, self._remaining))
+        if not data:
+            raise FormError("the form body ended early")
+        self._remaining -= len(data)
+        return data
+
+    def _part_data(self) -> Iterator[bytes]:
+        """Yield the bytes up to the next delimiter and consume the delimiter.
+
+        Large reads are not copied into the buffer: the delimiter is looked
+        for across the buffered tail and the start of the new read, then in
+        the read itself, and the data is handed out as views of the read.
+        """
+        delimiter = self._delimiter
+        size = len(delimiter)
+        keep = size - 1
+        if (yield from self._buffered_step(delimiter)):
+            return
         while True:
-            index = self._buffer.find(delimiter)
+            data = self._read()
+            if data is None:
+                raise FormError("the form body ended without its closing boundary")
+            if len(data) < size:
+                self._buffer += data
+                if (yield from self._buffered_step(delimiter)):
+                    return
+                continue
+            # The buffer now holds at most ``keep`` bytes: a delimiter that
+            # starts in it ends within the first ``keep`` bytes of ``data``.
+            tail = bytes(self._buffer)
+            bridge = tail + data[:keep]
+            index = bridge.find(delimiter)
             if index >= 0:
                 if index:
-                    yield bytes(self._buffer[:index])
-                del self._buffer[:index + len(delimiter)]
+                    yield bridge[:index]
+                self._buffer = bytearray(data[index + size - len(tail):])
                 return
-            if len(self._buffer) > keep:
-                cut = len(self._buffer) - keep
-                yield bytes(self._buffer[:cut])
-                del self._buffer[:cut]
-            if not self._fill():
-                raise FormError("the form body ended without its closing boundary")
+            if tail:
+                yield tail
+            view = memoryview(data)
+            index = data.find(delimiter)
+            if index >= 0:
+                if index:
+                    yield view[:index]
+                self._buffer = bytearray(view[index + size:])
+                return
+            yield view[:len(data) - keep]
+            self._buffer = bytearray(view[len(data) - keep:])
 
     def _read_head(self) -> Dict[str, str]:
         while True:

@@ -83,3 +83,18 @@ def test_signed_urls_expire_and_bind_their_path():
     assert not is_valid(b"secret", "/storage/ab/1/clip ü.mov", query, now=1000)
     assert not is_valid(b"other", "/storage/ab/0/clip ü.mov", query, now=1000)
     assert not is_valid(b"secret", "/storage/ab/0/clip ü.mov", {}, now=1000)
+
+
+def test_near_boundaries_at_every_read_offset_parse_exactly(tmp_path, monkeypatch):
+    import random
+
+    rng = random.Random(5)
+    # Every fragment ends with "x", so none can complete the delimiter of the next.
+    fragments = [b"\r\n--BOUNDARx", b"\r\n--x", b"\rx", b"\r\n-x", b"--BOUNDARYx", b"x" * 13, b"\nx"]
+    payload = b"".join(rng.choice(fragments) for _ in range(400))
+    body = client_body(tmp_path, {"field": "\r\n--BOUNDAR"}, payload)
+    for chunk in list(range(1, 40)) + [97, 128, 1000]:
+        monkeypatch.setattr(form_data, "READ_CHUNK", chunk)
+        parsed = parse(body)
+        assert parsed[0] == ("field", None, b"\r\n--BOUNDAR")
+        assert parsed[-1] == ("file", "clip.mov", payload), chunk
