@@ -197,6 +197,10 @@ class DownloadMethods:
             response = opener.open(request)
         except urllib.error.URLError as error:
             raise ShotgunFileDownloadError(download_error_text(url, error)) from error
+        except (OSError, http.client.HTTPException) as error:
+            # urllib wraps errors of sending the request, not of reading the
+            # answer's status line (a dropped connection, a timeout).
+            raise ShotgunFileDownloadError("Failed to open %s\n%s" % (url, error)) from error
         with response:
             if unexpected_html_page(response, url, attachment):
                 raise ShotgunFileDownloadError(

@@ -9,6 +9,7 @@ re-used a half-read file object).
 from __future__ import annotations
 
 import datetime
+import http.client
 import io
 import logging
 import os
@@ -187,7 +188,9 @@ class StorageUploadMethods:
                 LOG.debug("Got a %s response. Waiting and retrying...", error.code)
                 time.sleep(float(attempt) * self.BACKOFF)
                 continue
-            except urllib.error.URLError as error:
+            except (urllib.error.URLError, OSError, http.client.HTTPException) as error:
+                # A PUT is idempotent, so a connection lost before the answer
+                # (which urllib does not wrap in URLError) is retried too.
                 LOG.debug("Got a '%s' response. Waiting and retrying...", error)
                 if attempt == self.MAX_ATTEMPTS:
                     raise ShotgunError("Max attempts limit reached.") from error

@@ -207,3 +207,26 @@ def test_the_auth_cookie_matches_the_site_host_even_with_a_port(client):
     other = urllib.request.Request("http://other.example.com/x")
     handler.cookiejar.add_cookie_header(other)
     assert other.get_header("Cookie") is None
+
+
+def test_a_connection_dropped_before_the_answer_is_a_download_error(client, tmp_path):
+    import socket
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+
+    def drop():
+        connection, _ = listener.accept()
+        connection.recv(65536)
+        connection.close()
+
+    thread = threading.Thread(target=drop)
+    thread.start()
+    url = "http://127.0.0.1:%d/f" % listener.getsockname()[1]
+    with pytest.raises(ShotgunFileDownloadError, match="Failed to open %s" % url):
+        client.download_attachment({"url": url}, file_path=str(tmp_path / "x.bin"))
+    thread.join()
+    listener.close()
+    assert list(tmp_path.iterdir()) == []

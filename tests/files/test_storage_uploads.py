@@ -226,3 +226,11 @@ def test_a_whole_upload_over_http_reports_progress(stub_server, tmp_path):
     assert seen[-1] == (2500, 2500)
     complete = [r for r in stub_server.requests if r.path.endswith("complete_multipart_upload")][0]
     assert urllib.parse.parse_qs(complete.body.decode())["etags"] == ['"part1","part2","part3"']
+
+
+def test_storage_put_retries_a_connection_dropped_before_the_answer(client):
+    import http.client
+    make, sent = reading([http.client.RemoteDisconnected("gone"), FakeResponse('"ok"')])
+    with mock.patch.object(client, "_make_upload_request", side_effect=make):
+        assert client._upload_data_to_storage(io.BytesIO(b"abc"), "text/plain", 3, "http://storage/put") == '"ok"'
+    assert [body for *_, body in sent] == [b"abc", b"abc"]
