@@ -16,6 +16,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 import uuid
 from pathlib import Path
 from typing import BinaryIO, Iterable, Iterator
@@ -105,6 +106,28 @@ class FileStore:
             _remove_quietly(temp)
             raise
         return target.name
+
+    def rename(self, name: str, new_name: str | None = None) -> str:
+        """Give a stored file another name (a fresh one by default) and return it."""
+        target = self.path(self.new_name() if new_name is None else new_name)
+        os.replace(self._existing(name), target)
+        return target.name
+
+    def remove_stale(self, prefix: str, max_age_seconds: float, now: float | None = None) -> int:
+        """Remove stored files whose name starts with ``prefix`` and that are older than ``max_age_seconds``.
+
+        Used for uploads that were stored but never linked. Returns how many went.
+        """
+        cutoff = (time.time() if now is None else now) - max_age_seconds
+        removed = 0
+        for path in self.folder.glob(prefix + "*"):
+            try:
+                if path.is_file() and path.stat().st_mtime < cutoff:
+                    path.unlink()
+                    removed += 1
+            except FileNotFoundError:
+                pass
+        return removed
 
     # -- reading ----------------------------------------------------------
 

@@ -22,6 +22,7 @@ import re
 import time
 import urllib.parse
 import uuid
+import weakref
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from .._engine.files import (LINK_UPLOAD, SHARE_THUMBNAIL, attachment_file, files_context,
@@ -38,6 +39,10 @@ LOG = logging.getLogger("shotgun_api3")
 AUTH_FIELDS = ("script_name", "script_key", "user_login", "user_password", "auth_token", "session_token",
                "reject_if_expired", "sudo_as_login", "session_uuid")
 THUMBNAIL_UPLOAD_TYPE = "Thumbnail"
+#: An upload stored but not linked this long after (its URL expired long ago) is removed.
+STALE_UPLOAD_SECONDS = 24 * 3600
+STALE_UPLOAD_SWEEP_SECONDS = 600
+_last_sweep: "weakref.WeakKeyDictionary[FileStore, float]" = weakref.WeakKeyDictionary()
 _STORAGE_PATH = re.compile(r"^/storage/([0-9a-f]{32})/(\d{1,5})/([^/]+)$")
 _UPLOAD_ID = re.compile(r"^[0-9a-f]{32}$")
 
@@ -196,9 +201,21 @@ def _safe_filename(filename: str) -> str:
     return name.replace("/", "_")
 
 
+def _sweep_stale_uploads(store: FileStore) -> None:
+    """Now and then, remove uploads (and parts) stored but never linked or completed."""
+    now = time.time()
+    if now - _last_sweep.get(store, 0.0) < STALE_UPLOAD_SWEEP_SECONDS:
+        return
+    _last_sweep[store] = now
+    removed = store.remove_stale("upload-", STALE_UPLOAD_SECONDS, now)
+    if removed:
+        LOG.info("local site: removed %d stale unlinked uploads", removed)
+
+
 def _get_upload_link_info(site: Any, request: Request) -> Response:
     fields = _url_form(request)
     _authenticate(site, fields)
+    _sweep_stale_uploads(site.file_store)
     upload_type = fields.get("upload_type") or "Attachment"
     if upload_type not in ("Attachment", THUMBNAIL_UPLOAD_TYPE):
         raise _FormFailure("unknown upload_type '%s'" % upload_type)
@@ -256,13 +273,18 @@ def _link_file(site: Any, request: Request) -> Response:
     if not store.exists(stored_name):
         raise _FormFailure("nothing was uploaded for this upload link")
     filename = urllib.parse.unquote(urllib.parse.urlsplit(lines[1]).path.rsplit("/", 1)[-1])
+    # Linked files leave the "upload-" names, which are swept when stale.
+    try:
+        stored_name = store.rename(stored_name)
+    except (FileStoreError, OSError):
+        raise _FormFailure("nothing was uploaded for this upload link") from None
     link = _link_fields(fields, upload_type == THUMBNAIL_UPLOAD_TYPE)
     link.update(_stored_file_fields(stored_name, store.size(stored_name), filename))
     try:
         return _link(site, context, link)
-    except _FormFailure:
-        # The site refused the link for good (no such entity or field):
-        # nothing can claim these bytes any more.
+    except BaseException:
+        # The site refused the link (no such entity or field): nothing can
+        # claim these bytes any more.
         store.delete(stored_name)
         raise
 

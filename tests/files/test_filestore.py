@@ -94,3 +94,21 @@ def test_writes_interrupted_by_a_crash_are_cleared_when_the_store_reopens(tmp_pa
     reopened = FileStore(tmp_path / "files")
     assert list((reopened.folder / ".incoming").iterdir()) == []
     assert reopened.read_bytes(kept) == b"whole"
+
+
+def test_rename_and_stale_removal(store):
+    import os
+    import time
+
+    old = store.write(b"old", name="upload-aaa")
+    fresh = store.write(b"fresh", name="upload-bbb")
+    kept = store.write(b"linked")
+    past = time.time() - 7200
+    for name in (old, kept):
+        os.utime(store.path(name), (past, past))
+    assert store.remove_stale("upload-", 3600) == 1
+    assert not store.exists(old) and store.exists(fresh) and store.exists(kept)
+    renamed = store.rename(fresh)
+    assert not store.exists(fresh) and store.read_bytes(renamed) == b"fresh"
+    with pytest.raises(FileStoreError):
+        store.rename("upload-missing")
