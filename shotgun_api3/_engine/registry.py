@@ -23,6 +23,7 @@ HANDLER_MODULES = (
     "schema_rpc",
     "read",
     "writes",
+    "files",
 )
 
 _loaded = False
