@@ -41,7 +41,10 @@ class Bucket(NamedTuple):
     name: str                # the answer's group_name
 
 
-EMPTY_BUCKET = Bucket(key=("empty",), sort_key=(0,), value=None, name=choices.EMPTY_GROUP_NAME)
+# Empty values sort after every value ascending (before every value descending),
+# like empty values in the engine's record ordering.
+EMPTY_BUCKET = Bucket(key=("empty",), sort_key=(2 if choices.EMPTY_GROUP_SORTS_LAST_ASCENDING else 0,),
+                      value=None, name=choices.EMPTY_GROUP_NAME)
 
 
 def grouping_type_applies(grouping_type: str, data_type: str) -> bool:

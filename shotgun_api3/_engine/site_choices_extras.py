@@ -30,8 +30,11 @@ MIXED_STATUS_ROLL_UP = "ip"
 # --- summarize: groups ------------------------------------------------------
 
 # Records whose grouped value is empty form one group with this name and a
-# None group_value, sorted as the lowest value (first ascending, last descending).
+# None group_value ...
 EMPTY_GROUP_NAME = ""
+# ... placed last ascending and first descending, as empty values are placed
+# when the engine orders records (site_choices.NULLS_LAST_ASCENDING).
+EMPTY_GROUP_SORTS_LAST_ASCENDING = True
 
 # Week groups start on Monday (ISO weeks) and are named by that day.
 WEEK_STARTS_ON_MONDAY = True

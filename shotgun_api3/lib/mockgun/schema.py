@@ -71,11 +71,28 @@ class SchemaFactory:
     """
 
     _cache: Dict[str, Tuple[Tuple[float, int], Dict[str, Any]]] = {}
+    _blobs: Dict[Tuple[str, str], Tuple[Dict[str, Any], Dict[str, Any], bytes]] = {}
 
     @classmethod
     def get_schemas(cls, schema_path: str, schema_entity_path: str) -> Tuple[Dict[str, Any], Dict[str, Any]]:
         """Return ``(schema, schema_entity)`` read from the two files."""
         return cls._read_cached(schema_path), cls._read_cached(schema_entity_path)
+
+    @classmethod
+    def get_site_schema(cls, schema_path: str, schema_entity_path: str) -> Any:
+        """Return a new engine ``SiteSchema`` of the two files, owned by the caller alone."""
+        from shotgun_api3._engine import SiteSchema
+
+        key = (os.fspath(schema_path), os.fspath(schema_entity_path))
+        schema, schema_entity = cls.get_schemas(schema_path, schema_entity_path)
+        blob = cls._blobs.get(key)
+        if blob is None or blob[0] is not schema or blob[1] is not schema_entity:
+            # A pickled copy is several times faster to clone than a deepcopy,
+            # which matters to suites that build a mockgun per test.
+            cls._blobs = {key: (schema, schema_entity, pickle.dumps((schema, schema_entity), protocol=-1))}
+            blob = cls._blobs[key]
+        fields, entities = pickle.loads(blob[2])
+        return SiteSchema(fields, entities)
 
     @classmethod
     def _read_cached(cls, path: str) -> Dict[str, Any]:
