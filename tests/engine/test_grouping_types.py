@@ -116,10 +116,10 @@ def test_firstletter_folds_case():
     assert only("firstletter", "text", "élan").value == "É"
 
 
-def test_group_order_puts_the_empty_group_first_ascending_and_last_descending():
+def test_group_order_puts_the_empty_group_last_ascending_and_first_descending():
     buckets = [only("exact", "text", "b"), EMPTY_BUCKET, only("exact", "text", "A")]
-    assert [bucket.value for bucket in group_order(buckets, "asc")] == [None, "A", "b"]
-    assert [bucket.value for bucket in group_order(buckets, "desc")] == ["b", "A", None]
+    assert [bucket.value for bucket in group_order(buckets, "asc")] == ["A", "b", None]
+    assert [bucket.value for bucket in group_order(buckets, "desc")] == [None, "b", "A"]
 
 
 def test_group_order_survives_mixed_value_kinds():

@@ -51,11 +51,11 @@ def test_two_levels_nest_inner_groups_under_each_outer_group():
     result = summarize(COUNT, [{"field": "sg_sequence", "type": "exact", "direction": "asc"},
                                {"field": "sg_cut_in", "type": "tens", "direction": "asc"}])
     outer = result["groups"]
-    assert [group["group_name"] for group in outer] == ["", "sq01", "sq02"]
-    assert outer[1]["summaries"] == {"id": 2}
-    assert [(inner["group_value"], inner["summaries"]["id"]) for inner in outer[1]["groups"]] == [(0, 1), (10, 1)]
-    assert outer[0]["groups"] == [{"group_name": "", "group_value": None, "summaries": {"id": 1}}]
-    assert "groups" not in outer[1]["groups"][0]
+    assert [group["group_name"] for group in outer] == ["sq01", "sq02", ""]
+    assert outer[0]["summaries"] == {"id": 2}
+    assert [(inner["group_value"], inner["summaries"]["id"]) for inner in outer[0]["groups"]] == [(0, 1), (10, 1)]
+    assert outer[2]["groups"] == [{"group_name": "", "group_value": None, "summaries": {"id": 1}}]
+    assert "groups" not in outer[0]["groups"][0]
 
 
 def test_three_levels_nest_three_deep():
@@ -79,5 +79,5 @@ def test_no_records_give_zero_counts_and_no_groups():
 
 def test_group_values_are_copies_not_the_records_links():
     result = summarize(COUNT, [{"field": "sg_sequence", "type": "exact"}])
-    result["groups"][1]["group_value"]["name"] = "changed"
+    result["groups"][0]["group_value"]["name"] = "changed"
     assert SQ1["name"] == "sq01"
