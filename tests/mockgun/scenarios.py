@@ -170,3 +170,41 @@ SCENARIOS = {
     "errors": ERRORS,
     "schema": SCHEMA,
 }
+
+
+# Scenarios where the reference mockgun answers what a site would not. Each
+# one's last step is the call whose answers differ; the tests in
+# test_reference_differences.py assert both answers.
+DIFFERENCES = {
+    "update_result": SITE + [call("update", "Shot", 1, {"code": "sh011"})],
+    "entity_in_any_of": SITE + [call("find", "Shot", [["sg_sequence", "in", [SQ1, SQ2]]], CODE)],
+    "type_is_on_empty_links": SITE + [call("find", "Shot", [["sg_sequence", "type_is", "Sequence"]], CODE)],
+    "name_contains_on_empty_links": SITE + [call("find", "Shot", [["sg_sequence", "name_contains", "q02"]], CODE)],
+    "multi_key_order": SITE + [call("find", "Shot", [], ["code", "sg_sequence"], order=[
+        {"field_name": "sg_status_list", "direction": "asc"}, {"field_name": "code", "direction": "desc"}])],
+    "create_return_fields": SITE + [call("create", "Shot", {"code": "sh070", "project": P1}, ["sg_cut_in"])],
+    "batch_rollback": SITE + [
+        call("batch", [{"request_type": "create", "entity_type": "Shot", "data": {"code": "sh080"}},
+                       {"request_type": "update", "entity_type": "Shot", "entity_id": 999, "data": {"code": "x"}}]),
+        call("find", "Shot", [["code", "is", "sh080"]], CODE)],
+    "remove_two_links": SITE + [
+        call("update", "Shot", 2, {"assets": [A1, A2]}, multi_entity_update_modes={"assets": "remove"}),
+        call("find_one", "Shot", [["id", "is", 2]], ["assets"])],
+    "link_names": SITE + [call("find_one", "Shot", [["id", "is", 1]], ["sg_sequence"])],
+    "unknown_filter_field": SITE + [call("find", "Shot", [["no_such_field", "is", 1]], CODE)],
+    "bad_order_direction": SITE + [call("find", "Shot", [], CODE,
+                                        order=[{"field_name": "code", "direction": "sideways"}])],
+    "case_insensitive_text_order": SITE + [
+        call("create", "Shot", {"code": "Alpha", "project": P1}),
+        call("find", "Shot", [], CODE, order=[{"field_name": "code", "direction": "asc"}])],
+    "limit": SITE + [call("find", "Shot", [], CODE, limit=2)],
+    "page": SITE + [call("find", "Shot", [], CODE, limit=2, page=2)],
+    "event_log": SITE + [call("find", "EventLogEntry", [["event_type", "is", "Shotgun_Shot_New"]], ["entity"])],
+    "summarize": SITE + [call("summarize", "Shot", [], [{"field": "sg_cut_in", "type": "sum"}])],
+    "none_on_multi_entity": SITE + [call("update", "Shot", 1, {"assets": None}),
+                                    call("find_one", "Shot", [["id", "is", 1]], ["assets"])],
+    "greater_than_on_empty_numbers": SITE + [call("create", "Shot", {"code": "sh090", "project": P1}),
+                                             call("find", "Shot", [["sg_cut_in", "greater_than", 25]], CODE)],
+    "float_accepts_int": [call("create", "Version", {"code": "v1", "sg_movie_aspect_ratio": 2}),
+                          call("find_one", "Version", [["code", "is", "v1"]], ["sg_movie_aspect_ratio"])],
+}

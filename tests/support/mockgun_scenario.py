@@ -43,9 +43,8 @@ def run_steps(shotgun_class, steps, error_base):
     sg = shotgun_class("http://unit_test_mock_sg", "mock_user", "mock_key")
     answers = []
     for step in steps:
-        method = getattr(sg, step["call"])
         try:
-            result = method(*decode(step.get("args", [])), **decode(step.get("kwargs", {})))
+            result = getattr(sg, step["call"])(*decode(step.get("args", [])), **decode(step.get("kwargs", {})))
             answers.append({"result": encode(result)})
         except error_base:
             answers.append({"error": "ShotgunError"})
