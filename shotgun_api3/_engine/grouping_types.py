@@ -65,20 +65,23 @@ def grouping_type_applies(grouping_type: str, data_type: str) -> bool:
 
 
 def buckets_for(grouping_type: str, data_type: str, value: Any, today: datetime.date,
-                type_display_name: Callable[[str], str] = str) -> List[Bucket]:
+                type_display_name: Callable[[str], str] = str, many: bool = False) -> List[Bucket]:
     """Return the buckets ``value`` falls in under ``grouping_type`` (an empty value: the empty bucket).
 
     ``today`` anchors ``clustered_date``; ``type_display_name`` names
-    ``entitytype`` groups.
+    ``entitytype`` groups. ``many`` says the value is a list of values of
+    ``data_type`` (a dotted path through a multi-entity hop); multi_entity and
+    tag_list values are lists anyway.
     """
-    if data_type in LIST_VALUED_TYPES:
-        items = [item for item in (value or []) if not is_empty(item)]
+    if many or data_type in LIST_VALUED_TYPES:
+        items = [item for item in _flatten(value) if not is_empty(item)]
         if not items:
             return [EMPTY_BUCKET]
+        item_type = {"multi_entity": "entity", "tag_list": "text"}.get(data_type, data_type)
         buckets: List[Bucket] = []
         seen = set()
         for item in items:
-            for bucket in _single_buckets(grouping_type, data_type, item, today, type_display_name):
+            for bucket in _single_buckets(grouping_type, item_type, item, today, type_display_name):
                 if bucket.key not in seen:
                     seen.add(bucket.key)
                     buckets.append(bucket)
@@ -86,6 +89,15 @@ def buckets_for(grouping_type: str, data_type: str, value: Any, today: datetime.
     if is_empty(value):
         return [EMPTY_BUCKET]
     return _single_buckets(grouping_type, data_type, value, today, type_display_name)
+
+
+def _flatten(value: Any) -> List[Any]:
+    if not isinstance(value, list):
+        return [value]
+    flat: List[Any] = []
+    for item in value:
+        flat.extend(_flatten(item))
+    return flat
 
 
 def _single_buckets(grouping_type: str, data_type: str, value: Any, today: datetime.date,
@@ -159,8 +171,14 @@ def _duration_bucket(minutes: Any, days_per_bucket: int) -> Bucket:
 
 
 def _as_date(value: Any) -> Optional[datetime.date]:
-    """The calendar day of a date, a datetime (its own wall clock) or an ISO string."""
+    """The calendar day of a date, a datetime or an ISO string.
+
+    Aware datetimes count in the process's local time zone, like the engine's
+    relative date filters; naive ones by their own wall clock.
+    """
     if isinstance(value, datetime.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone()
         return value.date()
     if isinstance(value, datetime.date):
         return value

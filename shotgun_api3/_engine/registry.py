@@ -23,6 +23,14 @@ HANDLER_MODULES = (
     "schema_rpc",
     "read",
     "writes",
+    "summarize",
+    "search",
+    "notes",
+    "activity",
+    "social",
+    "schedule",
+    "preferences",
+    "navigation",
 )
 
 _loaded = False
