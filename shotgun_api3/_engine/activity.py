@@ -6,12 +6,17 @@ from typing import Any, Dict, List, Mapping, Optional
 
 from . import site_choices_extras as choices
 from .errors import EngineFault
+from .link_pairs import PAIRS
 from .notes import thread_time, user_link
 from .registry import rpc
 
 Row = Dict[str, Any]
 _UPDATE_TYPES = {"New": "create", "Change": "update", "Retirement": "delete", "Revival": "revive"}
 _LINK_TYPES = ("entity", "multi_entity")
+# The mirror side of paired links (Sequence.shots mirrors Shot.sg_sequence):
+# the engine fills them after the fact, so they say nothing about what a
+# record was created linked to.
+_MIRROR_FIELDS = frozenset((right_type, right_field) for _, _, right_type, right_field in PAIRS)
 
 
 def update_type(event_type: Any) -> Optional[str]:
@@ -27,7 +32,7 @@ def _same(link: Any, target: Mapping[str, Any]) -> bool:
 
 def _row_links_to(call: Any, entity_type: str, row: Mapping[str, Any], target: Mapping[str, Any]) -> bool:
     for name, info in call.env.schema.field_infos(entity_type).items():
-        if info.data_type not in _LINK_TYPES:
+        if info.data_type not in _LINK_TYPES or (entity_type, name) in _MIRROR_FIELDS:
             continue
         value = row.get(name)
         links = value if isinstance(value, list) else [value]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
+from . import site_choices_extras as choices
 from .errors import EngineFault
 from .registry import rpc
 
@@ -57,7 +58,8 @@ def _in_project(row: Mapping[str, Any], project_id: int) -> bool:
 def _project_types(call: Any, project_id: int) -> List[str]:
     schema = call.env.schema
     return [entity_type for entity_type in schema.entity_types()
-            if entity_type != "Project" and schema.field(entity_type, "project") is not None
+            if entity_type != "Project" and entity_type not in choices.NAVIGATION_HIDDEN_TYPES
+            and schema.field(entity_type, "project") is not None
             and any(_in_project(row, project_id) for row in call.engine.rows(entity_type))]
 
 
@@ -119,7 +121,8 @@ def nav_search(call: Any, params: Any) -> List[Node]:
     wanted = criteria.get("entity")
     text = str(criteria.get("search_string") or "").lower()
     schema = call.env.schema
-    types = [wanted.get("type")] if isinstance(wanted, dict) else schema.entity_types()
+    types = [wanted.get("type")] if isinstance(wanted, dict) else [
+        name for name in schema.entity_types() if name not in choices.NAVIGATION_HIDDEN_TYPES]
     results = []
     for entity_type in types:
         schema.require_type(entity_type, "nav_search")

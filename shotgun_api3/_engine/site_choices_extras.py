@@ -114,3 +114,11 @@ SITE_PREFERENCES = {
     "enable_rv_integration": True,
     "enable_shotgun_review_for_rv": False,
 }
+
+# --- navigation (nav_expand, nav_search) --------------------------------------
+
+# The tree: "/" lists projects, "/Project/<id>" the entity types with records
+# in the project, "/Project/<id>/<Type>" those records. Bookkeeping types are
+# never shown in it.
+NAVIGATION_HIDDEN_TYPES = frozenset({"EventLogEntry", "PageHit", "PageSetting", "AppWelcomeUserConnection",
+                                     "BannerUserConnection"})
