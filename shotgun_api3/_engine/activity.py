@@ -30,19 +30,36 @@ def _same(link: Any, target: Mapping[str, Any]) -> bool:
     return isinstance(link, dict) and link.get("type") == target["type"] and link.get("id") == target["id"]
 
 
-def _row_links_to(call: Any, entity_type: str, row: Mapping[str, Any], target: Mapping[str, Any]) -> bool:
+def _values_at_creation(events: List[Row]) -> Dict[Any, Any]:
+    """``{(type, id, field): value}`` for fields changed after creation: the old value of their first change.
+
+    A record's link fields may have changed since it was created; its
+    creation belongs on the streams of what it linked to then.
+    """
+    first_old: Dict[Any, Any] = {}
+    for event in sorted(events, key=lambda event: event["id"]):
+        meta = event.get("meta")
+        if isinstance(meta, dict) and meta.get("type") == "attribute_change":
+            key = (meta.get("entity_type"), meta.get("entity_id"), meta.get("attribute_name"))
+            first_old.setdefault(key, meta.get("old_value"))
+    return first_old
+
+
+def _created_linked_to(call: Any, entity_type: str, row: Mapping[str, Any], target: Mapping[str, Any],
+                       at_creation: Mapping[Any, Any]) -> bool:
     for name, info in call.env.schema.field_infos(entity_type).items():
         if info.data_type not in _LINK_TYPES or (entity_type, name) in _MIRROR_FIELDS:
             continue
-        value = row.get(name)
+        value = at_creation.get((entity_type, row["id"], name), row.get(name))
         links = value if isinstance(value, list) else [value]
         if any(_same(link, target) for link in links):
             return True
     return False
 
 
-def _belongs(call: Any, event: Mapping[str, Any], kind: str, target: Mapping[str, Any]) -> bool:
-    """An event is on the stream of its own entity, and (a creation) on the streams of what it links to."""
+def _belongs(call: Any, event: Mapping[str, Any], kind: str, target: Mapping[str, Any],
+             at_creation: Mapping[Any, Any]) -> bool:
+    """An event is on the stream of its own entity, and (a creation) on the streams of what it linked to."""
     entity = event.get("entity")
     if not isinstance(entity, dict):
         return False
@@ -51,7 +68,8 @@ def _belongs(call: Any, event: Mapping[str, Any], kind: str, target: Mapping[str
     if kind != "create" or not choices.STREAM_INCLUDES_LINKED_CREATIONS:
         return False
     row = call.engine.row(entity.get("type"), entity.get("id"))
-    return row is not None and not row.get("__retired") and _row_links_to(call, entity["type"], row, target)
+    return (row is not None and not row.get("__retired")
+            and _created_linked_to(call, entity["type"], row, target, at_creation))
 
 
 def _primary_entity(call: Any, link: Mapping[str, Any], entity_fields: Mapping[str, Any]) -> Optional[Row]:
@@ -101,12 +119,13 @@ def activity_stream(call: Any, params: Any) -> Dict[str, Any]:
     min_id, max_id, limit = (_optional_int(params, name) for name in ("min_id", "max_id", "limit"))
     target = {"type": entity_type, "id": entity_id}
     events = sorted(call.engine.rows("EventLogEntry"), key=lambda event: event["id"], reverse=True)
+    at_creation = _values_at_creation(events)
     updates: List[Row] = []
     for event in events:
         if (max_id is not None and event["id"] > max_id) or (min_id is not None and event["id"] < min_id):
             continue
         kind = update_type(event.get("event_type"))
-        if kind is None or not _belongs(call, event, kind, target):
+        if kind is None or not _belongs(call, event, kind, target, at_creation):
             continue
         updates.append(_update(call, event, kind, entity_fields))
         if limit and len(updates) >= limit:
