@@ -31,6 +31,7 @@ HANDLER_MODULES = (
     "schedule",
     "preferences",
     "navigation",
+    "export",
 )
 
 _loaded = False

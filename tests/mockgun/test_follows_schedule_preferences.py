@@ -181,3 +181,21 @@ def test_nav_search_by_string_and_by_entity(site):
 def test_nav_expand_of_a_bad_path_is_a_fault(site):
     with pytest.raises(shotgun_api3.Fault):
         site["sg"].nav_expand("not/a/path")
+
+
+def test_export_page_answers_the_pages_records_as_csv_bytes(site):
+    sg = site["sg"]
+    sg.create("Shot", {"code": "sh,020", "project": site["project"]})
+    sg.create("Shot", {"code": "elsewhere", "project": site["other"]})
+    page = sg.create("Page", {"name": "Shots", "entity_type": "Shot", "project": site["project"]})
+    assert sg.export_page(page["id"], "csv") == b'Id,Shot Code\r\n1,sh010\r\n2,"sh,020"\r\n'
+
+
+@pytest.mark.parametrize("page_id, export_format, message", [
+    (99, "csv", "Export for Page id=99 not available"),
+    (1, None, "'format' missing"),
+    (None, "csv", "'page_id' missing"),
+])
+def test_export_page_faults_like_a_site(site, page_id, export_format, message):
+    with pytest.raises(shotgun_api3.Fault, match=message):
+        site["sg"].export_page(page_id, export_format)

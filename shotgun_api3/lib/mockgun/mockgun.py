@@ -164,6 +164,8 @@ class Shotgun(_SiteClient):
         """Answer one RPC in process through the engine, as the client would unwrap the site's answer."""
         if method == "info" and self._server_info_override is not None:
             results = self._server_info_override
+        elif method == "get_session_token":
+            results = {"session_id": MOCK_SESSION_TOKEN}
         else:
             try:
                 results = self._engine.call(method, _in_process_params(params), self._call_context())
@@ -171,6 +173,9 @@ class Shotgun(_SiteClient):
                 # The exception the real client raises for the site's error answer.
                 raise fault_for_answer({"exception": True, "message": fault.message,
                                         "error_code": fault.error_code}) from None
+        if method == "export_page" and isinstance(results, str):
+            # A site answers CSV, not JSON: the real client hands back the raw body.
+            return results.encode("utf-8")
         results = copy.deepcopy(results)
         if first and isinstance(results, list):
             return results[0] if results else None
