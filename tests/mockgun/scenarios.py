@@ -87,6 +87,9 @@ READS = SITE + [
     call("find", "Shot", [["id", "is", 2]], ["code"]),
     call("find", "Shot", [["id", "in", [1, 3]]], ["code"]),
     call("find", "Shot", [["id", "greater_than", 2]], ["code"]),
+    call("find", "Shot", [["id", "is", 1]]),
+    call("find", "Shot", [["id", "is", 1]], ["__retired", "no_such_field"]),
+    call("find_one", "Sequence", [["code", "is", "sq02"]], ["code", "project.Project.name"]),
 ]
 
 DATES = [
@@ -156,6 +159,7 @@ ERRORS = SITE + [
 
 SCHEMA = [
     call("schema_field_read", "Shot", "code"),
+    call("schema_field_read", "Asset"),
     call("schema_field_read", "Shot", "sg_sequence"),
     call("schema_entity_read"),
     call("get_session_token"),
@@ -204,6 +208,10 @@ DIFFERENCES = {
                                     call("find_one", "Shot", [["id", "is", 1]], ["assets"])],
     "greater_than_on_empty_numbers": SITE + [call("create", "Shot", {"code": "sh090", "project": P1}),
                                              call("find", "Shot", [["sg_cut_in", "greater_than", 25]], CODE)],
+    "batch_create_return_fields": SITE + [call("batch", [
+        {"request_type": "create", "entity_type": "Shot", "data": {"code": "sh070"}, "return_fields": ["sg_cut_in"]}])],
+    "unknown_schema_field": [call("schema_field_read", "Shot", "no_such_field")],
+    "unknown_schema_type": [call("schema_field_read", "NoSuchType")],
     "two_element_filter": SITE + [call("find", "Shot", [["code", "is"]], CODE)],
     "float_accepts_int": [call("create", "Version", {"code": "v1", "sg_movie_aspect_ratio": 2}),
                           call("find_one", "Version", [["code", "is", "v1"]], ["sg_movie_aspect_ratio"])],

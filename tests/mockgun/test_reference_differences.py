@@ -164,3 +164,21 @@ def test_reference_is_wrong_a_two_element_filter_fails_in_the_real_client_before
     assert theirs == {"error": "ShotgunError"}
     # The real client's filter translation (reference 3.10 included) fails on it.
     assert ours == {"error": "IndexError"}
+
+
+def test_reference_is_wrong_batch_creates_ignore_return_fields(answers):
+    ours, theirs = last(answers, "batch_create_return_fields")
+    assert theirs == {"result": [{"code": "sh070", "type": "Shot", "id": 5}]}
+    assert ours == {"result": [{"type": "Shot", "id": 5, "code": "sh070", "sg_cut_in": None}]}
+
+
+def test_reference_is_wrong_an_unknown_field_reads_as_an_empty_schema(answers):
+    ours, theirs = last(answers, "unknown_schema_field")
+    assert theirs == {"result": {}}
+    assert ours == {"error": "ShotgunError"}
+
+
+def test_reference_is_wrong_an_unknown_type_raises_key_error(answers):
+    ours, theirs = last(answers, "unknown_schema_type")
+    assert theirs == {"error": "KeyError"}
+    assert ours == {"error": "ShotgunError"}
