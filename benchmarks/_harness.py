@@ -14,11 +14,13 @@ This module is imported by both roles, so it uses the standard library only.
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
@@ -132,11 +134,14 @@ class ServerProcess:
     URL_PATTERN = re.compile(r"(https?://[\w.\-]+:\d+)")
 
     def __init__(self, command: Sequence[str], env: dict[str, str] | None = None,
-                 cwd: str | None = None, startup_timeout: float = 60.0) -> None:
+                 cwd: str | None = None, startup_timeout: float = 120.0) -> None:
         self.command = list(command)
-        self.process = subprocess.Popen(self.command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        # stderr goes to a file, not a pipe: a chatty server must never block on a full pipe.
+        self._stderr = tempfile.TemporaryFile(mode="w+")
+        self.process = subprocess.Popen(self.command, stdout=subprocess.PIPE, stderr=self._stderr,
                                         text=True, env=env or clean_env(), cwd=cwd)
         self.output: list[str] = []
+        self.line = ""
         self.url = self._wait_for_url(startup_timeout)
 
     def _wait_for_url(self, timeout: float) -> str:
@@ -149,11 +154,15 @@ class ServerProcess:
             self.output.append(line)
             match = self.URL_PATTERN.search(line)
             if match:
+                self.line = line.strip()
                 return match.group(1)
         self.stop()
-        stderr = self.process.stderr.read() if self.process.stderr else ""
         raise RuntimeError("server %r did not report its URL:\n%s%s" % (
-            " ".join(self.command), "".join(self.output), stderr[-4000:]))
+            " ".join(self.command), "".join(self.output), self.stderr_text()[-4000:]))
+
+    def stderr_text(self) -> str:
+        self._stderr.seek(0)
+        return self._stderr.read()
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -163,9 +172,8 @@ class ServerProcess:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-        for stream in (self.process.stdout, self.process.stderr):
-            if stream:
-                stream.close()
+        if self.process.stdout:
+            self.process.stdout.close()
 
     def __enter__(self) -> "ServerProcess":
         return self
@@ -217,7 +225,7 @@ def percentile(values: Sequence[float], fraction: float) -> float:
     ordered = sorted(values)
     if not ordered:
         return float("nan")
-    index = min(len(ordered) - 1, max(0, int(round(fraction * len(ordered) + 0.5)) - 1))
+    index = min(len(ordered) - 1, max(0, math.ceil(fraction * len(ordered) - 1e-9) - 1))
     return ordered[index]
 
 
@@ -282,3 +290,19 @@ def comparison_row(label: str, ours: float | None, reference: float | None, unit
 
 
 COMPARISON_HEADERS = ("measure", "ours", "reference", "ours/ref", "target", "result")
+
+
+# ---------------------------------------------------------------- our local site
+
+def start_local_site(*options: str) -> tuple[ServerProcess, dict[str, Any]]:
+    """Start our local site (``local_site_server.py`` in our venv, its own process).
+
+    Returns the process and ``{"url", "script_name", "api_key", ...}``; stop it with ``.stop()``.
+    """
+    server = ServerProcess([str(ours_python()), str(BENCH_DIR / "local_site_server.py"), *options],
+                           cwd=str(BENCH_DIR))
+    marker = "LOCAL-SITE "
+    if not server.line.startswith(marker):
+        server.stop()
+        raise RuntimeError("unexpected first line from the local site: %r" % server.line)
+    return server, json.loads(server.line[len(marker):])
