@@ -1,0 +1,241 @@
+"""The site engine: answers ``(method_name, params)`` the way a site does, in memory."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple
+
+from .call import Call
+from .context import CallContext
+from .display import display_name, present_link
+from .errors import EngineFault
+from .filters import Predicate, compile_filters
+from .link_pairs import LinkPairs
+from .ordering import sort_rows
+from .paths import compile_path
+from .presenting import field_presenter
+from .read import present_rows, select_rows
+from .registry import load_handlers
+from .relations import QueryEnv
+from .schema import SiteSchema
+from .transaction import STATE_TABLE
+from .values import default_value
+
+Row = Dict[str, Any]
+Tables = Dict[str, Dict[int, Row]]
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class Engine:
+    """A Flow Production Tracking site in memory.
+
+    ``schema`` defaults to the site schema shipped with the package; ``store``
+    (see docs/architecture.rst) loads the site at start and persists every
+    committed call; ``clock`` returns "now" (an aware datetime) and exists
+    for tests.
+    """
+
+    def __init__(
+        self,
+        schema: Optional[SiteSchema] = None,
+        store: Any = None,
+        site_url: str = "http://localhost",
+        clock: Optional[Callable[[], dt.datetime]] = None,
+    ) -> None:
+        self.schema = schema if schema is not None else SiteSchema.default()
+        self.store = store
+        self.site_url = site_url.rstrip("/")
+        self._clock = clock or _utc_now
+        self._lock = threading.RLock()
+        self._tables: Tables = {}
+        self.state: Dict[str, Any] = {}
+        self._state_ids: Dict[str, int] = {}
+        self._next_ids: Dict[str, Tuple[int, int]] = {}
+        self._templates: Dict[str, Tuple[Row, Tuple[str, ...]]] = {}
+        self._pairs: Optional[LinkPairs] = None
+        loaded_tables = None
+        if store is not None:
+            schema_dicts, loaded_tables = store.load()
+            if schema_dicts is not None:
+                self.schema = SiteSchema.from_dicts(schema_dicts)
+        self.tables = loaded_tables if loaded_tables is not None else {}
+
+    # --- tables ---------------------------------------------------------------
+
+    @property
+    def tables(self) -> Tables:
+        """``{entity_type: {id: row}}``: the live data, editable directly (mockgun ``_db``)."""
+        return self._tables
+
+    @tables.setter
+    def tables(self, value: Tables) -> None:
+        state_rows = value.pop(STATE_TABLE, None) if isinstance(value, dict) else None
+        if state_rows:
+            self.state = {row["name"]: row["value"] for row in state_rows.values()}
+            self._state_ids = {row["name"]: row["id"] for row in state_rows.values()}
+        for entity_type in self.schema.entity_types():
+            value.setdefault(entity_type, {})
+        self._tables = value
+        self._next_ids = {}
+
+    def row(self, entity_type: str, entity_id: Any) -> Optional[Row]:
+        """The stored row of a record (live or retired), or ``None``."""
+        table = self._tables.get(entity_type)
+        return table.get(entity_id) if table is not None else None
+
+    def rows(self, entity_type: str, retired: bool = False) -> Iterator[Row]:
+        """The live rows of a type (or only the retired ones), in table order."""
+        for row in list((self._tables.get(entity_type) or {}).values()):
+            if bool(row.get("__retired")) == retired:
+                yield row
+
+    def next_id(self, entity_type: str) -> int:
+        """A fresh id: one more than any id the type ever had (ids are never reused).
+
+        The next id is cached with the table size it was computed for; rows a
+        rig adds to the table directly change the size and force a rescan.
+        """
+        table = self._tables.setdefault(entity_type, {})
+        cached = self._next_ids.get(entity_type)
+        if cached is not None and cached[1] == len(table) and cached[0] not in table:
+            candidate = cached[0]
+        else:
+            candidate = max((key for key in table if isinstance(key, int)), default=0) + 1
+            if cached is not None:
+                candidate = max(candidate, cached[0])
+        self._next_ids[entity_type] = (candidate + 1, len(table) + 1)
+        return candidate
+
+    def forget_ids(self) -> None:
+        """Drop cached next ids (after a rollback removed rows)."""
+        self._next_ids = {}
+
+    def new_row(self, entity_type: str, entity_id: int) -> Row:
+        """A row holding every field of the type at the value a new record gets."""
+        template = self._templates.get(entity_type)
+        if template is None:
+            infos = self.schema.field_infos(entity_type)
+            base: Row = {"type": entity_type, "id": 0, "__retired": False}
+            list_fields = []
+            for name, info in infos.items():
+                if name == "id":
+                    continue
+                base[name] = default_value(info)
+                if isinstance(base[name], (list, dict)):
+                    list_fields.append(name)
+            template = (base, tuple(list_fields))
+            self._templates[entity_type] = template
+        base, list_fields = template
+        row = dict(base)
+        row["id"] = entity_id
+        for name in list_fields:
+            row[name] = default_value(self.schema.field(entity_type, name))  # fresh list per row
+        return row
+
+    # --- schema -----------------------------------------------------------------
+
+    @property
+    def link_pairs(self) -> LinkPairs:
+        if self._pairs is None:
+            self._pairs = LinkPairs(self.schema)
+        return self._pairs
+
+    def schema_changed(self) -> None:
+        """Forget everything derived from the schema (call after changing it)."""
+        self._templates = {}
+        self._pairs = None
+        for entity_type in self.schema.entity_types():
+            self._tables.setdefault(entity_type, {})
+
+    def restore_schema(self, dicts: Mapping[str, Any]) -> None:
+        self.schema = SiteSchema.from_dicts(dict(dicts))
+        self.schema_changed()
+
+    # --- site state -----------------------------------------------------------------
+
+    def get_state(self, name: str, default: Any = None) -> Any:
+        """A named piece of non-entity site state (write it with ``call.txn.set_state``)."""
+        return self.state.get(name, default)
+
+    def state_id(self, name: str) -> int:
+        if name not in self._state_ids:
+            self._state_ids[name] = max(self._state_ids.values(), default=0) + 1
+        return self._state_ids[name]
+
+    # --- time ------------------------------------------------------------------------
+
+    def now(self) -> dt.datetime:
+        """The current time as an aware UTC datetime, to the second (what a site stores)."""
+        value = self._clock()
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=dt.timezone.utc)
+        return value.astimezone(dt.timezone.utc).replace(microsecond=0)
+
+    def env(self, now: Optional[dt.datetime] = None) -> QueryEnv:
+        return QueryEnv(self.schema, self._tables, now or self.now())
+
+    # --- calls -----------------------------------------------------------------------
+
+    def call(self, method_name: str, params: Any = None, context: Optional[CallContext] = None) -> Any:
+        """Answer one RPC: the value a site puts under ``results``, or an EngineFault."""
+        handler = load_handlers().get(method_name)
+        if handler is None:
+            raise EngineFault(f"Unknown method: {method_name!r}")
+        with self._lock:
+            call = Call(self, context or CallContext(), method_name)
+            try:
+                result = handler(call, params)
+                call.finish()
+            except BaseException:
+                call.abort()
+                raise
+            return result
+
+    # --- internal API for handler modules ---------------------------------------------
+
+    def compile_filter(self, entity_type: str, filters: Any, method: str = "read") -> Predicate:
+        """A row predicate for a wire filter tree (or client-style filter list)."""
+        self.schema.require_type(entity_type, method)
+        return compile_filters(self.env(), entity_type, filters, method)
+
+    def path_getter(self, entity_type: str, path: str, method: str = "read") -> Callable[[Row], Any]:
+        """A function reading the stored value of a (dotted) path from a row.
+
+        Through a multi-entity hop it returns a list of values.
+        """
+        return compile_path(self.schema, self._tables, entity_type, path, method).get
+
+    def presenter(self, entity_type: str, path: str) -> Callable[[Row], Any]:
+        """A function from a row to the answered value of a (dotted) field."""
+        return field_presenter(self.env(), entity_type, path)
+
+    def display_name(self, entity_type: str, row: Mapping[str, Any]) -> Optional[str]:
+        return display_name(self.schema, entity_type, row)
+
+    def present_link(self, link: Any) -> Optional[Dict[str, Any]]:
+        """``{"type", "id", "name"}`` for a link, ``None`` when empty or retired."""
+        return present_link(self.schema, self._tables, link)
+
+    def find(
+        self,
+        entity_type: str,
+        filters: Any = None,
+        fields: Sequence[str] = ("id",),
+        sorts: Optional[Sequence[Mapping[str, str]]] = None,
+        retired: bool = False,
+        include_archived_projects: bool = True,
+        limit: Optional[int] = None,
+    ) -> List[Dict[str, Any]]:
+        """Records as ``read`` answers them, without paging (``limit`` keeps the first n)."""
+        env = self.env()
+        self.schema.require_type(entity_type, "read")
+        rows = select_rows(env, entity_type, filters, retired, include_archived_projects, None, "read")
+        if sorts:
+            rows = sort_rows(env, entity_type, rows, sorts)
+        if limit:
+            rows = rows[:limit]
+        return present_rows(env, entity_type, rows, list(fields))

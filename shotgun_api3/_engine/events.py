@@ -1,0 +1,62 @@
+"""EventLogEntry contents for the writes a site logs (event types and ``meta``)."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Optional
+
+
+def event_type(entity_type: str, action: str) -> str:
+    """``Shotgun_<Type>_<Action>`` with Action one of New, Change, Retirement, Revival."""
+    return f"Shotgun_{entity_type}_{action}"
+
+
+def describe(actor: Optional[str], action: str, entity_type: str, name: Optional[str], attribute: Optional[str] = None) -> str:
+    """A one-line human description like a site writes into ``description``."""
+    who = actor or "Someone"
+    what = f"{entity_type} {name}" if name else entity_type
+    if action == "New":
+        return f"{who} created new {what}"
+    if action == "Change":
+        return f"{who} changed \"{attribute}\" on {what}"
+    if action == "Retirement":
+        return f"{who} retired {what}"
+    return f"{who} revived {what}"
+
+
+def new_meta(entity_type: str, entity_id: int) -> Dict[str, Any]:
+    return {"type": "new_entity", "entity_type": entity_type, "entity_id": entity_id}
+
+
+def change_meta(
+    entity_type: str,
+    entity_id: int,
+    attribute: str,
+    data_type: str,
+    old: Any,
+    new: Any,
+    added: Optional[list] = None,
+    removed: Optional[list] = None,
+) -> Dict[str, Any]:
+    meta: Dict[str, Any] = {
+        "type": "attribute_change",
+        "entity_type": entity_type,
+        "entity_id": entity_id,
+        "attribute_name": attribute,
+        "field_data_type": data_type,
+        "old_value": old,
+        "new_value": new,
+    }
+    if added is not None:
+        meta["added"] = added
+        meta["removed"] = removed or []
+    return meta
+
+
+def retirement_meta(entity_type: str, entity_id: int, retired: bool) -> Dict[str, Any]:
+    return {
+        "type": "entity_retirement" if retired else "entity_revival",
+        "entity_type": entity_type,
+        "entity_id": entity_id,
+        "class_name": entity_type,
+        "retirement_date": None,
+    }

@@ -1,0 +1,176 @@
+"""Filter trees (wire form, query-semantics.md 5.2) compiled to row predicates.
+
+The wire form is ``{"logical_operator": "and" | "or", "conditions": [...]}``
+where each condition is ``{"path", "relation", "values"}`` or a nested group.
+For convenience (other engine modules, rigs) the client-side forms are
+accepted too: a list of ``[path, relation, value...]`` conditions and
+``{"filter_operator": "all" | "any", "filters": [...]}`` groups.
+
+Compilation happens once per call: each condition becomes a closure over a
+compiled path and a value test, so evaluating a row never looks at the schema.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence
+
+from . import site_choices
+from .errors import EngineFault
+from .paths import compile_path
+from .relations import ALLOWED, KNOWN_RELATIONS, NEGATIONS, QueryEnv, build_test
+
+Row = Dict[str, Any]
+Predicate = Callable[[Row], bool]
+
+_AND = {"and": "and", "all": "and", "or": "or", "any": "or"}
+
+
+def _always(_row: Row) -> bool:
+    return True
+
+
+def _never(_row: Row) -> bool:
+    return False
+
+
+def compile_filters(env: QueryEnv, entity_type: str, filters: Any, method: str = "read") -> Predicate:
+    """A predicate for rows of ``entity_type`` that match ``filters`` (``None`` matches all)."""
+    if filters is None:
+        return _always
+    return _compile_node(env, entity_type, filters, method)
+
+
+def _compile_node(env: QueryEnv, entity_type: str, node: Any, method: str) -> Predicate:
+    if isinstance(node, dict):
+        if "path" in node:
+            return _compile_condition(env, entity_type, node.get("path"), node.get("relation"), node.get("values"), method)
+        if "conditions" in node:
+            return _compile_group(env, entity_type, node.get("logical_operator", "and"), node["conditions"], method)
+        if "filters" in node:
+            return _compile_group(env, entity_type, node.get("filter_operator", "all"), node["filters"], method)
+        raise EngineFault(f"API {method}() malformed filter {node!r}: expected a condition or a group")
+    if isinstance(node, (list, tuple)):
+        if node and isinstance(node[0], str):
+            if len(node) < 2:
+                raise EngineFault(f"API {method}() malformed filter {node!r}: expected [path, relation, value]")
+            values = list(node[2:])
+            if len(values) == 1 and isinstance(values[0], (list, tuple)):
+                values = list(values[0])
+            return _compile_condition(env, entity_type, node[0], node[1], values, method)
+        return _compile_group(env, entity_type, "and", node, method)
+    raise EngineFault(f"API {method}() malformed filter {node!r}")
+
+
+def _compile_group(env: QueryEnv, entity_type: str, operator: Any, conditions: Any, method: str) -> Predicate:
+    mode = _AND.get(str(operator).lower()) if operator is not None else "and"
+    if mode is None:
+        raise EngineFault(f"API {method}() unknown logical operator {operator!r} (expected 'and' or 'or')")
+    if not isinstance(conditions, (list, tuple)):
+        raise EngineFault(f"API {method}() filter conditions must be a list, not {type(conditions).__name__}")
+    predicates = [_compile_node(env, entity_type, item, method) for item in conditions]
+    if mode == "and":
+        return all_of(predicates)
+    return any_of(predicates)
+
+
+def all_of(predicates: Sequence[Predicate]) -> Predicate:
+    """A predicate true when every one of ``predicates`` is."""
+    if not predicates:
+        return _always
+    if len(predicates) == 1:
+        return predicates[0]
+    if len(predicates) == 2:
+        first, second = predicates
+        return lambda row: first(row) and second(row)
+    items = tuple(predicates)
+    return lambda row: all(p(row) for p in items)
+
+
+def any_of(predicates: Sequence[Predicate]) -> Predicate:
+    """A predicate true when at least one of ``predicates`` is."""
+    if not predicates:
+        return _always if site_choices.EMPTY_ANY_GROUP_MATCHES else _never
+    if len(predicates) == 1:
+        return predicates[0]
+    if len(predicates) == 2:
+        first, second = predicates
+        return lambda row: first(row) or second(row)
+    items = tuple(predicates)
+    return lambda row: any(p(row) for p in items)
+
+
+def _compile_condition(env: QueryEnv, entity_type: str, path: Any, relation: Any, values: Any, method: str) -> Predicate:
+    if not isinstance(relation, str) or relation not in KNOWN_RELATIONS:
+        raise EngineFault(f"API {method}() unknown filter relation {relation!r} (on {entity_type}.{path})")
+    if values is None:
+        values = [None]
+    elif not isinstance(values, (list, tuple)):
+        values = [values]
+    spec = compile_path(env.schema, env.tables, entity_type, path, method)
+    data_type = spec.info.data_type if spec.info is not None else "number"
+    allowed = ALLOWED.get(data_type, frozenset())
+    if relation not in allowed:
+        raise EngineFault(
+            f"API {method}() the '{relation}' relation is not supported on {entity_type}.{path} "
+            f"(a {data_type} field)"
+        )
+    positive = NEGATIONS.get(relation, relation)
+    negate = positive != relation and site_choices.NEGATIVE_RELATIONS_NEGATE
+    test = build_test(env, data_type, positive, values, f"{entity_type}.{path}")
+    get = spec.get
+    if spec.through_multi:
+        if negate:
+            return lambda row: not any(map(test, get(row)))
+        return lambda row: any(map(test, get(row)))
+    if "." not in path:
+        field = path
+        if negate:
+            return lambda row: not test(row.get(field))
+        return lambda row: test(row.get(field))
+    if negate:
+        return lambda row: not test(get(row))
+    return lambda row: test(get(row))
+
+
+def id_candidates(filters: Any) -> Optional[List[int]]:
+    """Ids the top-level ``and`` of ``filters`` pins with ``id is N`` / ``id in [...]``.
+
+    Lets a read look rows up by id instead of scanning; ``None`` when the
+    filters do not pin ids.
+    """
+    if not isinstance(filters, dict) or "conditions" not in filters:
+        return None
+    if _AND.get(str(filters.get("logical_operator", "and")).lower()) != "and":
+        return None
+    found: Optional[List[int]] = None
+    for condition in filters.get("conditions") or ():
+        if not isinstance(condition, dict) or condition.get("path") != "id":
+            continue
+        relation = condition.get("relation")
+        values = condition.get("values")
+        if not isinstance(values, (list, tuple)):
+            continue
+        if len(values) == 1 and isinstance(values[0], (list, tuple)):
+            values = values[0]
+        if relation == "is" and len(values) == 1:
+            ids = list(values)
+        elif relation == "in":
+            ids = list(values)
+        else:
+            continue
+        if not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
+            continue
+        found = ids if found is None else [i for i in found if i in ids]
+    return found
+
+
+def iter_conditions(filters: Any) -> Iterable[Dict[str, Any]]:
+    """Every simple wire condition in a tree (for callers that inspect paths)."""
+    if isinstance(filters, dict):
+        if "path" in filters:
+            yield filters
+        for child in filters.get("conditions") or filters.get("filters") or ():
+            yield from iter_conditions(child)
+    elif isinstance(filters, (list, tuple)):
+        for child in filters:
+            yield from iter_conditions(child)

@@ -1,0 +1,113 @@
+"""``sorts`` of a read: keys per data type, several fields, the site's empty-value placement.
+
+Rows arrive in id order; each sort field, from the last to the first, is
+applied with a stable sort, so the first field is the primary key and rows
+tied on every key stay in id order. Empty values sort last ascending and
+first descending (``site_choices.NULLS_LAST_ASCENDING``).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Dict, List, Sequence
+
+from . import site_choices
+from .comparable import date_key, datetime_key, footage_frames, number_key
+from .display import link_is_live, link_name
+from .errors import EngineFault
+from .paths import compile_path
+from .relations import NUMBER_TYPES, QueryEnv
+from .schema import LINK_LIST_TYPES, FieldInfo
+
+Row = Dict[str, Any]
+KeyFunc = Callable[[Any], Any]
+
+
+def _lower(value: Any) -> Any:
+    return value.lower() if isinstance(value, str) else str(value).lower()
+
+
+def _value_key(env: QueryEnv, info: FieldInfo) -> KeyFunc:
+    data_type = info.data_type if info is not None else "number"
+    schema, tables = env.schema, env.tables
+    if data_type in NUMBER_TYPES:
+        return number_key
+    if data_type == "date":
+        return date_key
+    if data_type == "date_time":
+        return datetime_key
+    if data_type == "footage":
+        return footage_frames
+    if data_type == "checkbox":
+        return lambda value: bool(value)
+    if data_type == "entity":
+
+        def entity_key(value: Any) -> Any:
+            if not link_is_live(tables, value):
+                return None
+            name = link_name(schema, tables, value)
+            return ("" if name is None else name.lower(), value.get("id"))
+
+        return entity_key
+    if data_type in LINK_LIST_TYPES or data_type == "tag_list":
+
+        def list_key(value: Any) -> Any:
+            if data_type == "tag_list":
+                names = [str(tag).lower() for tag in value or ()]
+            else:
+                names = [
+                    (link_name(schema, tables, link) or "").lower()
+                    for link in value or ()
+                    if link_is_live(tables, link)
+                ]
+            return tuple(names) or None
+
+        return list_key
+    return lambda value: None if value is None else _lower(value)
+
+
+def _row_key(env: QueryEnv, entity_type: str, field: str, method: str) -> KeyFunc:
+    spec = compile_path(env.schema, env.tables, entity_type, field, method)
+    value_key = _value_key(env, spec.info)
+    get = spec.get
+    empty = (1, 0) if site_choices.NULLS_LAST_ASCENDING else (-1, 0)
+    if spec.through_multi:
+
+        def multi_key(row: Row) -> Any:
+            keys = [k for k in map(value_key, get(row)) if k is not None]
+            return (0, tuple(sorted(keys))) if keys else empty
+
+        return multi_key
+    if "." not in field:
+
+        def key(row: Row) -> Any:
+            k = value_key(row.get(field))
+            return empty if k is None else (0, k)
+
+        return key
+
+    def deep_key(row: Row) -> Any:
+        k = value_key(get(row))
+        return empty if k is None else (0, k)
+
+    return deep_key
+
+
+def sort_rows(env: QueryEnv, entity_type: str, rows: List[Row], sorts: Sequence[Any], method: str = "read") -> List[Row]:
+    """``rows`` (in id order) sorted by the wire ``sorts`` list."""
+    if not sorts:
+        return rows
+    if not isinstance(sorts, (list, tuple)):
+        raise EngineFault(f"API {method}() sorts must be a list of {{field_name, direction}} dicts")
+    plan = []
+    for item in sorts:
+        if not isinstance(item, dict):
+            raise EngineFault(f"API {method}() sort {item!r} must be a dict with field_name and direction")
+        field = item.get("field_name", item.get("column"))
+        direction = item.get("direction", "asc")
+        if direction not in ("asc", "desc"):
+            raise EngineFault(f"API {method}() sort direction {direction!r} must be 'asc' or 'desc'")
+        plan.append((_row_key(env, entity_type, field, method), direction == "desc"))
+    ordered = list(rows)
+    for key, descending in reversed(plan):
+        ordered.sort(key=key, reverse=descending)
+    return ordered

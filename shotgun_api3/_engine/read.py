@@ -1,0 +1,148 @@
+"""The ``read`` RPC (``find``/``find_one``): select, order, page and present records."""
+
+from __future__ import annotations
+
+from operator import itemgetter
+from typing import Any, Dict, List, Optional
+
+from . import site_choices
+from .errors import EngineFault
+from .filters import all_of, compile_filters, id_candidates
+from .ordering import sort_rows
+from .presenting import field_presenter
+from .presets import preset_predicate
+from .registry import rpc
+from .relations import QueryEnv
+
+Row = Dict[str, Any]
+
+_by_id = itemgetter("id")
+
+
+def _archived_predicate(env: QueryEnv, entity_type: str):
+    """Rows not belonging to an archived Project (``include_archived_projects=False``)."""
+    projects = env.tables.get("Project") or {}
+    if entity_type == "Project":
+        if not site_choices.ARCHIVED_FILTER_APPLIES_TO_PROJECT:
+            return None
+        return lambda row: not row.get("archived")
+    if env.schema.field(entity_type, "project") is None:
+        return None
+
+    def not_archived(row: Row) -> bool:
+        link = row.get("project")
+        if not link:
+            return True
+        project = projects.get(link.get("id"))
+        return project is None or not project.get("archived")
+
+    return not_archived
+
+
+def select_rows(
+    env: QueryEnv,
+    entity_type: str,
+    filters: Any,
+    retired: bool,
+    include_archived_projects: bool,
+    presets: Any,
+    method: str,
+) -> List[Row]:
+    """The rows of ``entity_type`` matching a read's filters, in id order."""
+    predicates = [compile_filters(env, entity_type, filters, method)]
+    if include_archived_projects is False:
+        archived = _archived_predicate(env, entity_type)
+        if archived is not None:
+            predicates.append(archived)
+    if presets:
+        predicates.append(preset_predicate(env, entity_type, presets))
+    predicate = all_of(predicates)
+    table = env.tables.get(entity_type) or {}
+    ids = id_candidates(filters)
+    if ids is not None:
+        candidates = [table[i] for i in sorted(set(ids)) if i in table]
+    else:
+        candidates = table.values()
+    if retired:
+        matches = [row for row in candidates if row.get("__retired") and predicate(row)]
+    else:
+        matches = [row for row in candidates if not row.get("__retired") and predicate(row)]
+    if ids is None:
+        matches.sort(key=_by_id)
+    return matches
+
+
+def present_rows(env: QueryEnv, entity_type: str, rows: List[Row], fields: List[str]) -> List[Dict[str, Any]]:
+    """Records as a read answers them: ``type``, ``id`` and each requested field."""
+    presenters = [(field, field_presenter(env, entity_type, field)) for field in dict.fromkeys(fields)]
+    records = []
+    for row in rows:
+        record = {"type": entity_type, "id": row.get("id")}
+        for field, present in presenters:
+            record[field] = present(row)
+        records.append(record)
+    return records
+
+
+def _positive_int(value: Any, name: str, default: int) -> int:
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise EngineFault(f"API read() paging {name} must be a positive integer, got {value!r}")
+    return value
+
+
+@rpc("read")
+def read(call: Any, params: Any) -> Dict[str, Any]:
+    """Answer a ``read``: ``{"entities": [...], "paging_info": {...}}``."""
+    if not isinstance(params, dict):
+        raise EngineFault("API read() expects a parameter object")
+    entity_type = params.get("type")
+    env = call.env
+    env.schema.require_type(entity_type, "read")
+    fields = params.get("return_fields") or ["id"]
+    if not isinstance(fields, (list, tuple)):
+        raise EngineFault("API read() return_fields must be a list of field names")
+    return_only = params.get("return_only", "active") or "active"
+    if return_only not in ("active", "retired"):
+        raise EngineFault(f"API read() return_only must be 'active' or 'retired', not {return_only!r}")
+    paging = params.get("paging") or {}
+    if not isinstance(paging, dict):
+        raise EngineFault("API read() paging must be an object")
+    per_page = min(
+        _positive_int(paging.get("entities_per_page"), "entities_per_page", site_choices.MAX_ENTITIES_PER_PAGE),
+        site_choices.MAX_ENTITIES_PER_PAGE,
+    )
+    page = _positive_int(paging.get("current_page"), "current_page", 1)
+    rows = select_rows(
+        env,
+        entity_type,
+        params.get("filters"),
+        return_only == "retired",
+        params.get("include_archived_projects", True),
+        params.get("additional_filter_presets"),
+        "read",
+    )
+    sorts = params.get("sorts")
+    if sorts:
+        rows = sort_rows(env, entity_type, rows, sorts)
+    total = len(rows)
+    start = (page - 1) * per_page
+    page_rows = rows[start:start + per_page]
+    entities = present_rows(env, entity_type, page_rows, list(fields))
+    has_next = start + per_page < total
+    if params.get("return_paging_info_without_counts"):
+        paging_info: Dict[str, Any] = {"has_next_page": has_next}
+    elif params.get("return_paging_info"):
+        paging_info = {"entity_count": total, "has_next_page": has_next}
+    else:
+        paging_info = {"entity_count": total, "has_next_page": has_next}
+    return {"entities": entities, "paging_info": paging_info}
+
+
+def read_one(env: QueryEnv, entity_type: str, entity_id: int, fields: List[str]) -> Optional[Dict[str, Any]]:
+    """One live record by id, presented, or ``None``."""
+    row = (env.tables.get(entity_type) or {}).get(entity_id)
+    if row is None or row.get("__retired"):
+        return None
+    return present_rows(env, entity_type, [row], fields)[0]

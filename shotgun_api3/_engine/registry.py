@@ -1,0 +1,48 @@
+"""The table of RPC handlers, filled by the modules that implement them.
+
+A handler module decorates functions with ``@rpc("method_name")``; the engine
+imports every module named in ``HANDLER_MODULES`` once, so adding a module is
+a one-line change to that tuple. A handler is called as
+``handler(call, params)`` where ``call`` is the running
+:class:`shotgun_api3._engine.call.Call` and ``params`` the wire params.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any, Callable, Dict
+
+Handler = Callable[[Any, Any], Any]
+
+HANDLERS: Dict[str, Handler] = {}
+
+# Modules of this package that register handlers. One per line, so that
+# helpers adding modules in parallel merge without trouble.
+HANDLER_MODULES = (
+    "info",
+    "schema_rpc",
+    "read",
+    "writes",
+)
+
+_loaded = False
+
+
+def rpc(method_name: str) -> Callable[[Handler], Handler]:
+    """Register the decorated function as the handler of ``method_name``."""
+
+    def register(handler: Handler) -> Handler:
+        HANDLERS[method_name] = handler
+        return handler
+
+    return register
+
+
+def load_handlers() -> Dict[str, Handler]:
+    """Import every handler module (once) and return the handler table."""
+    global _loaded
+    if not _loaded:
+        for name in HANDLER_MODULES:
+            importlib.import_module(f"{__package__}.{name}")
+        _loaded = True
+    return HANDLERS

@@ -1,0 +1,481 @@
+"""The writes of one call, applied to the tables and undone as a whole on failure.
+
+A :class:`Transaction` records the state of every row (and site-state entry)
+before its first change in the call. ``commit`` hands the changed rows to the
+engine's Store; ``rollback`` (on any error, including a failing Store)
+restores the recorded state in place, so row objects rigs hold stay valid.
+
+Other handler modules write through this API (``call.txn``), which keeps
+their writes atomic with the rest of the call, persisted and event-logged.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Tuple
+
+from . import events, site_choices
+from .display import display_name, link_is_live
+from .errors import EngineFault
+from .presenting import value_presenter
+from .schema import LINK_LIST_TYPES, FieldInfo
+from .values import coerce_value, default_value
+
+if TYPE_CHECKING:
+    from .context import CallContext
+    from .engine import Engine
+
+LOG = logging.getLogger("shotgun_api3")
+
+Row = Dict[str, Any]
+Key = Tuple[str, int]
+
+#: Table name under which non-entity site state is persisted through the Store.
+STATE_TABLE = "_SiteState"
+
+_ABSENT = object()
+
+_AUDIT_FIELDS = ("created_at", "created_by", "updated_at", "updated_by")
+
+
+def _link_key(link: Any) -> Optional[Key]:
+    if isinstance(link, dict) and "type" in link and "id" in link:
+        return (link["type"], link["id"])
+    return None
+
+
+class Transaction:
+    """Row-level writes of one call, with undo and a single commit."""
+
+    def __init__(self, engine: "Engine", context: "CallContext", now: Any) -> None:
+        self.engine = engine
+        self.context = context
+        self.now = now
+        self._originals: Dict[Key, Optional[Row]] = {}
+        self._state_originals: Dict[str, Any] = {}
+        self._schema_before: Optional[Dict[str, Any]] = None
+        self._events = engine.schema.has_type("EventLogEntry")
+
+    # --- bookkeeping ------------------------------------------------------
+
+    @property
+    def env(self) -> Any:
+        return self.engine.env(self.now)
+
+    def _touch(self, entity_type: str, row: Row) -> None:
+        key = (entity_type, row["id"])
+        if key not in self._originals:
+            self._originals[key] = dict(row)
+
+    def live_row(self, entity_type: str, entity_id: Any, method: str) -> Row:
+        """The live row of a record, or a fault naming it."""
+        row = self.engine.row(entity_type, entity_id)
+        if row is None:
+            raise EngineFault(f"API {method}() {entity_type} with id {entity_id} does not exist")
+        if row.get("__retired") and site_choices.UPDATE_RETIRED_FAULTS:
+            raise EngineFault(f"API {method}() {entity_type} with id {entity_id} is retired")
+        return row
+
+    def _user_link(self) -> Optional[Dict[str, Any]]:
+        user = self.context.user
+        if isinstance(user, dict) and "type" in user and "id" in user:
+            return {"type": user["type"], "id": user["id"]}
+        return None
+
+    # --- create -------------------------------------------------------------
+
+    def create(self, entity_type: str, data: Mapping[str, Any], method: str = "create", validate: bool = True) -> Row:
+        """Create a record from ``data`` (field -> value as a client sends it) and return its row.
+
+        With ``validate=False`` the values are stored as given (for engine
+        modules writing fields a client may not write, such as ``image``).
+        """
+        infos = self.engine.schema.require_type(entity_type, method)
+        values = self._coerce_all(entity_type, infos, data, method, validate, creating=True)
+        table = self.engine.tables.setdefault(entity_type, {})
+        new_id = self.engine.next_id(entity_type)
+        row = self.engine.new_row(entity_type, new_id)
+        user = self._user_link()
+        if "created_at" in infos:
+            row["created_at"] = self.now
+        if "updated_at" in infos:
+            row["updated_at"] = self.now
+        if user is not None:
+            if "created_by" in infos:
+                row["created_by"] = dict(user)
+            if "updated_by" in infos:
+                row["updated_by"] = dict(user)
+        row.update(values)
+        if entity_type == "HumanUser" and "name" in infos and "name" not in values:
+            full = " ".join(part for part in (row.get("firstname"), row.get("lastname")) if part)
+            row["name"] = full or None
+        if "cached_display_name" in infos:
+            row["cached_display_name"] = display_name(self.engine.schema, entity_type, row)
+        table[new_id] = row
+        self._originals[(entity_type, new_id)] = None
+        pairs = self.engine.link_pairs
+        for field, value in values.items():
+            if value and pairs.has_pairs(entity_type, field):
+                self._sync_pairs(entity_type, row, field, [], _as_list(value))
+        if self._events and entity_type != "EventLogEntry":
+            self.log_event(
+                events.event_type(entity_type, "New"),
+                entity_type,
+                row,
+                meta=events.new_meta(entity_type, new_id),
+                action="New",
+            )
+            if site_choices.CHANGE_EVENTS_ON_CREATE:
+                for field, value in values.items():
+                    self._log_change(entity_type, row, infos[field], default_value(infos[field]), value)
+        return row
+
+    # --- update -------------------------------------------------------------
+
+    def update(
+        self,
+        entity_type: str,
+        entity_id: Any,
+        data: Mapping[str, Any],
+        modes: Optional[Mapping[str, str]] = None,
+        method: str = "update",
+        validate: bool = True,
+    ) -> Row:
+        """Change fields of a live record; multi-entity fields honour ``modes`` (set/add/remove)."""
+        infos = self.engine.schema.require_type(entity_type, method)
+        row = self.live_row(entity_type, entity_id, method)
+        modes = modes or {}
+        changes: List[Tuple[FieldInfo, Any, Any]] = []
+        for field, value in data.items():
+            info = self._writable(entity_type, infos, field, method, creating=False)
+            mode = modes.get(field, "set") or "set"
+            if mode not in ("set", "add", "remove"):
+                raise EngineFault(f"API {method}() unknown multi_entity_update_mode '{mode}' for {entity_type}.{field}")
+            old = row.get(field)
+            if mode != "set" and info.data_type in LINK_LIST_TYPES:
+                new = self._apply_mode(info, old, value, mode, method, validate)
+            elif validate:
+                new = coerce_value(self.env, info, value, method)
+            else:
+                new = value
+            if not _same(info, old, new):
+                changes.append((info, old, new))
+        if not changes:
+            return row
+        self._touch(entity_type, row)
+        for info, old, new in changes:
+            row[info.name] = new
+        # Only a real change touches the audit fields
+        # (site_choices.TOUCH_UPDATED_AT_ONLY_ON_CHANGE): we returned above otherwise.
+        if "updated_at" in infos:
+            row["updated_at"] = self.now
+        user = self._user_link()
+        if user is not None and "updated_by" in infos:
+            row["updated_by"] = user
+        if "cached_display_name" in infos:
+            row["cached_display_name"] = display_name(self.engine.schema, entity_type, row)
+        pairs = self.engine.link_pairs
+        for info, old, new in changes:
+            if pairs.has_pairs(entity_type, info.name):
+                self._sync_pairs(entity_type, row, info.name, _as_list(old), _as_list(new))
+        if self._events and entity_type != "EventLogEntry":
+            for info, old, new in changes:
+                self._log_change(entity_type, row, info, old, new)
+        return row
+
+    def _apply_mode(self, info: FieldInfo, old: Any, value: Any, mode: str, method: str, validate: bool) -> List[Any]:
+        current = [link for link in old or () if _link_key(link) is not None]
+        if value is None:
+            value = []
+        if isinstance(value, dict):
+            value = [value]
+        if mode == "add":
+            given = coerce_value(self.env, info, value, method) if validate else list(value)
+            keys = {_link_key(link) for link in current}
+            return current + [link for link in given if _link_key(link) not in keys]
+        if not isinstance(value, (list, tuple)):
+            raise EngineFault(f"API {method}() {info.entity_type}.{info.name}: {value!r} is not a list of entity dicts")
+        removed = {_link_key(link) for link in value}
+        if None in removed:
+            raise EngineFault(f"API {method}() {info.entity_type}.{info.name}: entities to remove need 'type' and 'id'")
+        return [link for link in current if _link_key(link) not in removed]
+
+    # --- retire / revive ------------------------------------------------------
+
+    def retire(self, entity_type: str, entity_id: Any, method: str = "delete") -> bool:
+        """Move a record to the trash; ``False`` when it already was there."""
+        return self._set_retired(entity_type, entity_id, True, method)
+
+    def revive(self, entity_type: str, entity_id: Any, method: str = "revive") -> bool:
+        """Bring a retired record back; ``False`` when it was live."""
+        return self._set_retired(entity_type, entity_id, False, method)
+
+    def _set_retired(self, entity_type: str, entity_id: Any, retired: bool, method: str) -> bool:
+        self.engine.schema.require_type(entity_type, method)
+        row = self.engine.row(entity_type, entity_id)
+        if row is None:
+            if retired or site_choices.REVIVE_UNKNOWN_ID_FAULTS:
+                raise EngineFault(f"API {method}() {entity_type} with id {entity_id} does not exist")
+            return False
+        if bool(row.get("__retired")) == retired:
+            return False
+        self._touch(entity_type, row)
+        row["__retired"] = retired
+        if self._events and entity_type != "EventLogEntry":
+            action = "Retirement" if retired else "Revival"
+            self.log_event(
+                events.event_type(entity_type, action),
+                entity_type,
+                row,
+                meta=events.retirement_meta(entity_type, row["id"], retired),
+                action=action,
+            )
+        return True
+
+    # --- checks -------------------------------------------------------------
+
+    def _writable(self, entity_type: str, infos: Mapping[str, FieldInfo], field: str, method: str, creating: bool) -> FieldInfo:
+        if field in ("id", "type"):
+            raise EngineFault(f"API {method}() CRUD ERROR: can't set id or type on {entity_type}")
+        info = infos.get(field)
+        if info is None:
+            raise EngineFault(f"API {method}() CRUD ERROR: {entity_type}.{field} doesn't exist")
+        if field in ("updated_at", "updated_by") or (not creating and field in _AUDIT_FIELDS):
+            raise EngineFault(f"API {method}() CRUD ERROR: {entity_type}.{field} is not editable")
+        if site_choices.ENFORCE_SCHEMA_FLAGS and not creating and not info.editable:
+            raise EngineFault(f"API {method}() CRUD ERROR: {entity_type}.{field} is not editable")
+        return info
+
+    def _coerce_all(
+        self, entity_type: str, infos: Mapping[str, FieldInfo], data: Mapping[str, Any], method: str, validate: bool, creating: bool
+    ) -> Dict[str, Any]:
+        values: Dict[str, Any] = {}
+        env = self.env
+        for field, value in data.items():
+            info = self._writable(entity_type, infos, field, method, creating) if validate else infos.get(field)
+            if info is None:
+                raise EngineFault(f"API {method}() CRUD ERROR: {entity_type}.{field} doesn't exist")
+            values[field] = coerce_value(env, info, value, method) if validate else value
+        return values
+
+    # --- reverse links --------------------------------------------------------
+
+    def _sync_pairs(self, entity_type: str, row: Row, field: str, old: List[Any], new: List[Any]) -> None:
+        me = {"type": entity_type, "id": row["id"]}
+        old_keys = {_link_key(link) for link in old}
+        new_keys = {_link_key(link) for link in new}
+        pairs = self.engine.link_pairs
+        for link in old:
+            key = _link_key(link)
+            if key is None or key in new_keys:
+                continue
+            pair = pairs.paired(entity_type, field, key[0])
+            if pair is not None:
+                self._remove_member(pair[0], key[1], pair[1], me)
+        for link in new:
+            key = _link_key(link)
+            if key is None or key in old_keys:
+                continue
+            pair = pairs.paired(entity_type, field, key[0])
+            if pair is not None:
+                self._add_member(pair[0], key[1], pair[1], me, field)
+
+    def _remove_member(self, holder_type: str, holder_id: int, field: str, member: Row) -> None:
+        holder = self.engine.row(holder_type, holder_id)
+        if holder is None:
+            return
+        key = _link_key(member)
+        current = holder.get(field)
+        info = self.engine.schema.field(holder_type, field)
+        if info is not None and info.data_type in LINK_LIST_TYPES:
+            remaining = [link for link in current or () if _link_key(link) != key]
+            if len(remaining) != len(current or ()):
+                self._touch(holder_type, holder)
+                holder[field] = remaining
+        elif _link_key(current) == key:
+            self._touch(holder_type, holder)
+            holder[field] = None
+
+    def _add_member(self, holder_type: str, holder_id: int, field: str, member: Row, member_field: str) -> None:
+        holder = self.engine.row(holder_type, holder_id)
+        if holder is None:
+            return
+        key = _link_key(member)
+        current = holder.get(field)
+        info = self.engine.schema.field(holder_type, field)
+        if info is not None and info.data_type in LINK_LIST_TYPES:
+            if all(_link_key(link) != key for link in current or ()):
+                self._touch(holder_type, holder)
+                holder[field] = list(current or ()) + [dict(member)]
+            return
+        previous = _link_key(current)
+        if previous == key:
+            return
+        self._touch(holder_type, holder)
+        holder[field] = dict(member)
+        if previous is not None:
+            # The holder pointed elsewhere (a Shot moving to another
+            # Sequence): drop it from the previous record's side too.
+            self._remove_member(previous[0], previous[1], member_field, {"type": holder_type, "id": holder_id})
+
+    # --- event log ------------------------------------------------------------
+
+    def _log_change(self, entity_type: str, row: Row, info: FieldInfo, old: Any, new: Any) -> None:
+        present = value_presenter(self.env, info)
+        added = removed = None
+        if info.data_type in LINK_LIST_TYPES:
+            old_keys = {_link_key(link) for link in old or ()}
+            new_keys = {_link_key(link) for link in new or ()}
+            added = [present([link])[0] for link in new or () if _link_key(link) not in old_keys and link_is_live(self.engine.tables, link)]
+            removed = [
+                {"type": link["type"], "id": link["id"]} for link in old or () if _link_key(link) not in new_keys
+            ]
+        meta = events.change_meta(
+            entity_type, row["id"], info.name, info.data_type, present(old), present(new), added, removed
+        )
+        self.log_event(events.event_type(entity_type, "Change"), entity_type, row, attribute=info.name, meta=meta, action="Change")
+
+    def log_event(
+        self,
+        event_type: str,
+        entity_type: Optional[str],
+        row: Optional[Row],
+        attribute: Optional[str] = None,
+        meta: Optional[Dict[str, Any]] = None,
+        action: Optional[str] = None,
+        description: Optional[str] = None,
+    ) -> Optional[Row]:
+        """Write one EventLogEntry for this call (its user, session and time)."""
+        if not self._events:
+            return None
+        engine = self.engine
+        infos = engine.schema.field_infos("EventLogEntry")
+        event_id = engine.next_id("EventLogEntry")
+        event = engine.new_row("EventLogEntry", event_id)
+        user = self._user_link()
+        entity_link = {"type": entity_type, "id": row["id"]} if row is not None and entity_type else None
+        project = row.get("project") if row is not None else None
+        if entity_type == "Project" and row is not None:
+            project = entity_link
+        if description is None and action is not None and entity_type is not None:
+            name = display_name(engine.schema, entity_type, row) if row is not None else None
+            description = events.describe(self._actor_name(user), action, entity_type, name, attribute)
+        values = {
+            "event_type": event_type,
+            "description": description,
+            "entity": entity_link,
+            "attribute_name": attribute,
+            "meta": meta,
+            "user": user,
+            "project": {"type": project["type"], "id": project["id"]} if _link_key(project) else None,
+            "session_uuid": self.context.session_uuid,
+            "created_at": self.now,
+        }
+        for field, value in values.items():
+            if field in infos:
+                event[field] = value
+        if "cached_display_name" in infos:
+            event["cached_display_name"] = description
+        engine.tables.setdefault("EventLogEntry", {})[event_id] = event
+        self._originals[("EventLogEntry", event_id)] = None
+        return event
+
+    def _actor_name(self, user: Optional[Dict[str, Any]]) -> Optional[str]:
+        if user is None:
+            return self.context.script_name
+        row = self.engine.row(user["type"], user["id"])
+        if row is None:
+            return self.context.script_name
+        return display_name(self.engine.schema, user["type"], row)
+
+    # --- site state and schema --------------------------------------------------
+
+    def set_state(self, name: str, value: Any) -> None:
+        """Replace one named piece of non-entity site state (follows, work schedule...)."""
+        if name not in self._state_originals:
+            self._state_originals[name] = self.engine.state.get(name, _ABSENT)
+        self.engine.state[name] = value
+
+    def schema_will_change(self) -> None:
+        """Call before changing ``engine.schema``: snapshots it for rollback."""
+        if self._schema_before is None:
+            self._schema_before = self.engine.schema.to_dicts()
+
+    # --- end of call --------------------------------------------------------------
+
+    def changed_rows(self) -> Dict[Key, Optional[Row]]:
+        changes: Dict[Key, Optional[Row]] = {}
+        for (entity_type, entity_id) in self._originals:
+            changes[(entity_type, entity_id)] = (self.engine.tables.get(entity_type) or {}).get(entity_id)
+        for name in self._state_originals:
+            state_id = self.engine.state_id(name)
+            if name in self.engine.state:
+                changes[(STATE_TABLE, state_id)] = {
+                    "type": STATE_TABLE,
+                    "id": state_id,
+                    "name": name,
+                    "value": self.engine.state[name],
+                }
+            else:
+                changes[(STATE_TABLE, state_id)] = None
+        return changes
+
+    def commit(self) -> None:
+        """Hand the changes to the Store; on a Store error, undo them and re-raise."""
+        if self._schema_before is not None:
+            self.engine.schema_changed()
+        store = self.engine.store
+        if store is None or not (self._originals or self._state_originals or self._schema_before is not None):
+            return
+        schema = self.engine.schema.to_dicts() if self._schema_before is not None else None
+        try:
+            store.commit(self.changed_rows(), schema)
+        except Exception:
+            LOG.exception("store commit failed; rolling the call back")
+            self.rollback()
+            raise
+
+    def rollback(self) -> None:
+        """Restore every row and state entry this call changed."""
+        tables = self.engine.tables
+        for (entity_type, entity_id), original in reversed(list(self._originals.items())):
+            table = tables.setdefault(entity_type, {})
+            if original is None:
+                table.pop(entity_id, None)
+                continue
+            row = table.get(entity_id)
+            if row is None:
+                table[entity_id] = original
+            else:
+                row.clear()
+                row.update(original)
+        for name, original in self._state_originals.items():
+            if original is _ABSENT:
+                self.engine.state.pop(name, None)
+            else:
+                self.engine.state[name] = original
+        if self._schema_before is not None:
+            self.engine.restore_schema(self._schema_before)
+        self._originals.clear()
+        self._state_originals.clear()
+        self._schema_before = None
+        self.engine.forget_ids()
+
+
+def _as_list(value: Any) -> List[Any]:
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return value
+    return [value]
+
+
+def _same(info: FieldInfo, old: Any, new: Any) -> bool:
+    if info.data_type == "entity":
+        return _link_key(old) == _link_key(new)
+    if info.data_type in LINK_LIST_TYPES:
+        return [_link_key(link) for link in old or ()] == [_link_key(link) for link in new or ()]
+    if info.data_type == "checkbox":
+        return bool(old) == bool(new)
+    return type(old) is type(new) and old == new
+
