@@ -33,6 +33,9 @@ SIDES = ("ours", "reference")
 
 # ---------------------------------------------------------------- interpreters
 
+_ours_ready: list[bool] = []
+
+
 def ours_python() -> Path:
     """The interpreter of the repository's ``.venv``, created by ``./run-tests`` if missing.
 
@@ -42,11 +45,12 @@ def ours_python() -> Path:
     if override:
         return Path(override)
     python = REPO_ROOT / ".venv" / "bin" / "python"
-    if not python.exists():
-        # run-tests builds the venv and installs the package editable; --version
-        # makes pytest exit at once.
+    if not _ours_ready:
+        # run-tests builds the venv (or refreshes it when pyproject.toml changed) and
+        # installs the package editable; --version makes pytest exit at once.
         subprocess.run([str(REPO_ROOT / "run-tests"), "--version"], check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _ours_ready.append(True)
     return python
 
 

@@ -24,9 +24,9 @@ from typing import Any
 
 import _harness as h
 
-# The client's opt-in concurrent page prefetch: a ``config`` attribute set on
-# our client before the latency run (documented in the client docs). Override
-# with --prefetch-knob NAME=VALUE.
+# The client's opt-in concurrent page prefetch: ``config.prefetch_pages`` is
+# the number of pages fetched ahead, each on its own connection (default 0,
+# off; see shotgun_api3/_config.py). Override with --prefetch-knob NAME=VALUE.
 PREFETCH_KNOB = "prefetch_pages"
 PREFETCH_VALUE: Any = 4
 
