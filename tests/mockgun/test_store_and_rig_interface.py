@@ -174,6 +174,9 @@ def test_site_errors_raise_the_faults_the_real_client_raises(sg):
     "shotgun_api3.lib.mockgun.Shotgun.find",
     "shotgun_api3.lib.mockgun.Shotgun.find_one",
     "shotgun_api3.lib.mockgun.Shotgun.create",
+    "shotgun_api3.lib.mockgun.Shotgun.upload",
+    "shotgun_api3.lib.mockgun.Shotgun.upload_thumbnail",
+    "shotgun_api3.lib.mockgun.mockgun.Shotgun.upload",
 ])
 def test_reference_patch_targets_exist_and_patch(sg, target):
     with mock.patch(target, return_value="patched") as patched:

@@ -29,6 +29,7 @@ from shotgun_api3.shotgun import ServerCapabilities
 from shotgun_api3.shotgun import Shotgun as _SiteClient
 
 from .errors import MockgunError
+from .file_transfer import InProcessFileTransfer
 from .schema import SchemaFactory
 
 __version__ = "0.0.1"
@@ -40,7 +41,7 @@ LOG = logging.getLogger("shotgun_api3")
 MOCK_SESSION_TOKEN = "bogus_session_token"
 
 
-class Shotgun(_SiteClient):
+class Shotgun(InProcessFileTransfer, _SiteClient):
     """A ``Shotgun`` answered by an in-process site engine; construct it as the real one.
 
     Credentials are kept in ``config`` but never checked and nothing touches
