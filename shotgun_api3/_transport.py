@@ -56,8 +56,36 @@ def _peer_closed(sock: Any) -> bool:
     return bool(readable)
 
 
+def _proxy_refusal(error: BaseException) -> BaseException:
+    """PySocks wraps a refused CONNECT as ``GeneralProxyError("Socket error", HTTPError("407: ..."))``.
+
+    Callers catch ``socks.HTTPError`` with ``args[0] == (status, reason)``, as
+    the socks module bundled with the reference raised it: rebuild that.
+    """
+    inner = getattr(error, "socket_err", None)
+    if not isinstance(inner, socks.HTTPError):
+        return error
+    status, _, reason = str(getattr(inner, "msg", None) or inner).partition(":")
+    try:
+        detail = (int(status), reason.strip().encode("latin-1", "replace"))
+    except ValueError:
+        return inner
+    refusal = socks.HTTPError(detail)
+    refusal.args = (detail,)  # PySocks' ProxyError leaves args empty
+    return refusal
+
+
 class _WriteSafeConnectionMixin:
     """Makes httplib2's hidden re-send impossible for writes; reconnects dead idle sockets first."""
+
+    def connect(self) -> None:  # noqa: D102 - http.client API
+        try:
+            super().connect()
+        except socks.GeneralProxyError as error:
+            refusal = _proxy_refusal(error)
+            if refusal is error:
+                raise
+            raise refusal from error
 
     def request(self, method, url, body=None, headers=None, **kwargs):  # noqa: D102 - http.client API
         if self.sock is not None and _peer_closed(self.sock):

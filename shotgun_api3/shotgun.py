@@ -205,15 +205,28 @@ class Shotgun(
 
     @property
     def server_caps(self) -> ServerCapabilities:
-        """The site's capabilities, from its ``info`` answer (fetched on first use, again if the server changes)."""
-        if self._server_caps is None or self._server_caps.host != self.config.server:
-            self._server_caps = ServerCapabilities(self.config.server, self.info())
-        return self._server_caps
+        """The site's capabilities, from its ``info`` answer (fetched on first use, again if the server changes).
+
+        A subclass that overrides ``server_info`` (mockgun makes it settable)
+        gets capabilities built from whatever ``server_info`` holds now.
+        """
+        caps = self._server_caps
+        if type(self).server_info is not _BASE_SERVER_INFO:
+            meta = self.server_info
+            if caps is None or caps.host != self.config.server or caps.server_info is not meta:
+                caps = self._server_caps = ServerCapabilities(self.config.server, meta)
+            return caps
+        if caps is None or caps.host != self.config.server:
+            caps = self._server_caps = ServerCapabilities(self.config.server, self.info())
+        return caps
 
     @property
     def server_info(self) -> dict:
         """The site's raw ``info`` answer."""
         return self.server_caps.server_info
+
+
+_BASE_SERVER_INFO = Shotgun.__dict__["server_info"]
 
 
 def _check_credentials(

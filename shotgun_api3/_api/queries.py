@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import collections
 import concurrent.futures
+import contextlib
+import gc
 import threading
 from typing import Any
 
@@ -12,6 +14,32 @@ from .._filters import _translate_filters
 from .._rpc import MalformedAnswerError
 
 _PREFETCH_LOCK = threading.Lock()
+_GC_LOCK = threading.Lock()
+_gc_pauses = {"count": 0, "was_enabled": False}
+
+
+@contextlib.contextmanager
+def _cyclic_gc_paused():
+    """Pause the cyclic garbage collector while a big read builds its records.
+
+    Decoding tens of thousands of records allocates millions of containers;
+    each allocation burst triggers collections that traverse everything
+    already decoded, which costs more than the decoding itself. Reference
+    counting still frees memory meanwhile. Nested and concurrent pauses are
+    counted; the collector is re-enabled (if it was enabled) by the last one.
+    """
+    with _GC_LOCK:
+        if _gc_pauses["count"] == 0:
+            _gc_pauses["was_enabled"] = gc.isenabled()
+            gc.disable()
+        _gc_pauses["count"] += 1
+    try:
+        yield
+    finally:
+        with _GC_LOCK:
+            _gc_pauses["count"] -= 1
+            if _gc_pauses["count"] == 0 and _gc_pauses["was_enabled"]:
+                gc.enable()
 
 
 class QueryMethods:
@@ -83,7 +111,8 @@ class QueryMethods:
             return records if isinstance(records, list) else self._parse_records(records)
 
         params[paging_flag] = True
-        records, needs_parsing = self._read_all_pages(params, limit, without_counts)
+        with _cyclic_gc_paused():
+            records, needs_parsing = self._read_all_pages(params, limit, without_counts)
         if needs_parsing:
             return self._parse_records(records)
         return records

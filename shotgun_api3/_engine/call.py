@@ -26,11 +26,14 @@ class Call:
         self.method_name = method_name
         self.now = engine.now()
         self._txn: Optional[Transaction] = None
+        self._env: Optional[QueryEnv] = None
 
     @property
     def env(self) -> QueryEnv:
         """Schema, tables and "now" for compiling filters, paths and presenters."""
-        return self.engine.env(self.now)
+        if self._env is None:
+            self._env = self.engine.env(self.now)
+        return self._env
 
     @property
     def txn(self) -> Transaction:

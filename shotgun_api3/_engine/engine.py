@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple
 
 from .call import Call
@@ -57,6 +58,9 @@ class Engine:
         self._next_ids: Dict[str, Tuple[int, int]] = {}
         self._templates: Dict[str, Tuple[Row, Tuple[str, ...]]] = {}
         self._pairs: Optional[LinkPairs] = None
+        self._now_second = -1
+        self._handlers: Dict[str, Any] = {}
+        self._now_value = dt.datetime.fromtimestamp(0, dt.timezone.utc)
         loaded_tables = None
         if store is not None:
             schema_dicts, loaded_tables = store.load()
@@ -170,6 +174,13 @@ class Engine:
 
     def now(self) -> dt.datetime:
         """The current time as an aware UTC datetime, to the second (what a site stores)."""
+        if self._clock is _utc_now:
+            # One datetime per second, shared (datetimes are immutable).
+            second = int(time.time())
+            if second != self._now_second:
+                self._now_second = second
+                self._now_value = dt.datetime.fromtimestamp(second, dt.timezone.utc)
+            return self._now_value
         value = self._clock()
         if value.tzinfo is None:
             value = value.replace(tzinfo=dt.timezone.utc)
@@ -182,7 +193,7 @@ class Engine:
 
     def call(self, method_name: str, params: Any = None, context: Optional[CallContext] = None) -> Any:
         """Answer one RPC: the value a site puts under ``results``, or an EngineFault."""
-        handler = load_handlers().get(method_name)
+        handler = (self._handlers or self._load_handlers()).get(method_name)
         if handler is None:
             raise EngineFault(f"Unknown method: {method_name!r}")
         with self._lock:
@@ -194,6 +205,10 @@ class Engine:
                 call.abort()
                 raise
             return result
+
+    def _load_handlers(self) -> Dict[str, Any]:
+        self._handlers = load_handlers()
+        return self._handlers
 
     # --- internal API for handler modules ---------------------------------------------
 

@@ -16,8 +16,10 @@ from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence
 
 from . import site_choices
 from .errors import EngineFault
+from .fast_conditions import fused_predicate
 from .paths import compile_path
 from .relations import ALLOWED, KNOWN_RELATIONS, NEGATIONS, QueryEnv, build_test
+from .schema import LINK_LIST_TYPES
 
 Row = Dict[str, Any]
 Predicate = Callable[[Row], bool]
@@ -25,8 +27,12 @@ Predicate = Callable[[Row], bool]
 _AND = {"and": "and", "all": "and", "or": "or", "any": "or"}
 
 
-def _always(_row: Row) -> bool:
+def match_all(_row: Row) -> bool:
+    """The predicate of an empty filter."""
     return True
+
+
+_always = match_all
 
 
 def _never(_row: Row) -> bool:
@@ -116,20 +122,64 @@ def _compile_condition(env: QueryEnv, entity_type: str, path: Any, relation: Any
         )
     positive = NEGATIONS.get(relation, relation)
     negate = positive != relation and site_choices.NEGATIVE_RELATIONS_NEGATE
-    test = build_test(env, data_type, positive, values, f"{entity_type}.{path}")
+    matches = _positive_predicate(env, entity_type, path, spec, data_type, positive, values, method)
+    if negate:
+        return lambda row: not matches(row)
+    return matches
+
+
+def _positive_predicate(
+    env: QueryEnv, entity_type: str, path: str, spec: Any, data_type: str, relation: str, values: Any, method: str
+) -> Predicate:
+    if "." not in path:
+        fused = fused_predicate(env, data_type, path, relation, values)
+        if fused is not None:
+            return fused
+    test = build_test(env, data_type, relation, values, f"{entity_type}.{path}")
+    if "." in path:
+        joined = _semijoin(env, entity_type, path, relation, values, method)
+        if joined is not None:
+            return joined
     get = spec.get
     if spec.through_multi:
-        if negate:
-            return lambda row: not any(map(test, get(row)))
         return lambda row: any(map(test, get(row)))
     if "." not in path:
         field = path
-        if negate:
-            return lambda row: not test(row.get(field))
         return lambda row: test(row.get(field))
-    if negate:
-        return lambda row: not test(get(row))
     return lambda row: test(get(row))
+
+
+def _semijoin(env: QueryEnv, entity_type: str, path: str, relation: str, values: Any, method: str) -> Optional[Predicate]:
+    """``link.T.rest <relation> values`` as "the link points at one of these T ids".
+
+    The inner condition is evaluated once over the live rows of ``T`` (a
+    Sequence table rather than every Shot's chain). Only valid when an empty
+    value does not satisfy the condition, since an empty link must not match.
+    """
+    field, target_type, rest = path.split(".", 2)
+    inner_spec = compile_path(env.schema, env.tables, target_type, rest, method)
+    inner_type = inner_spec.info.data_type if inner_spec.info is not None else "number"
+    inner = _positive_predicate(env, target_type, rest, inner_spec, inner_type, relation, values, method)
+    if inner({}):
+        return None
+    table = env.tables.get(target_type) or {}
+    ids = {key for key, row in table.items() if not row.get("__retired") and inner(row)}
+    info = env.schema.field(entity_type, field)
+    if info is not None and info.data_type in LINK_LIST_TYPES:
+
+        def any_linked(row: Row) -> bool:
+            for link in row.get(field) or ():
+                if link.get("id") in ids and link.get("type") == target_type:
+                    return True
+            return False
+
+        return any_linked
+
+    def linked(row: Row) -> bool:
+        link = row.get(field)
+        return link is not None and link.get("id") in ids and link.get("type") == target_type
+
+    return linked
 
 
 def id_candidates(filters: Any) -> Optional[List[int]]:

@@ -65,31 +65,36 @@ def _value_key(env: QueryEnv, info: FieldInfo) -> KeyFunc:
     return lambda value: None if value is None else _lower(value)
 
 
-def _row_key(env: QueryEnv, entity_type: str, field: str, method: str) -> KeyFunc:
+def _keys_function(env: QueryEnv, entity_type: str, field: str, method: str) -> Callable[[List[Row]], List[Any]]:
+    """A function giving the sort key of every row (``None`` for empty values), computed in bulk."""
     spec = compile_path(env.schema, env.tables, entity_type, field, method)
     value_key = _value_key(env, spec.info)
+    data_type = spec.info.data_type if spec.info is not None else "number"
     get = spec.get
-    empty = (1, 0) if site_choices.NULLS_LAST_ASCENDING else (-1, 0)
+    top_level = "." not in field
+
+    def values_of(rows: List[Row]) -> List[Any]:
+        if top_level:
+            return [row.get(field) for row in rows]
+        return [get(row) for row in rows]
+
     if spec.through_multi:
 
-        def multi_key(row: Row) -> Any:
-            keys = [k for k in map(value_key, get(row)) if k is not None]
-            return (0, tuple(sorted(keys))) if keys else empty
+        def multi_keys(rows: List[Row]) -> List[Any]:
+            keys = []
+            for values in values_of(rows):
+                found = sorted(k for k in map(value_key, values) if k is not None)
+                keys.append(tuple(found) if found else None)
+            return keys
 
-        return multi_key
-    if "." not in field:
-
-        def key(row: Row) -> Any:
-            k = value_key(row.get(field))
-            return empty if k is None else (0, k)
-
-        return key
-
-    def deep_key(row: Row) -> Any:
-        k = value_key(get(row))
-        return empty if k is None else (0, k)
-
-    return deep_key
+        return multi_keys
+    if data_type == "text" or data_type in ("list", "status_list", "color", "uuid", "entity_type"):
+        return lambda rows: [v.lower() if v.__class__ is str else value_key(v) for v in values_of(rows)]
+    if data_type in NUMBER_TYPES:
+        return lambda rows: [v if v.__class__ is int or v.__class__ is float else value_key(v) for v in values_of(rows)]
+    if data_type == "date":
+        return lambda rows: [v if v.__class__ is str else value_key(v) for v in values_of(rows)]
+    return lambda rows: [value_key(v) for v in values_of(rows)]
 
 
 def sort_rows(env: QueryEnv, entity_type: str, rows: List[Row], sorts: Sequence[Any], method: str = "read") -> List[Row]:
@@ -106,8 +111,19 @@ def sort_rows(env: QueryEnv, entity_type: str, rows: List[Row], sorts: Sequence[
         direction = item.get("direction", "asc")
         if direction not in ("asc", "desc"):
             raise EngineFault(f"API {method}() sort direction {direction!r} must be 'asc' or 'desc'")
-        plan.append((_row_key(env, entity_type, field, method), direction == "desc"))
-    ordered = list(rows)
-    for key, descending in reversed(plan):
-        ordered.sort(key=key, reverse=descending)
-    return ordered
+        plan.append((_keys_function(env, entity_type, field, method), direction == "desc"))
+    # Sort positions rather than rows: keys are computed once per field in
+    # bulk, empty values are set aside instead of being wrapped in tuples,
+    # and each pass is a stable sort, so applying the fields from last to
+    # first makes the first field the primary key.
+    order = list(range(len(rows)))
+    for keys_of, descending in reversed(plan):
+        keys = keys_of(rows)
+        present = [i for i in order if keys[i] is not None]
+        missing = [i for i in order if keys[i] is None]
+        present.sort(key=keys.__getitem__, reverse=descending)
+        if site_choices.NULLS_LAST_ASCENDING != descending:
+            order = present + missing
+        else:
+            order = missing + present
+    return [rows[i] for i in order]

@@ -77,6 +77,13 @@ def field_presenter(env: QueryEnv, entity_type: str, path: str, method: str = "r
         return lambda row: row.get("type", entity_type)
     if path == "__retired":
         return lambda row: bool(row.get("__retired"))
+    if "." not in path:
+        info = env.schema.field(entity_type, path)
+        if info is not None or path == "id":
+            present_value = value_presenter(env, info)
+            if present_value is _plain:
+                return lambda row: _plain(row.get(path))
+            return lambda row: present_value(row.get(path))
     spec = compile_path(
         env.schema, env.tables, entity_type, path, method, strict=not site_choices.UNKNOWN_RETURN_FIELD_IS_NONE
     )

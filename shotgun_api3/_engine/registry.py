@@ -24,6 +24,15 @@ HANDLER_MODULES = (
     "read",
     "writes",
     "files",
+    "summarize",
+    "search",
+    "notes",
+    "activity",
+    "social",
+    "schedule",
+    "preferences",
+    "navigation",
+    "export",
 )
 
 _loaded = False

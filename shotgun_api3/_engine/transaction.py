@@ -37,6 +37,21 @@ _ABSENT = object()
 
 _AUDIT_FIELDS = ("created_at", "created_by", "updated_at", "updated_by")
 
+#: Fields an update may never write (checked by ``_writable``).
+_NEVER_UPDATED = frozenset(_AUDIT_FIELDS + ("id", "type"))
+
+#: Fields a display name can be built from (see site_choices.DISPLAY_NAME_FIELDS).
+_NAME_SOURCES = frozenset(
+    tuple(site_choices.DISPLAY_NAME_FIELDS.values()) + site_choices.DISPLAY_NAME_FALLBACK_FIELDS + ("firstname", "lastname")
+)
+
+#: Data types whose event-log values need presenting (links, lists, dicts, masks).
+_PRESENTED_TYPES = frozenset(("entity", "multi_entity", "addressing", "tag_list", "url", "serializable", "password", "checkbox"))
+
+
+def _same_value(value: Any) -> Any:
+    return value
+
 
 def _link_key(link: Any) -> Optional[Key]:
     if isinstance(link, dict) and "type" in link and "id" in link:
@@ -51,21 +66,32 @@ class Transaction:
         self.engine = engine
         self.context = context
         self.now = now
-        self._originals: Dict[Key, Optional[Row]] = {}
+        # (type, id) -> {field: value before this call} for changed rows, None for created ones.
+        self._originals: Dict[Key, Optional[Dict[str, Any]]] = {}
         self._state_originals: Dict[str, Any] = {}
         self._schema_before: Optional[Dict[str, Any]] = None
         self._events = engine.schema.has_type("EventLogEntry")
+        self._user = self._user_link()
+        self._actor_name: Any = _ABSENT
+        self._env: Any = None
 
     # --- bookkeeping ------------------------------------------------------
 
     @property
     def env(self) -> Any:
-        return self.engine.env(self.now)
+        if self._env is None:
+            self._env = self.engine.env(self.now)
+        return self._env
 
-    def _touch(self, entity_type: str, row: Row) -> None:
+    def _set(self, entity_type: str, row: Row, field: str, value: Any) -> None:
+        """Write one field of a row, remembering its first value in this call for rollback."""
         key = (entity_type, row["id"])
-        if key not in self._originals:
-            self._originals[key] = dict(row)
+        originals = self._originals.get(key, _ABSENT)
+        if originals is _ABSENT:
+            originals = self._originals[key] = {}
+        if originals is not None and field not in originals:
+            originals[field] = row.get(field, _ABSENT)
+        row[field] = value
 
     def live_row(self, entity_type: str, entity_id: Any, method: str) -> Row:
         """The live row of a record, or a fault naming it."""
@@ -95,7 +121,7 @@ class Transaction:
         table = self.engine.tables.setdefault(entity_type, {})
         new_id = self.engine.next_id(entity_type)
         row = self.engine.new_row(entity_type, new_id)
-        user = self._user_link()
+        user = self._user
         if "created_at" in infos:
             row["created_at"] = self.now
         if "updated_at" in infos:
@@ -116,7 +142,7 @@ class Transaction:
         pairs = self.engine.link_pairs
         for field, value in values.items():
             if value and pairs.has_pairs(entity_type, field):
-                self._sync_pairs(entity_type, row, field, [], _as_list(value))
+                self._sync_pairs(entity_type, row, field, [], _as_list(value), is_new=True)
         if self._events and entity_type != "EventLogEntry":
             self.log_event(
                 events.event_type(entity_type, "New"),
@@ -144,13 +170,17 @@ class Transaction:
         """Change fields of a live record; multi-entity fields honour ``modes`` (set/add/remove)."""
         infos = self.engine.schema.require_type(entity_type, method)
         row = self.live_row(entity_type, entity_id, method)
-        modes = modes or {}
         changes: List[Tuple[FieldInfo, Any, Any]] = []
         for field, value in data.items():
-            info = self._writable(entity_type, infos, field, method, creating=False)
-            mode = modes.get(field, "set") or "set"
-            if mode not in ("set", "add", "remove"):
-                raise EngineFault(f"API {method}() unknown multi_entity_update_mode '{mode}' for {entity_type}.{field}")
+            info = infos.get(field)
+            if info is None or field in _NEVER_UPDATED or site_choices.ENFORCE_SCHEMA_FLAGS:
+                info = self._writable(entity_type, infos, field, method, creating=False)
+            mode = modes.get(field, "set") if modes else "set"
+            if mode != "set":
+                if mode not in ("add", "remove"):
+                    raise EngineFault(
+                        f"API {method}() unknown multi_entity_update_mode '{mode}' for {entity_type}.{field}"
+                    )
             old = row.get(field)
             if mode != "set" and info.data_type in LINK_LIST_TYPES:
                 new = self._apply_mode(info, old, value, mode, method, validate)
@@ -158,22 +188,27 @@ class Transaction:
                 new = coerce_value(self.env, info, value, method)
             else:
                 new = value
-            if not _same(info, old, new):
-                changes.append((info, old, new))
+            if info.data_type in _PRESENTED_TYPES:
+                if _same(info, old, new):
+                    continue
+            elif old.__class__ is new.__class__ and old == new:
+                continue
+            changes.append((info, old, new))
         if not changes:
             return row
-        self._touch(entity_type, row)
         for info, old, new in changes:
-            row[info.name] = new
+            self._set(entity_type, row, info.name, new)
         # Only a real change touches the audit fields
         # (site_choices.TOUCH_UPDATED_AT_ONLY_ON_CHANGE): we returned above otherwise.
         if "updated_at" in infos:
-            row["updated_at"] = self.now
-        user = self._user_link()
-        if user is not None and "updated_by" in infos:
-            row["updated_by"] = user
-        if "cached_display_name" in infos:
-            row["cached_display_name"] = display_name(self.engine.schema, entity_type, row)
+            self._set(entity_type, row, "updated_at", self.now)
+        user = self._user
+        if user is not None and "updated_by" in infos and _link_key(row.get("updated_by")) != _link_key(user):
+            self._set(entity_type, row, "updated_by", dict(user))
+        if "cached_display_name" in infos and _NAME_SOURCES.intersection(data):
+            name = display_name(self.engine.schema, entity_type, row)
+            if name != row.get("cached_display_name"):
+                self._set(entity_type, row, "cached_display_name", name)
         pairs = self.engine.link_pairs
         for info, old, new in changes:
             if pairs.has_pairs(entity_type, info.name):
@@ -219,8 +254,7 @@ class Transaction:
             return False
         if bool(row.get("__retired")) == retired:
             return False
-        self._touch(entity_type, row)
-        row["__retired"] = retired
+        self._set(entity_type, row, "__retired", retired)
         if self._events and entity_type != "EventLogEntry":
             action = "Retirement" if retired else "Revival"
             self.log_event(
@@ -260,7 +294,9 @@ class Transaction:
 
     # --- reverse links --------------------------------------------------------
 
-    def _sync_pairs(self, entity_type: str, row: Row, field: str, old: List[Any], new: List[Any]) -> None:
+    def _sync_pairs(
+        self, entity_type: str, row: Row, field: str, old: List[Any], new: List[Any], is_new: bool = False
+    ) -> None:
         me = {"type": entity_type, "id": row["id"]}
         old_keys = {_link_key(link) for link in old}
         new_keys = {_link_key(link) for link in new}
@@ -278,7 +314,7 @@ class Transaction:
                 continue
             pair = pairs.paired(entity_type, field, key[0])
             if pair is not None:
-                self._add_member(pair[0], key[1], pair[1], me, field)
+                self._add_member(pair[0], key[1], pair[1], me, field, is_new)
 
     def _remove_member(self, holder_type: str, holder_id: int, field: str, member: Row) -> None:
         holder = self.engine.row(holder_type, holder_id)
@@ -290,13 +326,13 @@ class Transaction:
         if info is not None and info.data_type in LINK_LIST_TYPES:
             remaining = [link for link in current or () if _link_key(link) != key]
             if len(remaining) != len(current or ()):
-                self._touch(holder_type, holder)
-                holder[field] = remaining
+                self._set(holder_type, holder, field, remaining)
         elif _link_key(current) == key:
-            self._touch(holder_type, holder)
-            holder[field] = None
+            self._set(holder_type, holder, field, None)
 
-    def _add_member(self, holder_type: str, holder_id: int, field: str, member: Row, member_field: str) -> None:
+    def _add_member(
+        self, holder_type: str, holder_id: int, field: str, member: Row, member_field: str, is_new: bool = False
+    ) -> None:
         holder = self.engine.row(holder_type, holder_id)
         if holder is None:
             return
@@ -304,15 +340,17 @@ class Transaction:
         current = holder.get(field)
         info = self.engine.schema.field(holder_type, field)
         if info is not None and info.data_type in LINK_LIST_TYPES:
-            if all(_link_key(link) != key for link in current or ()):
-                self._touch(holder_type, holder)
-                holder[field] = list(current or ()) + [dict(member)]
+            # A record created in this call cannot be listed yet: skip the scan.
+            member_type, member_id = key
+            if is_new or not any(
+                link.get("id") == member_id and link.get("type") == member_type for link in current or ()
+            ):
+                self._set(holder_type, holder, field, list(current or ()) + [dict(member)])
             return
         previous = _link_key(current)
         if previous == key:
             return
-        self._touch(holder_type, holder)
-        holder[field] = dict(member)
+        self._set(holder_type, holder, field, dict(member))
         if previous is not None:
             # The holder pointed elsewhere (a Shot moving to another
             # Sequence): drop it from the previous record's side too.
@@ -321,7 +359,7 @@ class Transaction:
     # --- event log ------------------------------------------------------------
 
     def _log_change(self, entity_type: str, row: Row, info: FieldInfo, old: Any, new: Any) -> None:
-        present = value_presenter(self.env, info)
+        present = value_presenter(self.env, info) if info.data_type in _PRESENTED_TYPES else _same_value
         added = removed = None
         if info.data_type in LINK_LIST_TYPES:
             old_keys = {_link_key(link) for link in old or ()}
@@ -349,44 +387,39 @@ class Transaction:
         if not self._events:
             return None
         engine = self.engine
-        infos = engine.schema.field_infos("EventLogEntry")
         event_id = engine.next_id("EventLogEntry")
-        event = engine.new_row("EventLogEntry", event_id)
-        user = self._user_link()
         entity_link = {"type": entity_type, "id": row["id"]} if row is not None and entity_type else None
         project = row.get("project") if row is not None else None
         if entity_type == "Project" and row is not None:
             project = entity_link
         if description is None and action is not None and entity_type is not None:
             name = display_name(engine.schema, entity_type, row) if row is not None else None
-            description = events.describe(self._actor_name(user), action, entity_type, name, attribute)
-        values = {
-            "event_type": event_type,
-            "description": description,
-            "entity": entity_link,
-            "attribute_name": attribute,
-            "meta": meta,
-            "user": user,
-            "project": {"type": project["type"], "id": project["id"]} if _link_key(project) else None,
-            "session_uuid": self.context.session_uuid,
-            "created_at": self.now,
-        }
-        for field, value in values.items():
-            if field in infos:
-                event[field] = value
-        if "cached_display_name" in infos:
-            event["cached_display_name"] = description
+            description = events.describe(self._actor(), action, entity_type, name, attribute)
+        event = engine.new_row("EventLogEntry", event_id)
+        event["event_type"] = event_type
+        event["description"] = description
+        event["entity"] = entity_link
+        event["attribute_name"] = attribute
+        event["meta"] = meta
+        event["user"] = dict(self._user) if self._user is not None else None
+        event["project"] = {"type": project["type"], "id": project["id"]} if _link_key(project) else None
+        event["session_uuid"] = self.context.session_uuid
+        event["created_at"] = self.now
+        event["cached_display_name"] = description
         engine.tables.setdefault("EventLogEntry", {})[event_id] = event
         self._originals[("EventLogEntry", event_id)] = None
         return event
 
-    def _actor_name(self, user: Optional[Dict[str, Any]]) -> Optional[str]:
-        if user is None:
-            return self.context.script_name
-        row = self.engine.row(user["type"], user["id"])
-        if row is None:
-            return self.context.script_name
-        return display_name(self.engine.schema, user["type"], row)
+    def _actor(self) -> Optional[str]:
+        """The caller's display name for event descriptions, looked up once per call."""
+        if self._actor_name is _ABSENT:
+            user = self._user
+            row = self.engine.row(user["type"], user["id"]) if user is not None else None
+            if row is None:
+                self._actor_name = self.context.script_name
+            else:
+                self._actor_name = display_name(self.engine.schema, user["type"], row)
+        return self._actor_name
 
     # --- site state and schema --------------------------------------------------
 
@@ -445,10 +478,12 @@ class Transaction:
                 continue
             row = table.get(entity_id)
             if row is None:
-                table[entity_id] = original
-            else:
-                row.clear()
-                row.update(original)
+                continue
+            for field, value in original.items():
+                if value is _ABSENT:
+                    row.pop(field, None)
+                else:
+                    row[field] = value
         for name, original in self._state_originals.items():
             if original is _ABSENT:
                 self.engine.state.pop(name, None)

@@ -65,6 +65,9 @@ def coerce_value(env: QueryEnv, info: FieldInfo, value: Any, method: str) -> Any
             if info.data_type == "image":
                 return None
             return empty_value(info)
+        handler = _HANDLERS.get(info.data_type)
+        if handler is not None:
+            return handler(env, info, value)
         return _coerce(env, info, value)
     except ValueProblem as problem:
         raise EngineFault(

@@ -281,3 +281,26 @@ def test_setup_client_builds_a_client_without_credentials_or_network():
     assert client.config.server == "mock.example.com"
     assert client.server_caps.version == (9, 0, 0)
     assert client.find("Shot", []) == []
+
+
+def test_a_subclass_with_a_settable_server_info_gets_matching_capabilities():
+    class Settable(shotgun_api3.Shotgun):
+        def __init__(self, base_url):
+            self._setup_client(base_url, True, None, None)
+            self._info = {"version": [7, 0, 0]}
+
+        @property
+        def server_info(self):
+            return self._info
+
+        @server_info.setter
+        def server_info(self, value):
+            self._info = value
+
+    client = Settable("https://mock.example.com")
+    assert client.server_caps.version == (7, 0, 0)
+    assert client.server_caps.ensure_paging_info_without_counts_support() is False
+    client.server_info = {"version": (8, 1, 0), "api_max_entities_per_page": 9}
+    assert client.server_caps.version == (8, 1, 0)
+    assert client.server_caps.ensure_paging_info_without_counts_support() is True
+    assert client.config.records_per_page == 9

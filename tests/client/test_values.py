@@ -189,3 +189,50 @@ def test_sgtimezone_classes():
     import pickle
 
     assert isinstance(pickle.loads(pickle.dumps(tz.local)), sgtimezone.LocalTimezone)
+
+
+DST_CHECK = r"""
+import datetime, json, sys
+import shotgun_api3
+from shotgun_api3 import _transforms
+local = shotgun_api3.sg_timezone.local
+utc = shotgun_api3.sg_timezone.utc
+values = []
+start = datetime.datetime(2021, 3, 13, 0, 0)
+for minutes in range(0, 3 * 24 * 60, 7):
+    values.append(start + datetime.timedelta(minutes=minutes))
+start = datetime.datetime(2021, 11, 6, 0, 0)
+for minutes in range(0, 3 * 24 * 60, 7):
+    values.append(start + datetime.timedelta(minutes=minutes))
+values += [datetime.datetime(1, 1, 1, 0, 0), datetime.datetime(9999, 12, 31, 23, 59, 59), datetime.datetime(1970, 1, 1)]
+wire = [v.strftime("%Y-%m-%dT%H:%M:%SZ") if v.year > 999 else "0001-01-01T00:00:00Z" for v in values]
+body = json.dumps({"results": {"entities": [{"type": "Shot", "id": i, "created_at": w} for i, w in enumerate(wire)]}}).encode()
+ok, decoded = _transforms.decode_json_converting_datetimes(body, True)
+bad = 0
+for w, record in zip(wire, decoded["results"]["entities"]):
+    naive = datetime.datetime.strptime(w, "%Y-%m-%dT%H:%M:%SZ")
+    try:
+        expected = naive.replace(tzinfo=utc).astimezone(local)
+    except OverflowError:
+        continue
+    got = record["created_at"]
+    if got != expected or got.replace(tzinfo=None) != expected.replace(tzinfo=None) or got.tzinfo is not local:
+        bad += 1
+        print("mismatch", w, got, expected)
+print("checked", len(wire), "bad", bad)
+sys.exit(1 if bad else 0)
+"""
+
+
+@pytest.mark.parametrize("zone", ["America/New_York", "Australia/Lord_Howe", "UTC", "Asia/Kolkata"])
+def test_local_conversion_matches_astimezone_across_daylight_saving_changes(zone, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    if not os.path.exists("/usr/share/zoneinfo/" + zone):
+        pytest.skip("no tz database entry for " + zone)
+    env = dict(os.environ, TZ=zone)
+    result = subprocess.run([sys.executable, "-c", DST_CHECK], env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    assert "bad 0" in result.stdout

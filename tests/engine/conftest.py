@@ -103,6 +103,13 @@ def clock() -> Clock:
 
 @pytest.fixture
 def engine(default_schema: SiteSchema, clock: Clock) -> Engine:
+    """An engine sharing the session's schema (tests that change the schema use ``schema_engine``)."""
+    return Engine(default_schema, clock=clock)
+
+
+@pytest.fixture
+def schema_engine(default_schema: SiteSchema, clock: Clock) -> Engine:
+    """An engine with its own copy of the schema, free to change it."""
     return Engine(default_schema.copy(), clock=clock)
 
 

@@ -1,0 +1,94 @@
+"""The internal API other engine modules build on (registry, queries, the write transaction)."""
+
+from __future__ import annotations
+
+import contextlib
+
+import pytest
+
+from shotgun_api3._engine import EngineFault, rpc
+from shotgun_api3._engine.registry import HANDLERS, HANDLER_MODULES
+
+
+@contextlib.contextmanager
+def handler(name, function):
+    rpc(name)(function)
+    try:
+        yield
+    finally:
+        HANDLERS.pop(name, None)
+
+
+@pytest.fixture
+def shots(site, project):
+    site.create("Sequence", {"code": "SQ1", "project": project})
+    site.create("Shot", {"code": "a", "sg_sequence": {"type": "Sequence", "id": 1}})
+    site.create("Shot", {"code": "b"})
+    return site
+
+
+def test_handler_modules_are_listed_one_per_line_in_the_registry():
+    assert {"info", "read", "writes", "schema_rpc"} <= set(HANDLER_MODULES)
+
+
+def test_compile_filter_accepts_wire_and_client_forms(shots, engine):
+    wire = engine.compile_filter("Shot", {"logical_operator": "and", "conditions": [
+        {"path": "sg_sequence.Sequence.code", "relation": "is", "values": ["SQ1"]}]})
+    client = engine.compile_filter("Shot", [["code", "is", "b"]])
+    rows = list(engine.rows("Shot"))
+    assert [row["id"] for row in rows if wire(row)] == [1]
+    assert [row["id"] for row in rows if client(row)] == [2]
+
+
+def test_rows_yields_live_or_retired_rows(shots, engine):
+    shots.delete("Shot", 2)
+    assert [row["id"] for row in engine.rows("Shot")] == [1]
+    assert [row["id"] for row in engine.rows("Shot", retired=True)] == [2]
+
+
+def test_path_getter_and_presenter(shots, engine):
+    row = engine.row("Shot", 1)
+    assert engine.path_getter("Shot", "sg_sequence.Sequence.project.Project.name")(row) == "Demo"
+    assert engine.presenter("Shot", "sg_sequence")(row) == {"type": "Sequence", "id": 1, "name": "SQ1"}
+    assert engine.display_name("Shot", row) == "a"
+    assert engine.present_link({"type": "Shot", "id": 2}) == {"type": "Shot", "id": 2, "name": "b"}
+
+
+def test_find_runs_a_whole_read(shots, engine):
+    records = engine.find("Shot", [["code", "starts_with", "a"]], ["code", "sg_sequence.Sequence.code"],
+                          sorts=[{"field_name": "code", "direction": "desc"}])
+    assert records == [{"type": "Shot", "id": 1, "code": "a", "sg_sequence.Sequence.code": "SQ1"}]
+
+
+def test_handler_writes_are_atomic_logged_and_see_each_other(shots, engine):
+    def tag_and_fail(call, params):
+        row = call.txn.create("Asset", {"code": "made by handler"})
+        call.txn.update("Shot", 1, {"assets": [{"type": "Asset", "id": row["id"]}]})
+        if params.get("fail"):
+            raise EngineFault("stop")
+        return row["id"]
+
+    with handler("test_tag", tag_and_fail):
+        events_before = len(engine.tables["EventLogEntry"])
+        with pytest.raises(EngineFault, match="stop"):
+            shots.call("test_tag", {"fail": True})
+        assert engine.tables["Asset"] == {}
+        assert len(engine.tables["EventLogEntry"]) == events_before
+        new_id = shots.call("test_tag", {})
+    assert shots.find("Asset", [], ["shots"]) == [{"type": "Asset", "id": new_id, "shots": [{"type": "Shot", "id": 1, "name": "a"}]}]
+    assert len(engine.tables["EventLogEntry"]) == events_before + 2  # Asset New, Shot assets Change
+
+
+def test_validate_false_stores_fields_clients_cannot_write(shots, engine):
+    def set_image(call, params):
+        call.txn.update("Shot", 1, {"image": "https://site/thumb/1.jpg"}, validate=False)
+        return True
+
+    with handler("test_image", set_image):
+        shots.call("test_image", None)
+    assert shots.find("Shot", [["image", "is_not", None]], ["image"]) == [
+        {"type": "Shot", "id": 1, "image": "https://site/thumb/1.jpg"}]
+
+
+def test_site_state_reads_default_until_written(engine):
+    assert engine.get_state("follows", []) == []
