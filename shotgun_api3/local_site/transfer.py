@@ -28,6 +28,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 from .._engine.files import (LINK_UPLOAD, SHARE_THUMBNAIL, attachment_file, files_context,
                              parse_thumbnail_path)
 from .._engine.filestore import FileStore, FileStoreError
+from .auth import AuthError
 from .form_data import (FormError, MultipartReader, multipart_boundary, parse_disposition, read_text,
                         read_urlencoded)
 from .http import Request, Response
@@ -71,7 +72,7 @@ def _authenticate(site: Any, fields: Dict[str, str]) -> Any:
     auth = {key: fields[key] for key in AUTH_FIELDS if key in fields}
     try:
         return site.authenticate(auth)
-    except Exception as error:  # AuthError from the site: its text is the answer
+    except AuthError as error:
         raise _FormFailure(str(error) or "Authentication failed") from None
 
 

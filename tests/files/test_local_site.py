@@ -243,3 +243,17 @@ def test_a_failed_server_upload_keeps_no_bytes(sg, files_site, tmp_path):
     with pytest.raises(ShotgunError):
         sg.upload("Version", 999999, write(tmp_path / "lost.mov", b"l" * 5000), "sg_uploaded_movie")
     assert files_site.stored_names() == before
+
+
+def test_uploads_with_session_token_and_user_credentials(files_site, version, tmp_path):
+    import shotgun_api3
+
+    if "uploader" not in files_site.site.accounts.users:
+        files_site.site.add_user("uploader", "pass word 1", name="Up Loader")
+    token = files_site.client().get_session_token()
+    clients = [shotgun_api3.Shotgun(files_site.url, session_token=token),
+               shotgun_api3.Shotgun(files_site.url, login="uploader", password="pass word 1")]
+    for number, client in enumerate(clients):
+        path = write(tmp_path / ("u%d.mov" % number), b"user upload %d" % number)
+        attachment_id = client.upload("Version", version["id"], path, "sg_uploaded_movie")
+        assert client.download_attachment(attachment_id) == b"user upload %d" % number
