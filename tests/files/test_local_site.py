@@ -257,3 +257,39 @@ def test_uploads_with_session_token_and_user_credentials(files_site, version, tm
         path = write(tmp_path / ("u%d.mov" % number), b"user upload %d" % number)
         attachment_id = client.upload("Version", version["id"], path, "sg_uploaded_movie")
         assert client.download_attachment(attachment_id) == b"user upload %d" % number
+
+
+def test_concurrent_uploads_and_downloads_keep_their_own_bytes(files_site, tmp_path):
+    import threading
+
+    direct = {0: False, 1: True, 2: False, 3: True}
+    results = {}
+    errors = []
+    setup = files_site.client()
+    project = setup.create("Project", {"name": "Concurrent"})
+    versions = [setup.create("Version", {"code": "c%d" % n, "project": project}) for n in direct]
+
+    # The site's info decides the route when a client first reads it: make
+    # each client read it before the threads start.
+    clients = {}
+    for number in direct:
+        clients[number] = files_site.client(direct_uploads=direct[number])
+        clients[number]._MULTIPART_UPLOAD_CHUNK_SIZE = 50000
+        assert clients[number].server_info["s3_direct_uploads_enabled"] is direct[number]
+
+    def work(number):
+        try:
+            sg = clients[number]
+            payload = bytes([number]) * (120000 + number)
+            path = write(tmp_path / ("c%d.mov" % number), payload)
+            attachment_id = sg.upload("Version", versions[number]["id"], path, "sg_uploaded_movie")
+            results[number] = sg.download_attachment(attachment_id) == payload
+        except Exception as error:  # reported below with the thread's number
+            errors.append((number, error))
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in direct]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == [] and results == {0: True, 1: True, 2: True, 3: True}
