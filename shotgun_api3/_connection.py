@@ -146,7 +146,7 @@ class ConnectionMethods:
         """Send one request with the client headers; retry TLS failures per ``config.max_rpc_attempts``."""
         request_headers = {"user-agent": "; ".join(self._user_agents)}
         if self.config.authorization:
-            request_headers["authorization"] = self.config.authorization
+            request_headers["Authorization"] = self.config.authorization
         request_headers.update(headers or {})
         max_attempts = max(int(self.config.max_rpc_attempts), 1)
         attempt = 0

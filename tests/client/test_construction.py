@@ -103,7 +103,7 @@ def test_authorization_header_is_sent_on_rpcs():
     site = FakeSite()
     sg._http_request = site
     sg.info()
-    assert site.requests[0]["headers"]["authorization"] == "Basic " + base64.b64encode(b"user:pass").decode()
+    assert site.requests[0]["headers"]["Authorization"] == "Basic " + base64.b64encode(b"user:pass").decode()
 
 
 @pytest.mark.parametrize(

@@ -44,7 +44,7 @@ def test_make_call_adds_client_headers_and_keeps_given_ones(sg, site):
     site.raw((200, "OK"), {}, b"")
     sg._make_call("POST", "/x", b"{}", {"content-type": "text/plain", "x-extra": "1"})
     assert list(site.requests[-1]["headers"].items()) == [
-        ("user-agent", "; ".join(sg._user_agents)), ("authorization", "Basic abc"),
+        ("user-agent", "; ".join(sg._user_agents)), ("Authorization", "Basic abc"),
         ("content-type", "text/plain"), ("x-extra", "1")]
 
 

@@ -268,6 +268,9 @@ def test_note_thread_and_activity_stream(sg, site):
                                               ("limit", 10), ("entity_fields", {})]
     with pytest.raises(ValueError, match="entity_fields parameter must be a dictionary"):
         sg.note_thread_read(1, ["x"])
+    site.answer([])
+    assert sg.note_thread_read(1, []) == []
+    assert site.last_params["entity_fields"] == {}
     with pytest.raises(ValueError, match="entity_fields parameter must be a dictionary"):
         sg.activity_stream_read("Shot", 1, ["x"])
 
