@@ -62,8 +62,10 @@ def test_connect_true_makes_an_info_call_through_call_rpc(monkeypatch):
         return {"version": [8, 0, 0]}
 
     monkeypatch.setattr(shotgun_api3.Shotgun, "_call_rpc", fake_call_rpc)
-    shotgun_api3.Shotgun(SITE, "s", "k")
+    sg = shotgun_api3.Shotgun(SITE, "s", "k")
     assert seen == [("info", None, False)]
+    assert sg.server_caps.version == (8, 0, 0)
+    assert len(seen) == 1  # the capabilities were kept
 
 
 @pytest.mark.parametrize(

@@ -219,6 +219,10 @@ def test_tls_is_verified_against_the_given_ca(tls_material):
     with LoopbackSite(ok({"entities": [], "paging_info": {}}), tls_context=context) as site:
         sg = client(site.url, ca_certs=ca_path)
         assert sg.find("Shot", []) == []
+        assert sg.create("Shot", {"code": "x"}) == {"entities": [], "paging_info": {}}
+        assert sg.find("Shot", []) == []
+        assert len(site.requests) == 4
+        assert len({r["client"][1] for r in site.requests}) == 1  # one kept-alive TLS connection
 
 
 def test_tls_ca_from_environment(tls_material, monkeypatch):
