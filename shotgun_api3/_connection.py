@@ -19,7 +19,7 @@ from ._capabilities import client_sys
 
 LOG = logging.getLogger("shotgun_api3")
 
-_WRITE_NOT_RESENT = (
+WRITE_NOT_RESENT = (
     "The request was not sent again: it is a write and the site may already have applied it. "
     "Check the site before retrying."
 )
@@ -38,9 +38,9 @@ def _platform_label() -> str:
 
 def write_not_resent(error: BaseException) -> BaseException:
     """Annotate a transport error of a write that must not be retried; returns the same exception."""
-    LOG.warning("%s: %s", _WRITE_NOT_RESENT, error)
+    LOG.warning("%s: %s", WRITE_NOT_RESENT, error)
     if hasattr(error, "add_note"):
-        error.add_note(_WRITE_NOT_RESENT)
+        error.add_note(WRITE_NOT_RESENT)
     return error
 
 

@@ -147,20 +147,36 @@ INBOUND_DATETIMES = InboundDateTimes()
 
 
 def transform_inbound(data: Any, to_local: bool) -> Any:
-    """Walk a decoded answer and convert every wire date-time string (dict keys untouched)."""
+    """Copy lists, tuples and dicts recursively, converting every wire date-time string (keys untouched)."""
+    if not data:
+        return data
+    if isinstance(data, str):
+        return INBOUND_DATETIMES.from_string(data, to_local)
+    if isinstance(data, dict):
+        return {key: transform_inbound(value, to_local) for key, value in data.items()}
+    if isinstance(data, list):
+        return [transform_inbound(value, to_local) for value in data]
+    if isinstance(data, tuple):
+        return tuple(transform_inbound(value, to_local) for value in data)
+    return data
+
+
+def convert_in_place(data: Any, to_local: bool) -> Any:
+    """Like :func:`transform_inbound`, but changes freshly decoded containers in place instead of copying."""
     if isinstance(data, str):
         return INBOUND_DATETIMES.from_string(data, to_local)
     if isinstance(data, dict):
         for key, value in data.items():
-            if isinstance(value, (str, dict, list)):
-                data[key] = transform_inbound(value, to_local)
-        return data
-    if isinstance(data, list):
+            if value.__class__ in _WALKED:
+                data[key] = convert_in_place(value, to_local)
+    elif isinstance(data, list):
         for index, value in enumerate(data):
-            if isinstance(value, (str, dict, list)):
-                data[index] = transform_inbound(value, to_local)
-        return data
+            if value.__class__ in _WALKED:
+                data[index] = convert_in_place(value, to_local)
     return data
+
+
+_WALKED = (str, dict, list)
 
 
 def decode_json_converting_datetimes(body: bytes, to_local: bool) -> tuple[bool, Any]:
@@ -188,13 +204,13 @@ def decode_json_converting_datetimes(body: bytes, to_local: bool) -> tuple[bool,
     tokens = _DATE_TIME_TOKEN.findall(body)
     if not tokens:
         if b"\\u00" in body and any(escape in body for escape in _DATE_TIME_ESCAPES):
-            value = transform_inbound(value, to_local)
+            value = convert_in_place(value, to_local)
         return True, value
     rows = _record_rows(value)
     exact_count = rows is not None and not (
         b"\\u00" in body and any(escape in body for escape in _DATE_TIME_ESCAPES))
     if not exact_count or _convert_record_keys(rows, _sampled_keys(body), to_local) != len(tokens):
-        value = transform_inbound(value, to_local)
+        value = convert_in_place(value, to_local)
     return True, value
 
 

@@ -210,3 +210,18 @@ def test_call_rpc_first_unwraps_lists(sg, site):
     site.answer_envelope({"version": [1]})
     assert sg._call_rpc("status", None, include_auth_params=False) == {"version": [1]}
     assert site.requests[-1]["payload"] == {"method_name": "status", "params": []}
+
+
+def test_retry_after_as_http_date_and_cap(sg, site, monkeypatch):
+    import email.utils
+    import time
+
+    slept = []
+    monkeypatch.setattr(_rpc_module.time, "sleep", slept.append)
+    soon = email.utils.formatdate(time.time() + 30, usegmt=True)
+    status(site, 429, headers={"retry-after": soon})
+    status(site, 503, headers={"retry-after": "86400"})
+    site.answer(True)
+    assert sg.delete("Shot", 1) is True
+    assert 25 <= slept[0] <= 31
+    assert slept[1] == 60.0

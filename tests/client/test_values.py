@@ -236,3 +236,11 @@ def test_local_conversion_matches_astimezone_across_daylight_saving_changes(zone
     result = subprocess.run([sys.executable, "-c", DST_CHECK], env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     assert "bad 0" in result.stdout
+
+
+def test_transform_inbound_returns_a_converted_copy(sg):
+    data = {"a": ["2020-01-01T17:00:00Z", ("2020-01-01T17:00:00Z",)], "b": 0}
+    result = sg._transform_inbound(data)
+    assert data == {"a": ["2020-01-01T17:00:00Z", ("2020-01-01T17:00:00Z",)], "b": 0}
+    assert isinstance(result["a"][0], datetime.datetime) and isinstance(result["a"][1], tuple)
+    assert isinstance(result["a"][1][0], datetime.datetime)
