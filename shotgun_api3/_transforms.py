@@ -185,31 +185,33 @@ def decode_json_converting_datetimes(body: bytes, to_local: bool) -> tuple[bool,
     Returns ``(True, value)``, or ``(False, None)`` when the body is not valid
     JSON (the caller's plain path then reports it).
 
-    The C decoder does the decoding. The raw body tells how many date-time
-    string tokens there are, and a sample of them under which keys they sit;
-    for answers made of records (``results``, ``results.entities``) only those
-    keys of each record are looked at. If the number converted that way
-    differs from the number of tokens (a date-time inside a list, a nested
-    dict, a key, a field the sample missed...), the whole answer is walked as
-    well, which converts whatever is left: the result is always what walking
-    everything gives. Bodies that escape digits or date-time punctuation are
-    always walked, since a converted value would then not be a counted token.
+    The C decoder does the decoding. For answers made of records
+    (``results``, ``results.entities``) only the keys under which a sample of
+    the raw date-time tokens sit are looked at, in each record. If the number
+    converted that way is not the number of tokens in the raw body (a
+    date-time inside a list, a nested dict, a key, a field the sample
+    missed...), the whole answer is walked as well, which converts whatever is
+    left: the result is always what walking everything gives. The number of
+    ``Z"`` in the body bounds the number of tokens from above, so when it
+    matches, counting the tokens exactly is skipped. Bodies that escape digits
+    or date-time punctuation are always walked, since a converted value would
+    then not be a counted token.
     """
     try:
         value = json.loads(body)
     except ValueError:
         return False, None
-    if b'Z"' not in body:
-        return True, value
-    tokens = _DATE_TIME_TOKEN.findall(body)
-    if not tokens:
-        if b"\\u00" in body and any(escape in body for escape in _DATE_TIME_ESCAPES):
-            value = convert_in_place(value, to_local)
+    if b"\\u00" in body and any(escape in body for escape in _DATE_TIME_ESCAPES):
+        return True, convert_in_place(value, to_local)
+    # Every token ends with Z"; their count bounds the number of tokens from above.
+    candidates = body.count(b'Z"')
+    if not candidates:
         return True, value
     rows = _record_rows(value)
-    exact_count = rows is not None and not (
-        b"\\u00" in body and any(escape in body for escape in _DATE_TIME_ESCAPES))
-    if not exact_count or _convert_record_keys(rows, _sampled_keys(body), to_local) != len(tokens):
+    converted = 0 if rows is None else _convert_record_keys(rows, _sampled_keys(body), to_local)
+    if converted == candidates:
+        return True, value
+    if converted != len(_DATE_TIME_TOKEN.findall(body)):
         value = convert_in_place(value, to_local)
     return True, value
 
