@@ -25,6 +25,7 @@ SG_TIMEZONE = SgTimezone()
 DATE_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 DATE_TIME_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z\Z")
 _WIRE_FORMAT = "%04d-%02d-%02dT%02d:%02d:%02dZ"
+_combine = _dt.datetime.combine
 
 # A wire date-time string token in raw JSON (no groups: findall stays in C).
 _DATE_TIME_TOKEN = re.compile(rb'"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z"')
@@ -114,7 +115,10 @@ class InboundDateTimes:
         try:
             if offset is True:
                 return local.fromutc(utc.replace(tzinfo=local))
-            return (utc + offset if offset else utc).replace(tzinfo=local)
+            if offset:
+                utc = utc + offset
+            # combine() is several times faster than replace(tzinfo=...) here.
+            return _combine(utc, utc.time(), local)
         except OverflowError:
             # At the very ends of the datetime range the local time does not
             # exist; such a value stays the string it was.
