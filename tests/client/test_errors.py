@@ -225,3 +225,28 @@ def test_retry_after_as_http_date_and_cap(sg, site, monkeypatch):
     assert sg.delete("Shot", 1) is True
     assert 25 <= slept[0] <= 31
     assert slept[1] == 60.0
+
+
+@pytest.mark.parametrize("method, args, answer", [
+    ("create", ("Shot", {"code": "x"}), []),
+    ("create", ("Shot", {"code": "x"}), None),
+    ("update", ("Shot", 1, {"code": "x"}), "oops"),
+    ("batch", ([{"request_type": "delete", "entity_type": "Shot", "entity_id": 1}],), []),
+    ("batch", ([{"request_type": "delete", "entity_type": "Shot", "entity_id": 1}],), {"x": 1}),
+    ("find", ("Shot", []), {"entities": "x"}),
+])
+def test_writes_and_reads_answered_with_the_wrong_shape_raise_shotgun_error(sg, site, method, args, answer):
+    site.answer(answer)
+    with pytest.raises(shotgun_api3.ShotgunError):
+        getattr(sg, method)(*args)
+
+
+def test_non_json_answer_to_a_write_raises_shotgun_error(sg, site):
+    site.raw((200, "OK"), {"content-type": "text/html"}, b"<html>login</html>")
+    with pytest.raises(shotgun_api3.ShotgunError):
+        sg.create("Shot", {"code": "x"})
+
+
+def test_a_page_with_odd_paging_info_ends_the_read(sg, site):
+    site.answer({"entities": [{"type": "Shot", "id": 1}], "paging_info": "weird"})
+    assert sg.find("Shot", []) == [{"type": "Shot", "id": 1}]
