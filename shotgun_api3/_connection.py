@@ -12,6 +12,7 @@ import ssl
 import threading
 import time
 import urllib.parse
+import weakref
 from typing import Any
 
 from . import _transport
@@ -54,7 +55,8 @@ class ConnectionMethods:
         """Start without any connection; each thread creates its own on its first call."""
         self._threads = threading.local()
         self._connections_lock = threading.Lock()
-        self._open_connections: list = []
+        # Weak: a thread that ends drops its connection (thread-local storage goes with it).
+        self._open_connections: weakref.WeakSet = weakref.WeakSet()
         self._connection_generation = 0
         # Code written for the reference lists instance attributes and expects
         # `_connection` among them; the live value is the property below.
@@ -78,7 +80,7 @@ class ConnectionMethods:
         threads.generation = self._connection_generation
         if value is not None:
             with self._connections_lock:
-                self._open_connections.append(value)
+                self._open_connections.add(value)
 
     def _get_connection(self) -> Any:
         """Return the calling thread's connection object, creating it if needed."""
@@ -111,14 +113,13 @@ class ConnectionMethods:
             return
         _transport.close_http(connection)
         with self._connections_lock:
-            if connection in self._open_connections:
-                self._open_connections.remove(connection)
+            self._open_connections.discard(connection)
         self._connection = None
 
     def close(self) -> None:
         """Close the connections of every thread (and stop page prefetching workers)."""
         with self._connections_lock:
-            connections, self._open_connections = self._open_connections, []
+            connections, self._open_connections = list(self._open_connections), weakref.WeakSet()
             self._connection_generation += 1
         for connection in connections:
             _transport.close_http(connection)

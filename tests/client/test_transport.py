@@ -269,3 +269,25 @@ def test_patching_http_request_on_the_module_class_is_honoured(monkeypatch):
     assert sg.info() == {"version": [8, 0, 0]}
     assert calls == [("https://site.example.com/api3/json", "POST", b'{"method_name": "info", "params": []}')]
     assert hasattr(shotgun_api3.lib.httplib2, "Http") and shotgun_api3.lib.httplib2.socks.PROXY_TYPE_HTTP == 3
+
+
+def test_connections_of_finished_threads_are_released():
+    import gc
+    import weakref
+
+    with LoopbackSite(ok({})) as site:
+        sg = client(site.url)
+        refs = []
+
+        def work():
+            sg.info()
+            refs.append(weakref.ref(sg._connection))
+
+        for _ in range(3):
+            thread = threading.Thread(target=work)
+            thread.start()
+            thread.join()
+        gc.collect()
+        assert [ref() for ref in refs] == [None, None, None]
+        assert len(sg._open_connections) == 0
+        sg.close()
