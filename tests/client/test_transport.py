@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import base64
 import concurrent.futures
+import http.client
+import sys
 import socket
 import ssl
 import threading
@@ -109,9 +111,10 @@ def test_a_write_whose_answer_is_lost_is_not_sent_again():
     with LoopbackSite(behaviour) as site:
         sg = client(site.url)
         sg.find("Shot", [])  # the connection is now kept alive
-        with pytest.raises((ConnectionError, OSError, Exception)) as raised:
+        with pytest.raises(http.client.RemoteDisconnected) as raised:
             sg.create("Shot", {"code": "x"})
-        assert not isinstance(raised.value, shotgun_api3.ShotgunError)
+        if sys.version_info >= (3, 11):
+            assert "may already have applied it" in raised.value.__notes__[0]
         time.sleep(0.2)
         assert len(site.calls("create")) == 1
         # The client recovers for the next call.
