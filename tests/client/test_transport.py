@@ -294,3 +294,23 @@ def test_connections_of_finished_threads_are_released():
         assert [ref() for ref in refs] == [None, None, None]
         assert len(sg._open_connections) == 0
         sg.close()
+
+
+def test_a_write_failing_the_tls_handshake_is_retried_since_nothing_was_sent(tls_material, monkeypatch):
+    context, _ca_path = tls_material
+    monkeypatch.delenv("SHOTGUN_API_CACERTS", raising=False)
+    attempts = []
+    with LoopbackSite(ok({"type": "Shot", "id": 1}), tls_context=context) as site:
+        sg = client(site.url)
+        sg._server_caps = shotgun_api3.shotgun.ServerCapabilities(sg.config.server, {"version": [8, 0, 0]})
+        original = sg._http_request
+
+        def counting(*args):
+            attempts.append(1)
+            return original(*args)
+
+        sg._http_request = counting
+        with pytest.raises(ssl.SSLError):
+            sg.create("Shot", {"code": "x"})
+        assert len(attempts) == 3
+        assert site.requests == []
