@@ -108,3 +108,15 @@ def test_info_works_for_a_client_without_credentials():
     sg._http_request = site
     assert sg.info() == site.info
     assert site.requests[0]["body"] == b'{"method_name": "info", "params": []}'
+
+
+def test_lib_certifi_is_the_installed_certifi():
+    import os
+
+    import certifi
+
+    import shotgun_api3.lib.certifi as lib_certifi
+
+    assert lib_certifi is certifi
+    assert os.path.isfile(lib_certifi.where())
+    assert shotgun_api3.Shotgun._get_certs_file(None) in (lib_certifi.where(), os.environ.get("SHOTGUN_API_CACERTS"))
