@@ -196,10 +196,12 @@ class RpcMethods:
     def _auth_params(self) -> dict:
         """Build the credentials dict sent first in every authenticated RPC."""
         config = self.config
-        if config.user_login and config.user_password:
-            auth = {"user_login": str(config.user_login), "user_password": str(config.user_password)}
-            if config.auth_token:
-                auth["auth_token"] = str(config.auth_token)
+        user_login, user_password, auth_token = getattr(_transport.call_state, "human_credentials", None) or (
+            config.user_login, config.user_password, config.auth_token)
+        if user_login and user_password:
+            auth = {"user_login": str(user_login), "user_password": str(user_password)}
+            if auth_token:
+                auth["auth_token"] = str(auth_token)
         elif config.script_name and config.api_key:
             auth = {"script_name": str(config.script_name), "script_key": str(config.api_key)}
         elif config.session_token:

@@ -418,3 +418,25 @@ def test_localized_header_only_when_exactly_true(sg, site):
     sg.config.localized = True
     sg.info()
     assert site.requests[-1]["headers"]["locale"] == "auto"
+
+
+def test_authenticate_human_user_does_not_lend_its_credentials_to_other_threads(sg, site):
+    import threading
+
+    other_thread_auth = []
+
+    def handler(payload):
+        import json as _json
+
+        if payload["params"][0].get("user_login") == "bob":
+            thread = threading.Thread(target=lambda: other_thread_auth.append(sg._auth_params()))
+            thread.start()
+            thread.join()
+        body = {"results": {"entities": [{"type": "HumanUser", "id": 3}], "paging_info": {}}}
+        return (200, "OK"), {"content-type": "application/json"}, _json.dumps(body).encode()
+
+    site.handler = handler
+    assert sg.authenticate_human_user("bob", "pw") == {"type": "HumanUser", "id": 3}
+    assert site.calls[-1]["params"][0] == {"user_login": "bob", "user_password": "pw"}
+    assert other_thread_auth == [{"script_name": "scr", "script_key": "key123"}]
+    assert sg._auth_params() == {"script_name": "scr", "script_key": "key123"}
