@@ -440,3 +440,45 @@ def test_authenticate_human_user_does_not_lend_its_credentials_to_other_threads(
     assert site.calls[-1]["params"][0] == {"user_login": "bob", "user_password": "pw"}
     assert other_thread_auth == [{"script_name": "scr", "script_key": "key123"}]
     assert sg._auth_params() == {"script_name": "scr", "script_key": "key123"}
+
+
+def test_update_project_last_accessed_finds_the_sudo_user_then_the_login_user(site):
+    sg = shotgun_api3.Shotgun(SITE, login="bob", password="pw", sudo_as_login="alice", connect=False)
+    sg._http_request = site
+    site.answer({"entities": [{"type": "HumanUser", "id": 7}], "paging_info": {}})
+    site.answer({"entities": [{"type": "HumanUser", "id": 4}], "paging_info": {}})
+    site.answer({"type": "Project", "id": 1})
+    sg.update_project_last_accessed({"type": "Project", "id": 1})
+    logins = [c["params"][1]["filters"]["conditions"][0]["values"][0] for c in site.calls[:2]]
+    assert logins == ["alice", "bob"]
+    assert site.last_params == {"project_id": 1, "user_id": 4}
+    script = shotgun_api3.Shotgun(SITE, "s", "k", connect=False)
+    script._http_request = FakeSite()
+    script._http_request.answer({"type": "Project", "id": 1})
+    script.update_project_last_accessed({"type": "Project", "id": 1})
+    assert script._http_request.last_params == {"project_id": 1}
+
+
+def test_update_project_last_accessed_needs_server_5_3_20(site):
+    sg = client_for(site, [5, 3, 19])
+    with pytest.raises(shotgun_api3.ShotgunError, match="requires server version 5.3.20"):
+        sg.update_project_last_accessed({"type": "Project", "id": 1})
+
+
+def test_work_schedule_needs_server_3_2(site):
+    sg = client_for(site, [3, 1, 0])
+    with pytest.raises(shotgun_api3.ShotgunError, match="Work schedule support requires server version 3.2"):
+        sg.work_schedule_read("2020-01-01", "2020-01-02")
+    with pytest.raises(shotgun_api3.ShotgunError, match="Work schedule support requires server version 3.2"):
+        sg.work_schedule_update("2020-01-01", True)
+
+
+def test_summarize_with_dict_filters_and_find_with_tuple_filters(sg, site):
+    wire = {"logical_operator": "or", "conditions": []}
+    site.answer({"summaries": {}})
+    sg.summarize("Shot", wire, [{"field": "id", "type": "count"}], filter_operator="any")
+    assert site.last_params["filters"] == wire
+    site.answer({"entities": [], "paging_info": {}})
+    sg.find("Shot", (("code", "is", "a"),), filter_operator="any")
+    assert site.last_params["filters"] == {"logical_operator": "or",
+                                           "conditions": [{"path": "code", "relation": "is", "values": ["a"]}]}
