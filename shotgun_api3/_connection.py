@@ -176,6 +176,8 @@ class ConnectionMethods:
             except Exception as error:
                 self._close_connection()
                 LOG.debug("Request failed.  Reason: %s", error)
+                if _transport.current_call_is_write() and _transport.request_was_sent():
+                    raise write_not_resent(error)
                 raise
 
     def _http_request(self, verb: str, path: str, body: Any, headers: dict) -> tuple:

@@ -174,6 +174,11 @@ def test_timeout_applies_and_is_not_retried():
         with pytest.raises((socket.timeout, TimeoutError)):
             sg.find("Shot", [])
         assert len(site.calls("read")) == 1
+        with pytest.raises((socket.timeout, TimeoutError)) as raised:
+            sg.create("Shot", {"code": "x"})
+        assert len(site.calls("create")) == 1
+        if sys.version_info >= (3, 11):
+            assert "may already have applied it" in raised.value.__notes__[0]
 
 
 def test_proxy_connect_tunnel_with_credentials_and_at_in_password():
