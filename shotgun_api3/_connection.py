@@ -12,6 +12,7 @@ import ssl
 import threading
 import time
 import urllib.parse
+import weakref
 from typing import Any
 
 from . import _transport
@@ -19,7 +20,7 @@ from ._capabilities import client_sys
 
 LOG = logging.getLogger("shotgun_api3")
 
-_WRITE_NOT_RESENT = (
+WRITE_NOT_RESENT = (
     "The request was not sent again: it is a write and the site may already have applied it. "
     "Check the site before retrying."
 )
@@ -38,9 +39,9 @@ def _platform_label() -> str:
 
 def write_not_resent(error: BaseException) -> BaseException:
     """Annotate a transport error of a write that must not be retried; returns the same exception."""
-    LOG.warning("%s: %s", _WRITE_NOT_RESENT, error)
+    LOG.warning("%s: %s", WRITE_NOT_RESENT, error)
     if hasattr(error, "add_note"):
-        error.add_note(_WRITE_NOT_RESENT)
+        error.add_note(WRITE_NOT_RESENT)
     return error
 
 
@@ -54,7 +55,8 @@ class ConnectionMethods:
         """Start without any connection; each thread creates its own on its first call."""
         self._threads = threading.local()
         self._connections_lock = threading.Lock()
-        self._open_connections: list = []
+        # Weak: a thread that ends drops its connection (thread-local storage goes with it).
+        self._open_connections: weakref.WeakSet = weakref.WeakSet()
         self._connection_generation = 0
         # Code written for the reference lists instance attributes and expects
         # `_connection` among them; the live value is the property below.
@@ -78,7 +80,7 @@ class ConnectionMethods:
         threads.generation = self._connection_generation
         if value is not None:
             with self._connections_lock:
-                self._open_connections.append(value)
+                self._open_connections.add(value)
 
     def _get_connection(self) -> Any:
         """Return the calling thread's connection object, creating it if needed."""
@@ -111,14 +113,13 @@ class ConnectionMethods:
             return
         _transport.close_http(connection)
         with self._connections_lock:
-            if connection in self._open_connections:
-                self._open_connections.remove(connection)
+            self._open_connections.discard(connection)
         self._connection = None
 
     def close(self) -> None:
         """Close the connections of every thread (and stop page prefetching workers)."""
         with self._connections_lock:
-            connections, self._open_connections = self._open_connections, []
+            connections, self._open_connections = list(self._open_connections), weakref.WeakSet()
             self._connection_generation += 1
         for connection in connections:
             _transport.close_http(connection)
@@ -146,7 +147,7 @@ class ConnectionMethods:
         """Send one request with the client headers; retry TLS failures per ``config.max_rpc_attempts``."""
         request_headers = {"user-agent": "; ".join(self._user_agents)}
         if self.config.authorization:
-            request_headers["authorization"] = self.config.authorization
+            request_headers["Authorization"] = self.config.authorization
         request_headers.update(headers or {})
         max_attempts = max(int(self.config.max_rpc_attempts), 1)
         attempt = 0
@@ -175,6 +176,8 @@ class ConnectionMethods:
             except Exception as error:
                 self._close_connection()
                 LOG.debug("Request failed.  Reason: %s", error)
+                if _transport.current_call_is_write() and _transport.request_was_sent():
+                    raise write_not_resent(error)
                 raise
 
     def _http_request(self, verb: str, path: str, body: Any, headers: dict) -> tuple:

@@ -55,6 +55,7 @@ class RecordMethods:
         if "_parse_records" in self.__dict__ or type(self)._parse_records is not RecordMethods._parse_records:
             return True
         fast_answer = getattr(_transport.call_state, "fast_answer", None)
+        _transport.call_state.fast_answer = None  # read once; do not keep the page alive
         if fast_answer is None or fast_answer[0] is not answer:
             return True
         body = fast_answer[1]

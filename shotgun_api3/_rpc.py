@@ -15,6 +15,7 @@ from typing import Any
 
 from . import _transforms, _transport
 from ._capabilities import version_gate
+from ._connection import WRITE_NOT_RESENT
 from ._errors import ProtocolError, ShotgunError, fault_for_answer
 
 LOG = logging.getLogger("shotgun_api3")
@@ -29,7 +30,7 @@ WRITE_METHODS = frozenset({
 _MAINTENANCE_TEXT = (
     "Flow Production Tracking is currently down for maintenance or too busy to reply. Please try again later."
 )
-_RETRY_AFTER_LIMIT = 300.0  # seconds; a longer Retry-After is capped
+_RETRY_AFTER_LIMIT = 60.0  # seconds; a longer Retry-After is capped (a script should not hang for long)
 _SANITIZED_KEYS = ("user_password", "script_key", "session_token")
 
 
@@ -76,7 +77,7 @@ class RpcMethods:
                 )
                 code = http_status[0]
                 if code in (502, 504) and is_write:
-                    http_status = (code, "%s. %s" % (http_status[1], _connection_note()))
+                    http_status = (code, "%s. %s" % (http_status[1], WRITE_NOT_RESENT))
                 elif code in (502, 504, 503, 429) and attempt < self.MAX_ATTEMPTS:
                     delay = attempt * self.BACKOFF
                     if code in (503, 429):
@@ -195,10 +196,12 @@ class RpcMethods:
     def _auth_params(self) -> dict:
         """Build the credentials dict sent first in every authenticated RPC."""
         config = self.config
-        if config.user_login and config.user_password:
-            auth = {"user_login": str(config.user_login), "user_password": str(config.user_password)}
-            if config.auth_token:
-                auth["auth_token"] = str(config.auth_token)
+        user_login, user_password, auth_token = getattr(_transport.call_state, "human_credentials", None) or (
+            config.user_login, config.user_password, config.auth_token)
+        if user_login and user_password:
+            auth = {"user_login": str(user_login), "user_password": str(user_password)}
+            if auth_token:
+                auth["auth_token"] = str(auth_token)
         elif config.script_name and config.api_key:
             auth = {"script_name": str(config.script_name), "script_key": str(config.api_key)}
         elif config.session_token:
@@ -232,13 +235,6 @@ _DEFAULT_STEPS = {name: RpcMethods.__dict__[name] for name in ("_decode_response
 def _is_json(headers: dict) -> bool:
     content_type = (headers.get("content-type") or "application/json").lower()
     return content_type.startswith("application/json") or content_type.startswith("text/javascript")
-
-
-def _connection_note() -> str:
-    return (
-        "The request was not sent again: it is a write and the site may already have applied it. "
-        "Check the site before retrying."
-    )
 
 
 def _retry_after(headers: dict, default: float) -> float:

@@ -50,6 +50,10 @@ class ResendRefused(Exception):
 def _peer_closed(sock: Any) -> bool:
     """Whether an idle socket has something to read (EOF or junk): then it must not be reused."""
     try:
+        if hasattr(select, "poll"):
+            poller = select.poll()
+            poller.register(sock, select.POLLIN | select.POLLPRI)
+            return bool(poller.poll(0))
         readable, _, _ = select.select([sock], [], [], 0)
     except (OSError, ValueError):
         return True

@@ -155,7 +155,7 @@ class Shotgun(
         config.session_token = session_token
         config.sudo_as_login = sudo_as_login
         if connect:
-            self.info()
+            self.server_caps  # one info call; the capabilities are kept
         if auth_token is not None:
             # Trade the one-time 2FA code for a session token used from now on.
             config.session_token = self.get_session_token()

@@ -108,7 +108,7 @@ class QueryMethods:
             records = _entities(result)
             if self._records_need_parsing(result):
                 return self._parse_records(records)
-            return records if isinstance(records, list) else self._parse_records(records)
+            return records
 
         params[paging_flag] = True
         with _cyclic_gc_paused():
@@ -234,14 +234,16 @@ class QueryMethods:
         try:
             for result, page_needs_parsing in pages:
                 entities = _entities(result)
-                needs_parsing = needs_parsing or page_needs_parsing or not isinstance(entities, list)
+                needs_parsing = needs_parsing or page_needs_parsing
                 if not without_counts and not entities:
                     break
-                records.extend(entities if isinstance(entities, list) else [entities])
+                records.extend(entities)
                 if limit and len(records) >= limit:
                     del records[limit:]
                     break
-                paging_info = result.get("paging_info") or {}
+                paging_info = result.get("paging_info")
+                if not isinstance(paging_info, dict):
+                    paging_info = {}
                 if without_counts:
                     if not paging_info.get("has_next_page") or not entities:
                         break
@@ -321,9 +323,14 @@ class _PageSource:
             self._pending.popleft().cancel()
 
 
-def _entities(result: dict) -> Any:
+def _entities(result: dict) -> list:
+    """The records of a read page; anything but a list (or nothing) is a malformed answer."""
     entities = result.get("entities")
-    return [] if entities is None else entities
+    if entities is None:
+        return []
+    if not isinstance(entities, list):
+        raise MalformedAnswerError("The site answered a read with entities %r instead of a list" % (entities,))
+    return entities
 
 
 def _first(records: list) -> Any:

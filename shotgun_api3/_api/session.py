@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import _transport
 from .._capabilities import version_gate
 
 
@@ -34,9 +35,11 @@ class SessionMethods:
             raise ValueError("Please supply a username to authenticate.")
         if not user_password:
             raise ValueError("Please supply a password for the user.")
-        config = self.config
-        saved = (config.user_login, config.user_password, config.auth_token)
-        config.user_login, config.user_password, config.auth_token = user_login, user_password, auth_token
+        # The reference swaps the credentials in ``config`` for the call; that
+        # would leak them into other threads' calls, so the swap is per thread.
+        state = _transport.call_state
+        saved = getattr(state, "human_credentials", None)
+        state.human_credentials = (user_login, user_password, auth_token)
         try:
             return self.find_one(
                 "HumanUser",
@@ -46,7 +49,7 @@ class SessionMethods:
                 filter_operator="all",
             )
         finally:
-            config.user_login, config.user_password, config.auth_token = saved
+            state.human_credentials = saved
 
     def set_session_uuid(self, session_uuid: str) -> None:
         """Tag every later call with this session id (so the site's UI can follow the script's changes)."""

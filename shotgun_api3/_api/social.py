@@ -41,8 +41,7 @@ class SocialMethods:
     def note_thread_read(self, note_id: int, entity_fields: dict | None = None) -> list:
         """Return a note with its replies and attachments, oldest first; ``entity_fields`` adds fields per type."""
         version_gate(self.server_caps, (6, 2, 0), "note_thread", "6.2.0")
-        if entity_fields is None:
-            entity_fields = {}
+        entity_fields = entity_fields or {}
         if not isinstance(entity_fields, dict):
             raise ValueError("entity_fields parameter must be a dictionary")
         records = self._call_rpc("note_thread_contents", {"note_id": note_id, "entity_fields": entity_fields})
@@ -59,8 +58,7 @@ class SocialMethods:
     ) -> dict:
         """Return the activity stream of an entity (``updates`` between ``min_id`` and ``max_id``)."""
         version_gate(self.server_caps, (6, 2, 0), "activity_stream", "6.2.0")
-        if entity_fields is None:
-            entity_fields = {}
+        entity_fields = entity_fields or {}
         if not isinstance(entity_fields, dict):
             raise ValueError("entity_fields parameter must be a dictionary")
         params = {

@@ -6,6 +6,7 @@ from typing import Any
 from .._capabilities import version_gate
 from .._errors import ShotgunError
 from .._filters import _optimize_filter_field, entity_optimization_disabled
+from .._rpc import MalformedAnswerError
 
 _FILMSTRIP_MINIMUM = (3, 1, 0)
 
@@ -31,7 +32,7 @@ class WriteMethods:
             "return_fields": return_fields or ["id"],
         }
         record = self._call_rpc("create", params, first=True)
-        result = _first(self._parse_records(record))
+        result = _written_record(self._parse_records(record), "create")
         self._upload_thumbnails_of(entity_type, result, image, filmstrip_image)
         return result
 
@@ -55,7 +56,7 @@ class WriteMethods:
         if data:
             params = self._translate_update_params(entity_type, entity_id, data, multi_entity_update_modes)
             record = self._call_rpc("update", params)
-            result = _first(self._parse_records(record))
+            result = _written_record(self._parse_records(record), "update")
         else:
             result = {"id": entity_id, "type": entity_type}
         self._upload_thumbnails_of(entity_type, result, image, filmstrip_image)
@@ -82,6 +83,9 @@ class WriteMethods:
             return []
         calls = [self._batched_call(request) for request in requests]
         records = self._call_rpc("batch", calls)
+        if not isinstance(records, list) or len(records) != len(calls):
+            raise MalformedAnswerError(
+                "The site answered a batch of %d requests with %r" % (len(calls), _preview(records)))
         return self._parse_records(records)
 
     def _batched_call(self, request: dict) -> dict:
@@ -163,5 +167,12 @@ def _require_keys(request: Any, keys: list, kind: str) -> None:
         raise ShotgunError("%s missing required key: %s. Value was: %s." % (kind, ", ".join(missing), request))
 
 
-def _first(records: list) -> Any:
-    return records[0] if records else None
+def _written_record(records: list, method: str) -> dict:
+    """The record a create/update answered; anything else is a malformed answer."""
+    if not records or not isinstance(records[0], dict):
+        raise MalformedAnswerError("The site answered %s with %r instead of a record" % (method, _preview(records)))
+    return records[0]
+
+
+def _preview(value: Any) -> Any:
+    return value[:3] if isinstance(value, list) else value

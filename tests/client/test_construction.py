@@ -62,8 +62,10 @@ def test_connect_true_makes_an_info_call_through_call_rpc(monkeypatch):
         return {"version": [8, 0, 0]}
 
     monkeypatch.setattr(shotgun_api3.Shotgun, "_call_rpc", fake_call_rpc)
-    shotgun_api3.Shotgun(SITE, "s", "k")
+    sg = shotgun_api3.Shotgun(SITE, "s", "k")
     assert seen == [("info", None, False)]
+    assert sg.server_caps.version == (8, 0, 0)
+    assert len(seen) == 1  # the capabilities were kept
 
 
 @pytest.mark.parametrize(
@@ -103,7 +105,7 @@ def test_authorization_header_is_sent_on_rpcs():
     site = FakeSite()
     sg._http_request = site
     sg.info()
-    assert site.requests[0]["headers"]["authorization"] == "Basic " + base64.b64encode(b"user:pass").decode()
+    assert site.requests[0]["headers"]["Authorization"] == "Basic " + base64.b64encode(b"user:pass").decode()
 
 
 @pytest.mark.parametrize(

@@ -210,3 +210,43 @@ def test_call_rpc_first_unwraps_lists(sg, site):
     site.answer_envelope({"version": [1]})
     assert sg._call_rpc("status", None, include_auth_params=False) == {"version": [1]}
     assert site.requests[-1]["payload"] == {"method_name": "status", "params": []}
+
+
+def test_retry_after_as_http_date_and_cap(sg, site, monkeypatch):
+    import email.utils
+    import time
+
+    slept = []
+    monkeypatch.setattr(_rpc_module.time, "sleep", slept.append)
+    soon = email.utils.formatdate(time.time() + 30, usegmt=True)
+    status(site, 429, headers={"retry-after": soon})
+    status(site, 503, headers={"retry-after": "86400"})
+    site.answer(True)
+    assert sg.delete("Shot", 1) is True
+    assert 25 <= slept[0] <= 31
+    assert slept[1] == 60.0
+
+
+@pytest.mark.parametrize("method, args, answer", [
+    ("create", ("Shot", {"code": "x"}), []),
+    ("create", ("Shot", {"code": "x"}), None),
+    ("update", ("Shot", 1, {"code": "x"}), "oops"),
+    ("batch", ([{"request_type": "delete", "entity_type": "Shot", "entity_id": 1}],), []),
+    ("batch", ([{"request_type": "delete", "entity_type": "Shot", "entity_id": 1}],), {"x": 1}),
+    ("find", ("Shot", []), {"entities": "x"}),
+])
+def test_writes_and_reads_answered_with_the_wrong_shape_raise_shotgun_error(sg, site, method, args, answer):
+    site.answer(answer)
+    with pytest.raises(shotgun_api3.ShotgunError):
+        getattr(sg, method)(*args)
+
+
+def test_non_json_answer_to_a_write_raises_shotgun_error(sg, site):
+    site.raw((200, "OK"), {"content-type": "text/html"}, b"<html>login</html>")
+    with pytest.raises(shotgun_api3.ShotgunError):
+        sg.create("Shot", {"code": "x"})
+
+
+def test_a_page_with_odd_paging_info_ends_the_read(sg, site):
+    site.answer({"entities": [{"type": "Shot", "id": 1}], "paging_info": "weird"})
+    assert sg.find("Shot", []) == [{"type": "Shot", "id": 1}]

@@ -268,6 +268,9 @@ def test_note_thread_and_activity_stream(sg, site):
                                               ("limit", 10), ("entity_fields", {})]
     with pytest.raises(ValueError, match="entity_fields parameter must be a dictionary"):
         sg.note_thread_read(1, ["x"])
+    site.answer([])
+    assert sg.note_thread_read(1, []) == []
+    assert site.last_params["entity_fields"] == {}
     with pytest.raises(ValueError, match="entity_fields parameter must be a dictionary"):
         sg.activity_stream_read("Shot", 1, ["x"])
 
@@ -415,3 +418,67 @@ def test_localized_header_only_when_exactly_true(sg, site):
     sg.config.localized = True
     sg.info()
     assert site.requests[-1]["headers"]["locale"] == "auto"
+
+
+def test_authenticate_human_user_does_not_lend_its_credentials_to_other_threads(sg, site):
+    import threading
+
+    other_thread_auth = []
+
+    def handler(payload):
+        import json as _json
+
+        if payload["params"][0].get("user_login") == "bob":
+            thread = threading.Thread(target=lambda: other_thread_auth.append(sg._auth_params()))
+            thread.start()
+            thread.join()
+        body = {"results": {"entities": [{"type": "HumanUser", "id": 3}], "paging_info": {}}}
+        return (200, "OK"), {"content-type": "application/json"}, _json.dumps(body).encode()
+
+    site.handler = handler
+    assert sg.authenticate_human_user("bob", "pw") == {"type": "HumanUser", "id": 3}
+    assert site.calls[-1]["params"][0] == {"user_login": "bob", "user_password": "pw"}
+    assert other_thread_auth == [{"script_name": "scr", "script_key": "key123"}]
+    assert sg._auth_params() == {"script_name": "scr", "script_key": "key123"}
+
+
+def test_update_project_last_accessed_finds_the_sudo_user_then_the_login_user(site):
+    sg = shotgun_api3.Shotgun(SITE, login="bob", password="pw", sudo_as_login="alice", connect=False)
+    sg._http_request = site
+    site.answer({"entities": [{"type": "HumanUser", "id": 7}], "paging_info": {}})
+    site.answer({"entities": [{"type": "HumanUser", "id": 4}], "paging_info": {}})
+    site.answer({"type": "Project", "id": 1})
+    sg.update_project_last_accessed({"type": "Project", "id": 1})
+    logins = [c["params"][1]["filters"]["conditions"][0]["values"][0] for c in site.calls[:2]]
+    assert logins == ["alice", "bob"]
+    assert site.last_params == {"project_id": 1, "user_id": 4}
+    script = shotgun_api3.Shotgun(SITE, "s", "k", connect=False)
+    script._http_request = FakeSite()
+    script._http_request.answer({"type": "Project", "id": 1})
+    script.update_project_last_accessed({"type": "Project", "id": 1})
+    assert script._http_request.last_params == {"project_id": 1}
+
+
+def test_update_project_last_accessed_needs_server_5_3_20(site):
+    sg = client_for(site, [5, 3, 19])
+    with pytest.raises(shotgun_api3.ShotgunError, match="requires server version 5.3.20"):
+        sg.update_project_last_accessed({"type": "Project", "id": 1})
+
+
+def test_work_schedule_needs_server_3_2(site):
+    sg = client_for(site, [3, 1, 0])
+    with pytest.raises(shotgun_api3.ShotgunError, match="Work schedule support requires server version 3.2"):
+        sg.work_schedule_read("2020-01-01", "2020-01-02")
+    with pytest.raises(shotgun_api3.ShotgunError, match="Work schedule support requires server version 3.2"):
+        sg.work_schedule_update("2020-01-01", True)
+
+
+def test_summarize_with_dict_filters_and_find_with_tuple_filters(sg, site):
+    wire = {"logical_operator": "or", "conditions": []}
+    site.answer({"summaries": {}})
+    sg.summarize("Shot", wire, [{"field": "id", "type": "count"}], filter_operator="any")
+    assert site.last_params["filters"] == wire
+    site.answer({"entities": [], "paging_info": {}})
+    sg.find("Shot", (("code", "is", "a"),), filter_operator="any")
+    assert site.last_params["filters"] == {"logical_operator": "or",
+                                           "conditions": [{"path": "code", "relation": "is", "values": ["a"]}]}

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import base64
 import concurrent.futures
+import http.client
+import sys
 import socket
 import ssl
 import threading
@@ -109,9 +111,10 @@ def test_a_write_whose_answer_is_lost_is_not_sent_again():
     with LoopbackSite(behaviour) as site:
         sg = client(site.url)
         sg.find("Shot", [])  # the connection is now kept alive
-        with pytest.raises((ConnectionError, OSError, Exception)) as raised:
+        with pytest.raises(http.client.RemoteDisconnected) as raised:
             sg.create("Shot", {"code": "x"})
-        assert not isinstance(raised.value, shotgun_api3.ShotgunError)
+        if sys.version_info >= (3, 11):
+            assert "may already have applied it" in raised.value.__notes__[0]
         time.sleep(0.2)
         assert len(site.calls("create")) == 1
         # The client recovers for the next call.
@@ -171,6 +174,11 @@ def test_timeout_applies_and_is_not_retried():
         with pytest.raises((socket.timeout, TimeoutError)):
             sg.find("Shot", [])
         assert len(site.calls("read")) == 1
+        with pytest.raises((socket.timeout, TimeoutError)) as raised:
+            sg.create("Shot", {"code": "x"})
+        assert len(site.calls("create")) == 1
+        if sys.version_info >= (3, 11):
+            assert "may already have applied it" in raised.value.__notes__[0]
 
 
 def test_proxy_connect_tunnel_with_credentials_and_at_in_password():
@@ -219,6 +227,10 @@ def test_tls_is_verified_against_the_given_ca(tls_material):
     with LoopbackSite(ok({"entities": [], "paging_info": {}}), tls_context=context) as site:
         sg = client(site.url, ca_certs=ca_path)
         assert sg.find("Shot", []) == []
+        assert sg.create("Shot", {"code": "x"}) == {"entities": [], "paging_info": {}}
+        assert sg.find("Shot", []) == []
+        assert len(site.requests) == 4
+        assert len({r["client"][1] for r in site.requests}) == 1  # one kept-alive TLS connection
 
 
 def test_tls_ca_from_environment(tls_material, monkeypatch):
@@ -265,3 +277,45 @@ def test_patching_http_request_on_the_module_class_is_honoured(monkeypatch):
     assert sg.info() == {"version": [8, 0, 0]}
     assert calls == [("https://site.example.com/api3/json", "POST", b'{"method_name": "info", "params": []}')]
     assert hasattr(shotgun_api3.lib.httplib2, "Http") and shotgun_api3.lib.httplib2.socks.PROXY_TYPE_HTTP == 3
+
+
+def test_connections_of_finished_threads_are_released():
+    import gc
+    import weakref
+
+    with LoopbackSite(ok({})) as site:
+        sg = client(site.url)
+        refs = []
+
+        def work():
+            sg.info()
+            refs.append(weakref.ref(sg._connection))
+
+        for _ in range(3):
+            thread = threading.Thread(target=work)
+            thread.start()
+            thread.join()
+        gc.collect()
+        assert [ref() for ref in refs] == [None, None, None]
+        assert len(sg._open_connections) == 0
+        sg.close()
+
+
+def test_a_write_failing_the_tls_handshake_is_retried_since_nothing_was_sent(tls_material, monkeypatch):
+    context, _ca_path = tls_material
+    monkeypatch.delenv("SHOTGUN_API_CACERTS", raising=False)
+    attempts = []
+    with LoopbackSite(ok({"type": "Shot", "id": 1}), tls_context=context) as site:
+        sg = client(site.url)
+        sg._server_caps = shotgun_api3.shotgun.ServerCapabilities(sg.config.server, {"version": [8, 0, 0]})
+        original = sg._http_request
+
+        def counting(*args):
+            attempts.append(1)
+            return original(*args)
+
+        sg._http_request = counting
+        with pytest.raises(ssl.SSLError):
+            sg.create("Shot", {"code": "x"})
+        assert len(attempts) == 3
+        assert site.requests == []

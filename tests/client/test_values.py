@@ -135,7 +135,25 @@ TRICKY_BODIES = [
     {"results": ["2020-01-01T17:00:00Z", {"deep": [{"d": "1999-12-31T23:59:59Z"}]}]},
     {"results": {"unicode": "Noëlご", "at": "2024-03-31T01:30:00Z"}},
     {"results": {"value": 0.20200101170000E+00000}},
+    {"results": {"entities": [{"id": 1, "a": "2020-01-01T17:00:00Z", "name": "XYZ"}, {"id": 2, "a": None},
+                              {"id": 3, "b": "2020-01-02T17:00:00Z", "c": ["2020-01-03T17:00:00Z"]}]}},
+    {"results": {"entities": [{"id": 1, "a": "2020-01-01T17:00:00Z", "n": {"d": "2020-01-01T17:00:00Z"}}]}},
+    {"results": {"entities": [{"id": 1, "a": "2020-01-01T17:00:00Z", "name": "ends with Z"}]}},
+    {"results": [{"id": 1, "created_at": "2020-01-01T17:00:00Z"}, "2020-01-01T17:00:00Z"]},
+    {"results": {"version": [8], "when": "2020-01-01T17:00:00Z"}},
 ]
+
+
+@pytest.mark.parametrize("raw", [
+    b'{"results": {"entities": [{"a": "2020-01-01T17:00:00\\u005a"}]}}',
+    b'{"results": {"entities": [{"a": "\\u0032020-01-01T17:00:00Z", "b": "2020-01-01T17:00:00Z"}, {"c": ["2021-01-01T17:00:00Z"]}]}}',
+    b'{"results": {"entities": [{"a": "say \\"2020-01-01T17:00:00Z\\""}]}}',
+    b'{"results": {"2020-01-01T17:00:00Z": 1, "x": {"y": "2020-01-01T17:00:00Z"}}}',
+])
+def test_fast_decoding_handles_escaped_and_embedded_datetimes(sg, site, raw):
+    site.raw((200, "OK"), {"content-type": "application/json"}, raw)
+    fast = sg._call_rpc("read", {})
+    assert fast == sg._transform_inbound(json.loads(raw))["results"]
 
 
 @pytest.mark.parametrize("answer", TRICKY_BODIES)
@@ -236,3 +254,11 @@ def test_local_conversion_matches_astimezone_across_daylight_saving_changes(zone
     result = subprocess.run([sys.executable, "-c", DST_CHECK], env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     assert "bad 0" in result.stdout
+
+
+def test_transform_inbound_returns_a_converted_copy(sg):
+    data = {"a": ["2020-01-01T17:00:00Z", ("2020-01-01T17:00:00Z",)], "b": 0}
+    result = sg._transform_inbound(data)
+    assert data == {"a": ["2020-01-01T17:00:00Z", ("2020-01-01T17:00:00Z",)], "b": 0}
+    assert isinstance(result["a"][0], datetime.datetime) and isinstance(result["a"][1], tuple)
+    assert isinstance(result["a"][1][0], datetime.datetime)
