@@ -62,7 +62,7 @@ def _link_key(link: Any) -> Optional[Key]:
 class Transaction:
     """Row-level writes of one call, with undo and a single commit."""
 
-    def __init__(self, engine: "Engine", context: "CallContext", now: Any) -> None:
+    def __init__(self, engine: "Engine", context: "CallContext", now: Any, env: Any = None) -> None:
         self.engine = engine
         self.context = context
         self.now = now
@@ -73,7 +73,7 @@ class Transaction:
         self._events = engine.schema.has_type("EventLogEntry")
         self._user = self._user_link()
         self._actor_name: Any = _ABSENT
-        self._env: Any = None
+        self._env: Any = env
 
     # --- bookkeeping ------------------------------------------------------
 
