@@ -40,6 +40,12 @@ _AUDIT_FIELDS = ("created_at", "created_by", "updated_at", "updated_by")
 #: Fields an update may never write (checked by ``_writable``).
 _NEVER_UPDATED = frozenset(_AUDIT_FIELDS + ("id", "type"))
 
+#: Data types whose old and new values are quoted in change descriptions.
+_QUOTED_TYPES = frozenset((
+    "text", "number", "float", "percent", "currency", "duration", "timecode", "footage", "checkbox",
+    "date", "list", "status_list", "color", "uuid", "entity_type",
+))
+
 #: Fields a display name can be built from (see site_choices.DISPLAY_NAME_FIELDS).
 _NAME_SOURCES = frozenset(
     tuple(site_choices.DISPLAY_NAME_FIELDS.values()) + site_choices.DISPLAY_NAME_FALLBACK_FIELDS + ("firstname", "lastname")
@@ -194,6 +200,14 @@ class Transaction:
             elif old.__class__ is new.__class__ and old == new:
                 continue
             changes.append((info, old, new))
+        if entity_type == "HumanUser" and "name" in infos and "name" not in data and (
+            "firstname" in data or "lastname" in data
+        ):
+            full = " ".join(
+                part for part in (data.get("firstname", row.get("firstname")), data.get("lastname", row.get("lastname"))) if part
+            ) or None
+            if full != row.get("name"):
+                changes.append((infos["name"], row.get("name"), full))
         if not changes:
             return row
         for info, old, new in changes:
@@ -371,7 +385,14 @@ class Transaction:
         meta = events.change_meta(
             entity_type, row["id"], info.name, info.data_type, present(old), present(new), added, removed
         )
-        self.log_event(events.event_type(entity_type, "Change"), entity_type, row, attribute=info.name, meta=meta, action="Change")
+        label = self.engine.schema.display_label(entity_type, info.name)
+        quoted = (meta["old_value"], meta["new_value"]) if info.data_type in _QUOTED_TYPES else None
+        name = display_name(self.engine.schema, entity_type, row)
+        description = events.describe(self._actor(), "Change", entity_type, name, label, quoted)
+        self.log_event(
+            events.event_type(entity_type, "Change"), entity_type, row, attribute=info.name, meta=meta,
+            description=description,
+        )
 
     def log_event(
         self,

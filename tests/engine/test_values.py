@@ -287,3 +287,8 @@ def test_bad_value_leaves_the_tables_unchanged(site, engine):
     with pytest.raises(EngineFault):
         site.update("Asset", 1, {"code": "b", "sg_asset_type": "Nope"})
     assert engine.tables == before
+
+
+def test_human_user_name_follows_first_and_last_name_changes(site):
+    site.update("HumanUser", 1, {"lastname": "King"})
+    assert site.find("HumanUser", [], ["name"])[0]["name"] == "Ada King"
