@@ -23,6 +23,16 @@ HANDLER_MODULES = (
     "schema_rpc",
     "read",
     "writes",
+    "files",
+    "summarize",
+    "search",
+    "notes",
+    "activity",
+    "social",
+    "schedule",
+    "preferences",
+    "navigation",
+    "export",
 )
 
 _loaded = False

@@ -1,0 +1,292 @@
+"""Benchmark: our mockgun against the reference mockgun (issue 3, item 5).
+
+Each side builds, in its own process, a site of 20,000 Shots in 50 Sequences
+through ``create`` and then times ``find_one`` by id, five kinds of filtered
+``find`` and ``update``. Both mockguns load the same site schema: ours the
+JSON copy shipped in ``shotgun_api3/data/``, the reference the same data as
+pickles (written to a temporary folder from that JSON, protocol 2, as its
+own ``generate_schema`` does). Every query is also CHECKED: both sides must
+return the same records (same ids, and the same order where the query
+defines one).
+
+Call times are CPU times of the worker process (``time.process_time``), so
+other processes on a shared machine disturb them little. Targets (ratio
+ours/reference of the median call time): ``find_one`` by id
+<= 0.02, every filtered find <= 0.2, ``create`` and ``update`` <= 1.0. A
+second run of ours alone reports the memory held by 100,000 Shots.
+
+    python benchmarks/bench_mockgun.py [--quick] [--no-memory] [--profile]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import pickle
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+import _harness as h
+
+SCHEMA_DIR = h.REPO_ROOT / "shotgun_api3" / "data"
+SEQUENCES = 50
+STATUSES = ["wtg", "rdy", "ip", "hld", "fin", "cbb", "omt"]
+
+# (name, target ratio); the order is the table's order.
+OPERATIONS = [
+    ("create", 1.0),
+    ("find_one by id", 0.02),
+    ("find by link (sg_sequence is)", 0.2),
+    ("find code starts_with", 0.2),
+    ("find dotted sg_sequence.Sequence.code is", 0.2),
+    ("find any of two conditions", 0.2),
+    ("find sorted by code desc, limit 10", 0.2),
+    ("update", 1.0),
+]
+
+
+# ---------------------------------------------------------------- worker side
+
+def open_mockgun(config: dict[str, Any]) -> Any:
+    from shotgun_api3.lib import mockgun
+
+    mockgun.Shotgun.set_schema_paths(config["schema_path"], config["schema_entity_path"])
+    return mockgun.Shotgun("https://bench.example.com", script_name="bench", api_key="not-checked")
+
+
+def shot_data(n: int, project: dict, sequences: list[dict]) -> dict[str, Any]:
+    """Shot number ``n`` (from 1): code SH00001..., 400 per sequence, cut in 1001..2000."""
+    return {
+        "code": "SH%05d" % n,
+        "project": project,
+        "sg_sequence": sequences[(n - 1) % len(sequences)],
+        "sg_status_list": STATUSES[n % len(STATUSES)],
+        "sg_cut_in": 1001 + n % 1000,
+        "description": "Shot %d of the benchmark site" % n,
+    }
+
+
+def build_site(sg: Any, shots: int, create_times: list[float] | None = None) -> tuple[dict, list[dict], list[int]]:
+    project = sg.create("Project", {"name": "Benchmark"})
+    project = {"type": "Project", "id": project["id"]}
+    sequences = []
+    for s in range(1, SEQUENCES + 1):
+        created = sg.create("Sequence", {"code": "SQ%03d" % s, "project": project})
+        sequences.append({"type": "Sequence", "id": created["id"]})
+    shot_ids = []
+    for n in range(1, shots + 1):
+        data = shot_data(n, project, sequences)
+        t0 = time.process_time()
+        created = sg.create("Shot", data)
+        if create_times is not None:
+            create_times.append(time.process_time() - t0)
+        shot_ids.append(created["id"])
+        if n % 5000 == 0:
+            h.note("  %d shots created" % n)
+    return project, sequences, shot_ids
+
+
+def ids_of(result: Any) -> list[int]:
+    if result is None:
+        return []
+    if isinstance(result, dict):
+        return [result["id"]]
+    return [record["id"] for record in result]
+
+
+def worker(config: dict[str, Any]) -> None:
+    if config.get("mode") == "memory":
+        memory_worker(config)
+        return
+    import random
+
+    sg = open_mockgun(config)
+    rss_start = h.current_rss_bytes()
+    create_times: list[float] = []
+    project, sequences, shot_ids = build_site(sg, config["shots"], create_times)
+    rss_built = h.current_rss_bytes()
+    h.note("%s: site built, %d shots" % (config["side"], len(shot_ids)))
+
+    rng = random.Random(20261127)
+    picks = [rng.choice(shot_ids) for _ in range(5000)]
+    budget, max_calls = config["budget"], config["max_calls"]
+    limit = 10
+
+    def seq(i: int) -> dict:
+        return sequences[i % len(sequences)]
+
+    queries: list[tuple[str, Callable[[int], Any], bool]] = [
+        ("find_one by id", lambda i: sg.find_one("Shot", [["id", "is", picks[i]]], ["code", "sg_status_list"]), True),
+        ("find by link (sg_sequence is)",
+         lambda i: sg.find("Shot", [["sg_sequence", "is", seq(i)]], ["code", "sg_sequence"]), False),
+        ("find code starts_with",
+         lambda i: sg.find("Shot", [["code", "starts_with", "SH%03d" % (1 + i % 199)]], ["code"]), False),
+        ("find dotted sg_sequence.Sequence.code is",
+         lambda i: sg.find("Shot", [["sg_sequence.Sequence.code", "is", "SQ%03d" % (1 + i % SEQUENCES)]],
+                           ["code"]), False),
+        ("find any of two conditions",
+         lambda i: sg.find("Shot", [{"filter_operator": "any", "filters": [
+             ["sg_sequence", "is", seq(i)], ["sg_cut_in", "greater_than", 1990 - i % 50]]}], ["code", "sg_cut_in"]),
+         False),
+        ("find sorted by code desc, limit 10",
+         lambda i: sg.find("Shot", [["sg_status_list", "is", STATUSES[i % len(STATUSES)]]], ["code"],
+                           order=[{"field_name": "code", "direction": "desc"}], limit=limit), True),
+    ]
+    results: dict[str, Any] = {
+        "create": {"times": [h.median(create_times)], "total": sum(create_times), "calls": len(create_times),
+                   "ids": shot_ids[:3] + shot_ids[-3:], "ordered": True},
+    }
+    for name, call, ordered in queries:
+        checked = [ids_of(call(i)) for i in range(3)]  # also warms caches and imports
+        if name.startswith("find sorted"):
+            checked = [ids[:limit] for ids in checked]
+        times = h.time_calls(call, 3, max_calls, budget, clock=time.process_time)
+        results[name] = {"times": [h.median(times)], "calls": len(times), "ids": checked, "ordered": ordered}
+        h.note("%s: %-45s %4d calls, median %.3f ms" % (config["side"], name, len(times), 1000 * h.median(times)))
+
+    def update(i: int) -> Any:
+        return sg.update("Shot", picks[i], {"sg_status_list": STATUSES[i % len(STATUSES)],
+                                            "description": "updated %d" % i})
+    checked = [ids_of(update(i)) for i in range(3)]
+    times = h.time_calls(lambda i: update(3 + i), 3, max_calls, budget, clock=time.process_time)
+    after = ids_of(sg.find("Shot", [["description", "starts_with", "updated"]], ["code"]))
+    results["update"] = {"times": [h.median(times)], "calls": len(times), "ids": checked + [sorted(after)],
+                         "ordered": True}
+
+    profile_text = profile_queries(sg, queries) if config.get("profile") else None
+    h.report({"results": results, "rss_site_mb": (rss_built - rss_start) / 1e6, "profile": profile_text})
+
+
+def profile_queries(sg: Any, queries: list) -> str:
+    import cProfile
+    import io
+    import pstats
+
+    out = io.StringIO()
+    for name, call, _ in queries:
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for i in range(20):
+            call(i)
+        profiler.disable()
+        out.write("---- %s (20 calls)\n" % name)
+        pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(8)
+    return out.getvalue()
+
+
+def memory_worker(config: dict[str, Any]) -> None:
+    import gc
+
+    sg = open_mockgun(config)
+    gc.collect()
+    before = h.current_rss_bytes()
+    t0 = time.perf_counter()
+    build_site(sg, config["shots"])
+    elapsed = time.perf_counter() - t0
+    gc.collect()
+    after = h.current_rss_bytes()
+    h.report({"shots": config["shots"], "rss_growth_mb": (after - before) / 1e6,
+              "bytes_per_shot": (after - before) / config["shots"], "build_s": elapsed,
+              "peak_rss_mb": h.peak_rss_bytes() / 1e6})
+
+
+# ---------------------------------------------------------------- orchestrator side
+
+def schema_files(folder: Path, ours_format: str = "json") -> dict[str, dict[str, str]]:
+    """Schema paths per side: JSON for ours (or the pickles), pickles of the same data for the reference."""
+    schema_json = SCHEMA_DIR / "schema.json"
+    entity_json = SCHEMA_DIR / "schema_entity.json"
+    pickles = {}
+    for name, source in (("schema_path", schema_json), ("schema_entity_path", entity_json)):
+        target = folder / (source.stem + ".pickle")
+        with open(source, encoding="utf-8") as handle, open(target, "wb") as out:
+            pickle.dump(json.load(handle), out, protocol=2)
+        pickles[name] = str(target)
+    ours = {"schema_path": str(schema_json), "schema_entity_path": str(entity_json)}
+    return {"ours": pickles if ours_format == "pickle" else ours, "reference": pickles}
+
+
+def compare_ids(name: str, ours: dict[str, Any], ref: dict[str, Any]) -> str:
+    if ours["ordered"]:
+        same = ours["ids"] == ref["ids"]
+        return "same ids, same order" if same else "DIFFERENT: ours %s / reference %s" % (
+            short(ours["ids"]), short(ref["ids"]))
+    ours_sets = [sorted(ids) for ids in ours["ids"]]
+    ref_sets = [sorted(ids) for ids in ref["ids"]]
+    if ours_sets != ref_sets:
+        return "DIFFERENT: ours %s / reference %s" % (short(ours["ids"]), short(ref["ids"]))
+    order = "same order" if ours["ids"] == ref["ids"] else "order differs (not defined)"
+    return "same ids (%s)" % order
+
+
+def short(value: Any) -> str:
+    text = json.dumps(value)
+    return text if len(text) < 160 else text[:157] + "..."
+
+
+def run(quick: bool, memory: bool, profile: bool, shots: int | None, ours_schema: str = "json") -> list[str]:
+    shots = shots or (2000 if quick else 20000)
+    budget = 0.3 if quick else 2.0
+    max_calls = 50 if quick else 2000
+    tables = []
+    with tempfile.TemporaryDirectory(prefix="bench-mockgun-") as folder:
+        paths = schema_files(Path(folder), ours_schema)
+        results = {}
+        for side in ("reference", "ours"):
+            results[side] = h.try_worker(side, Path(__file__), dict(
+                paths[side], shots=shots, budget=budget, max_calls=max_calls, profile=profile and side == "ours"))
+        ours, ref = results["ours"], results["reference"]
+        rows, checks = [], []
+        for name, target in OPERATIONS:
+            o = ours["results"][name] if ours else None
+            r = ref["results"][name] if ref else None
+            row = h.comparison_row(name, 1000 * o["times"][0] if o else None, 1000 * r["times"][0] if r else None,
+                                   "ms", target)
+            row.insert(3, "%s/%s" % (o["calls"] if o else "-", r["calls"] if r else "-"))
+            rows.append(row)
+            if o and r:
+                checks.append("CHECK %-42s %s" % (name + ":", compare_ids(name, o, r)))
+        headers = list(h.COMPARISON_HEADERS)
+        headers.insert(3, "calls o/r")
+        tables.append(h.print_table("mockgun, %d Shots in %d Sequences (median CPU time per call)" % (shots, SEQUENCES),
+                                    headers, rows))
+        print("\n".join(checks) + "\n")
+        if ours and ref:
+            print("RSS growth while building the site: ours %.1f MB, reference %.1f MB\n"
+                  % (ours["rss_site_mb"], ref["rss_site_mb"]))
+        if ours and ours.get("profile"):
+            print("cProfile of our queries:\n" + ours["profile"])
+        if memory:
+            big = 10000 if quick else 100000
+            mem = h.try_worker("ours", Path(__file__), dict(paths["ours"], mode="memory", shots=big))
+            if mem:
+                tables.append(h.print_table("our mockgun's memory for %d Shots" % big, ["measure", "value"], [
+                    ["RSS growth", h.fmt(mem["rss_growth_mb"], "MB")],
+                    ["per Shot", "%.0f bytes" % mem["bytes_per_shot"]],
+                    ["peak RSS of the process", h.fmt(mem["peak_rss_mb"], "MB")],
+                    ["time to create them", h.fmt(mem["build_s"], "s")],
+                ]))
+    return tables
+
+
+def main(argv: list[str]) -> int:
+    config = h.worker_config(argv)
+    if config is not None:
+        worker(config)
+        return 0
+    parser = argparse.ArgumentParser(description="mockgun benchmark, ours against the reference mockgun")
+    parser.add_argument("--quick", action="store_true", help="small smoke size (2,000 Shots, 10,000 for memory)")
+    parser.add_argument("--shots", type=int, help="number of Shots of the compared site")
+    parser.add_argument("--no-memory", action="store_true", help="skip the 100,000-Shot memory run")
+    parser.add_argument("--profile", action="store_true", help="print a cProfile summary of our queries")
+    parser.add_argument("--ours-schema", choices=("json", "pickle"), default="json",
+                        help="schema files our mockgun loads (default: the JSON copy)")
+    args = parser.parse_args(argv[1:])
+    run(args.quick, not args.no_memory, args.profile, args.shots, args.ours_schema)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

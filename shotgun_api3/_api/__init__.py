@@ -1,0 +1,1 @@
+"""The API methods of ``Shotgun``, grouped by family into mixin classes."""

@@ -1,0 +1,167 @@
+"""Writing methods: ``create``, ``update``, ``delete``, ``revive`` and ``batch``."""
+from __future__ import annotations
+
+from typing import Any
+
+from .._capabilities import version_gate
+from .._errors import ShotgunError
+from .._filters import _optimize_filter_field, entity_optimization_disabled
+
+_FILMSTRIP_MINIMUM = (3, 1, 0)
+
+
+class WriteMethods:
+    """Entity writes. Thumbnails given as ``image``/``filmstrip_image`` paths are uploaded after the write."""
+
+    def create(self, entity_type: str, data: dict, return_fields: list | None = None) -> dict:
+        """Create an entity from ``{field: value}`` and return it with ``return_fields`` (default ``id``).
+
+        An ``image`` or ``filmstrip_image`` value is a local file path: it is
+        uploaded as the thumbnail after the entity exists.
+        """
+        data = dict(data)
+        image = data.pop("image", None)
+        filmstrip_image = None
+        if "filmstrip_image" in data:
+            version_gate(self.server_caps, _FILMSTRIP_MINIMUM, "Filmstrip thumbnail support", "3.1")
+            filmstrip_image = data.pop("filmstrip_image")
+        params = {
+            "type": entity_type,
+            "fields": self._dict_to_list(data),
+            "return_fields": return_fields or ["id"],
+        }
+        record = self._call_rpc("create", params, first=True)
+        result = _first(self._parse_records(record))
+        self._upload_thumbnails_of(entity_type, result, image, filmstrip_image)
+        return result
+
+    def update(
+        self, entity_type: str, entity_id: int, data: dict, multi_entity_update_modes: dict | None = None
+    ) -> dict:
+        """Change fields of an entity and return ``{"type", "id", ...changed fields}``.
+
+        ``multi_entity_update_modes`` maps multi-entity field names to ``"set"``
+        (default), ``"add"`` or ``"remove"``. ``image: None`` clears the
+        thumbnail; an ``image``/``filmstrip_image`` path is uploaded.
+        """
+        data = dict(data)
+        image = None
+        if data.get("image") is not None:
+            image = data.pop("image")
+        filmstrip_image = None
+        if "filmstrip_image" in data:
+            version_gate(self.server_caps, _FILMSTRIP_MINIMUM, "Filmstrip thumbnail support", "3.1")
+            filmstrip_image = data.pop("filmstrip_image")
+        if data:
+            params = self._translate_update_params(entity_type, entity_id, data, multi_entity_update_modes)
+            record = self._call_rpc("update", params)
+            result = _first(self._parse_records(record))
+        else:
+            result = {"id": entity_id, "type": entity_type}
+        self._upload_thumbnails_of(entity_type, result, image, filmstrip_image)
+        return result
+
+    def delete(self, entity_type: str, entity_id: int) -> bool:
+        """Retire an entity; ``True`` if it was live, ``False`` if it was already retired."""
+        return self._call_rpc("delete", {"type": entity_type, "id": entity_id})
+
+    def revive(self, entity_type: str, entity_id: int) -> bool:
+        """Bring back a retired entity; ``True`` if it was retired, ``False`` if it was live."""
+        return self._call_rpc("revive", {"type": entity_type, "id": entity_id})
+
+    def batch(self, requests: list) -> list:
+        """Run several creates, updates and deletes in one transaction; results in request order.
+
+        Each request is ``{"request_type": "create"|"update"|"delete", "entity_type": ...}``
+        plus ``data`` (create, update), ``entity_id`` (update, delete),
+        optional ``return_fields`` (create) and ``multi_entity_update_modes`` (update).
+        """
+        if not isinstance(requests, list):
+            raise ShotgunError("batch() expects a list.  Instead was sent a %s" % type(requests))
+        if not requests:
+            return []
+        calls = [self._batched_call(request) for request in requests]
+        records = self._call_rpc("batch", calls)
+        return self._parse_records(records)
+
+    def _batched_call(self, request: dict) -> dict:
+        _require_keys(request, ["request_type", "entity_type"], "Batched request")
+        request_type = request["request_type"]
+        if request_type == "create":
+            _require_keys(request, ["data"], "Batched create request")
+            return {
+                "request_type": "create",
+                "type": request["entity_type"],
+                "fields": self._dict_to_list(request["data"]),
+                "return_fields": request.get("return_fields") or ["id"],
+            }
+        if request_type == "update":
+            _require_keys(request, ["entity_id", "data"], "Batched update request")
+            call = {
+                "request_type": "update",
+                "type": request["entity_type"],
+                "id": request["entity_id"],
+                "fields": self._dict_to_list(
+                    request["data"],
+                    extra_data=self._dict_to_extra_data(
+                        request.get("multi_entity_update_modes"), "multi_entity_update_mode"
+                    ),
+                ),
+            }
+            if "multi_entity_update_mode" in request:
+                call["multi_entity_update_mode"] = request["multi_entity_update_mode"]
+            return call
+        if request_type == "delete":
+            _require_keys(request, ["entity_id"], "Batched delete request")
+            return {"request_type": "delete", "type": request["entity_type"], "id": request["entity_id"]}
+        raise ShotgunError("Invalid request_type '%s' for batch" % request_type)
+
+    def _translate_update_params(
+        self, entity_type: str, entity_id: int, data: dict, multi_entity_update_modes: dict | None
+    ) -> dict:
+        """Build the params of an ``update``: field entries with their modes, entity values trimmed."""
+        fields = self._dict_to_list(
+            data, extra_data=self._dict_to_extra_data(multi_entity_update_modes, "multi_entity_update_mode")
+        )
+        if not entity_optimization_disabled():
+            fields = [{key: _optimize_filter_field(value) for key, value in entry.items()} for entry in fields]
+        return {"type": entity_type, "id": entity_id, "fields": fields}
+
+    def _dict_to_list(
+        self, d: dict | None, key_name: str = "field_name", value_name: str = "value", extra_data: dict | None = None
+    ) -> list:
+        """``{"a": 1}`` -> ``[{"field_name": "a", "value": 1}]``, merging ``extra_data[key]`` into each entry."""
+        entries = []
+        for key, value in (d or {}).items():
+            entry = {key_name: key, value_name: value}
+            if extra_data and key in extra_data:
+                entry.update(extra_data[key])
+            entries.append(entry)
+        return entries
+
+    def _dict_to_extra_data(self, d: dict | None, key_name: str = "value") -> dict:
+        """``{"a": 1}`` -> ``{"a": {key_name: 1}}`` (extra data for :meth:`_dict_to_list`)."""
+        return {key: {key_name: value} for key, value in (d or {}).items()}
+
+    def _upload_thumbnails_of(self, entity_type: str, result: Any, image: Any, filmstrip_image: Any) -> None:
+        """Upload thumbnail paths given to create/update, then read back the new thumbnail URLs."""
+        if not isinstance(result, dict):
+            return
+        if image:
+            self.upload_thumbnail(entity_type, result["id"], image)
+            image_record = self.find_one(entity_type, [["id", "is", result["id"]]], fields=["image"])
+            result["image"] = image_record.get("image") if image_record else None
+        if filmstrip_image:
+            self.upload_filmstrip_thumbnail(entity_type, result["id"], filmstrip_image)
+            filmstrip_record = self.find_one(entity_type, [["id", "is", result["id"]]], fields=["filmstrip_image"])
+            result["filmstrip_image"] = filmstrip_record.get("filmstrip_image") if filmstrip_record else None
+
+
+def _require_keys(request: Any, keys: list, kind: str) -> None:
+    missing = [key for key in keys if not isinstance(request, dict) or key not in request]
+    if missing:
+        raise ShotgunError("%s missing required key: %s. Value was: %s." % (kind, ", ".join(missing), request))
+
+
+def _first(records: list) -> Any:
+    return records[0] if records else None

@@ -1,0 +1,201 @@
+"""Connection handling of ``Shotgun``: one keep-alive httplib2 connection per thread, TLS retries.
+
+Every thread that uses a client gets its own ``Http`` object (httplib2
+connections are not thread-safe), created lazily with the settings current
+at that moment (``config.timeout_secs``, proxy, CA file). ``close()`` closes
+the connections of every thread; each thread then reconnects on its next call.
+"""
+from __future__ import annotations
+
+import logging
+import ssl
+import threading
+import time
+import urllib.parse
+from typing import Any
+
+from . import _transport
+from ._capabilities import client_sys
+
+LOG = logging.getLogger("shotgun_api3")
+
+_WRITE_NOT_RESENT = (
+    "The request was not sent again: it is a write and the site may already have applied it. "
+    "Check the site before retrying."
+)
+
+
+def _platform_label() -> str:
+    platform = client_sys().platform
+    if platform == "darwin":
+        return "Mac"
+    if platform.startswith("linux"):
+        return "Linux"
+    if platform == "win32":
+        return "Windows"
+    return "Unknown"
+
+
+def write_not_resent(error: BaseException) -> BaseException:
+    """Annotate a transport error of a write that must not be retried; returns the same exception."""
+    LOG.warning("%s: %s", _WRITE_NOT_RESENT, error)
+    if hasattr(error, "add_note"):
+        error.add_note(_WRITE_NOT_RESENT)
+    return error
+
+
+class ConnectionMethods:
+    """Per-thread connections, the request loop with its TLS retries, and the user agent."""
+
+    MAX_ATTEMPTS = 3
+    BACKOFF = 0.75
+
+    def _setup_connections(self) -> None:
+        """Start without any connection; each thread creates its own on its first call."""
+        self._threads = threading.local()
+        self._connections_lock = threading.Lock()
+        self._open_connections: list = []
+        self._connection_generation = 0
+        # Code written for the reference lists instance attributes and expects
+        # `_connection` among them; the live value is the property below.
+        self.__dict__["_connection"] = None
+
+    @property
+    def _connection(self) -> Any:
+        """The calling thread's connection object, or ``None`` before its first call / after ``close()``."""
+        threads = self.__dict__.get("_threads")
+        if threads is None or getattr(threads, "generation", None) != self._connection_generation:
+            return None
+        return getattr(threads, "connection", None)
+
+    @_connection.setter
+    def _connection(self, value: Any) -> None:
+        threads = self.__dict__.get("_threads")
+        if threads is None:
+            self.__dict__["_connection"] = value
+            return
+        threads.connection = value
+        threads.generation = self._connection_generation
+        if value is not None:
+            with self._connections_lock:
+                self._open_connections.append(value)
+
+    def _get_connection(self) -> Any:
+        """Return the calling thread's connection object, creating it if needed."""
+        if self._connection is not None:
+            return self._connection
+        from . import shotgun as _shotgun_module  # Http is looked up there: tests patch it
+
+        config = self.config
+        proxy_info = None
+        if config.proxy_server:
+            proxy_info = _shotgun_module.ProxyInfo(
+                proxy_host=config.proxy_server,
+                proxy_port=int(config.proxy_port),
+                proxy_user=config.proxy_user,
+                proxy_pass=config.proxy_pass,
+            )
+        connection = _shotgun_module.Http(
+            timeout=config.timeout_secs,
+            ca_certs=getattr(self, "_Shotgun__ca_certs", None) or None,
+            proxy_info=proxy_info,
+            disable_ssl_certificate_validation=False,
+        )
+        self._connection = connection
+        return connection
+
+    def _close_connection(self) -> None:
+        """Close the calling thread's connection; its next call reconnects."""
+        connection = self._connection
+        if connection is None:
+            return
+        _transport.close_http(connection)
+        with self._connections_lock:
+            if connection in self._open_connections:
+                self._open_connections.remove(connection)
+        self._connection = None
+
+    def close(self) -> None:
+        """Close the connections of every thread (and stop page prefetching workers)."""
+        with self._connections_lock:
+            connections, self._open_connections = self._open_connections, []
+            self._connection_generation += 1
+        for connection in connections:
+            _transport.close_http(connection)
+        self._stop_prefetching()
+
+    def connect(self) -> None:
+        """Open the calling thread's connection and check the site with an ``info`` call."""
+        self._get_connection()
+        self.info()
+
+    def reset_user_agent(self) -> None:
+        """Restore the default user-agent entries (client, Python and platform, SSL library)."""
+        _sys = client_sys()
+        self._user_agents = [
+            "shotgun-json (%s)" % _client_version(),
+            "Python %s.%s (%s)" % (_sys.version_info[0], _sys.version_info[1], _platform_label()),
+            "ssl %s" % ssl.OPENSSL_VERSION,
+        ]
+
+    def add_user_agent(self, agent: str) -> None:
+        """Append an entry to the ``user-agent`` header sent with every RPC."""
+        self._user_agents.append(agent)
+
+    def _make_call(self, verb: str, path: str, body: Any, headers: dict | None) -> tuple:
+        """Send one request with the client headers; retry TLS failures per ``config.max_rpc_attempts``."""
+        request_headers = {"user-agent": "; ".join(self._user_agents)}
+        if self.config.authorization:
+            request_headers["authorization"] = self.config.authorization
+        request_headers.update(headers or {})
+        max_attempts = max(int(self.config.max_rpc_attempts), 1)
+        attempt = 0
+        while True:
+            attempt += 1
+            _transport.mark_request_sent(False)
+            try:
+                return self._http_request(verb, path, body, request_headers)
+            except _transport.ResendRefused as refused:
+                self._close_connection()
+                LOG.debug("Request failed.  Reason: %s", refused.original)
+                raise write_not_resent(refused.original) from None
+            except (ssl.SSLError, ssl.CertificateError) as error:
+                self._close_connection()
+                if _transport.current_call_is_write() and _transport.request_was_sent():
+                    raise write_not_resent(error)
+                LOG.debug("%s: %s", type(error).__name__, error)
+                if attempt >= max_attempts:
+                    LOG.debug("Request failed.  Giving up after %d attempts.", attempt)
+                    raise
+                interval = self.config.rpc_attempt_interval / 1000.0
+                LOG.debug(
+                    "Request failed, attempt %d of %d.  Retrying in %.2f seconds...", attempt, max_attempts, interval
+                )
+                time.sleep(interval)
+            except Exception as error:
+                self._close_connection()
+                LOG.debug("Request failed.  Reason: %s", error)
+                raise
+
+    def _http_request(self, verb: str, path: str, body: Any, headers: dict) -> tuple:
+        """Perform one request on the calling thread's connection.
+
+        Returns ``((status, reason), headers, body)`` with lower-case header names.
+        """
+        url = urllib.parse.urlunparse((self.config.scheme, self.config.server, path, None, None, None))
+        connection = self._get_connection()
+        response, content = connection.request(url, method=verb, body=body, headers=headers)
+        response_headers = {str(key).lower(): value for key, value in response.items()}
+        return (response.status, response.reason), response_headers, content
+
+    def _stop_prefetching(self) -> None:
+        """Shut down the page prefetching workers, if any were started."""
+        executor = self.__dict__.pop("_prefetch_executor", None)
+        if executor is not None:
+            executor.shutdown(wait=False)
+
+
+def _client_version() -> str:
+    from . import __version__
+
+    return __version__

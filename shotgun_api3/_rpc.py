@@ -1,0 +1,260 @@
+"""The RPC pipeline of ``Shotgun``: payload, auth dict, status handling, decoding, unwrapping.
+
+``_call_rpc(method, params)`` is the one door every API method goes through
+(mockgun replaces it). Each step is a method of its own because test rigs and
+subclasses replace single steps; the fast decoding path is taken only while
+none of the decoding steps is replaced.
+"""
+from __future__ import annotations
+
+import email.utils
+import json
+import logging
+import time
+from typing import Any
+
+from . import _transforms, _transport
+from ._capabilities import version_gate
+from ._errors import ProtocolError, ShotgunError, fault_for_answer
+
+LOG = logging.getLogger("shotgun_api3")
+
+# RPCs that change data on the site: never sent twice once they may have arrived.
+WRITE_METHODS = frozenset({
+    "create", "update", "delete", "revive", "batch",
+    "schema_field_create", "schema_field_update", "schema_field_delete",
+    "follow", "unfollow", "work_schedule_update", "user_subscriptions_create",
+    "update_project_last_accessed_by_current_user",
+})
+_MAINTENANCE_TEXT = (
+    "Flow Production Tracking is currently down for maintenance or too busy to reply. Please try again later."
+)
+_RETRY_AFTER_LIMIT = 300.0  # seconds; a longer Retry-After is capped
+_SANITIZED_KEYS = ("user_password", "script_key", "session_token")
+
+
+class MalformedAnswerError(ShotgunError, ValueError):
+    """Raised when the site's answer is not the JSON the call expects."""
+
+
+class RpcMethods:
+    """The request/answer pipeline shared by every API method."""
+
+    def _call_rpc(self, method: str, params: Any, include_auth_params: bool = True, first: bool = False) -> Any:
+        """Make one RPC: transform and send ``params``, check and decode the answer, unwrap ``results``."""
+        LOG.debug("Starting rpc call to %s with params %s", method, params)
+        params = self._transform_outbound(params)
+        payload = self._build_payload(method, params, include_auth_params=include_auth_params)
+        encoded_payload = self._encode_payload(payload)
+        request_headers = {"content-type": "application/json; charset=utf-8", "connection": "keep-alive"}
+        if self.config.localized is True:
+            request_headers["locale"] = "auto"
+
+        _transport.call_state.fast_answer = None
+        status, response_headers, body = self._send_with_status_retries(method, encoded_payload, request_headers)
+        response, fast_body = self._decode_checked(method, response_headers, body)
+        if isinstance(response, dict) and "results" in response:
+            response = response["results"]
+            if first and isinstance(response, list):
+                response = response[0] if response else None
+        if fast_body is not None:
+            # Lets find() skip _parse_records when the body proves it has nothing to do.
+            _transport.call_state.fast_answer = (response, fast_body)
+        return response
+
+    def _send_with_status_retries(self, method: str, encoded_payload: bytes, request_headers: dict) -> tuple:
+        """Send the request; re-send after 502/504 (reads only) and 503/429 (every call), then check the status."""
+        is_write = method in WRITE_METHODS
+        previous = getattr(_transport.call_state, "write", False)
+        _transport.call_state.write = is_write
+        try:
+            attempt = 0
+            while True:
+                attempt += 1
+                http_status, response_headers, body = self._make_call(
+                    "POST", self.config.api_path, encoded_payload, request_headers
+                )
+                code = http_status[0]
+                if code in (502, 504) and is_write:
+                    http_status = (code, "%s. %s" % (http_status[1], _connection_note()))
+                elif code in (502, 504, 503, 429) and attempt < self.MAX_ATTEMPTS:
+                    delay = attempt * self.BACKOFF
+                    if code in (503, 429):
+                        delay = _retry_after(response_headers, delay)
+                    LOG.debug("Got HTTP %s from the site, attempt %d of %d: retrying in %.2f seconds",
+                              code, attempt, self.MAX_ATTEMPTS, delay)
+                    time.sleep(delay)
+                    continue
+                break
+        finally:
+            _transport.call_state.write = previous
+        LOG.debug("Completed rpc call to %s", method)
+        if http_status[0] == 403:
+            http_status = (403, "%s: %s" % (http_status[1], body))
+        try:
+            self._parse_http_status(http_status)
+        except ProtocolError as error:
+            error.headers = response_headers
+            raise
+        return http_status, response_headers, body
+
+    def _decode_checked(self, method: str, response_headers: dict, body: Any) -> tuple:
+        """Decode the body, raise site errors, convert date-times (in one C pass when the seams are ours).
+
+        Returns ``(answer, body)`` when the fast path decoded it, else ``(answer, None)``.
+        """
+        fast = (
+            isinstance(body, bytes)
+            and body[:4].count(b"\x00") == 0
+            and self._seam_is_default("_decode_response")
+            and self._seam_is_default("_json_loads")
+            and self._seam_is_default("_transform_inbound")
+            and _is_json(response_headers)
+        )
+        if fast:
+            decoded, response = _transforms.decode_json_converting_datetimes(body, self.config.convert_datetimes_to_utc)
+            if decoded:
+                self._response_errors(response)
+                return response, body
+        try:
+            response = self._decode_response(response_headers, body)
+        except (ValueError, UnicodeDecodeError) as error:
+            raise MalformedAnswerError(
+                "The site answered %s with a body that is not valid JSON (%s): %r"
+                % (method, error, _preview(body))
+            ) from error
+        self._response_errors(response)
+        return self._transform_inbound(response), None
+
+    def _seam_is_default(self, name: str) -> bool:
+        """Whether a pipeline step is still ours (not replaced on the class or the instance)."""
+        return name not in self.__dict__ and getattr(type(self), name) is _DEFAULT_STEPS[name]
+
+    def _build_payload(self, method: str, params: Any, include_auth_params: bool = True) -> dict:
+        """Return ``{"method_name": method, "params": [auth, params]}``; empty params are left out."""
+        if not method:
+            raise ValueError("method is empty")
+        call_params = []
+        if include_auth_params:
+            call_params.append(self._auth_params())
+        if params:
+            call_params.append(params)
+        return {"method_name": method, "params": call_params}
+
+    def _encode_payload(self, payload: Any) -> bytes:
+        """Serialise a payload as UTF-8 JSON with non-ASCII characters left as they are."""
+        return json.dumps(payload, ensure_ascii=False).encode("utf-8")
+
+    def _decode_response(self, headers: dict, body: Any) -> Any:
+        """Decode a JSON body (by content type); other bodies (CSV exports...) are returned as they are."""
+        if not body:
+            return body
+        content_type = (headers.get("content-type") or "application/json").lower()
+        if content_type.startswith("application/json") or content_type.startswith("text/javascript"):
+            return self._json_loads(body)
+        return body
+
+    def _json_loads(self, body: Any) -> Any:
+        """Decode JSON text (``str`` or ``bytes``)."""
+        return json.loads(body)
+
+    def _response_errors(self, sg_response: Any) -> None:
+        """Raise the matching ``Fault`` when the answer is an error answer."""
+        if isinstance(sg_response, dict) and sg_response.get("exception"):
+            raise fault_for_answer(sg_response)
+
+    def _parse_http_status(self, status: tuple) -> None:
+        """Raise ``ProtocolError`` for a status of 300 or more."""
+        code, reason = status
+        if code >= 300:
+            headers = "HTTP error from server"
+            if code == 503:
+                reason = _MAINTENANCE_TEXT
+            raise ProtocolError(self.config.server, code, reason, headers)
+
+    def _transform_outbound(self, data: Any) -> Any:
+        """Copy ``data`` converting date, time and datetime values to wire strings."""
+        return _transforms.transform_outbound(data, self.config.convert_datetimes_to_utc)
+
+    def _transform_inbound(self, data: Any) -> Any:
+        """Convert every wire date-time string in a decoded answer into a ``datetime``."""
+        return _transforms.transform_inbound(data, self.config.convert_datetimes_to_utc)
+
+    def _visit_data(self, data: Any, visitor: Any) -> Any:
+        """Copy lists, tuples and dicts recursively, replacing each leaf by ``visitor(leaf)``; falsy values stay."""
+        if not data:
+            return data
+        if isinstance(data, dict):
+            return {key: self._visit_data(value, visitor) for key, value in data.items()}
+        if isinstance(data, list):
+            return [self._visit_data(value, visitor) for value in data]
+        if isinstance(data, tuple):
+            return tuple(self._visit_data(value, visitor) for value in data)
+        return visitor(data)
+
+    def _auth_params(self) -> dict:
+        """Build the credentials dict sent first in every authenticated RPC."""
+        config = self.config
+        if config.user_login and config.user_password:
+            auth = {"user_login": str(config.user_login), "user_password": str(config.user_password)}
+            if config.auth_token:
+                auth["auth_token"] = str(config.auth_token)
+        elif config.script_name and config.api_key:
+            auth = {"script_name": str(config.script_name), "script_key": str(config.api_key)}
+        elif config.session_token:
+            version_gate(self.server_caps, (5, 3, 0), "Session token based authentication")
+            auth = {"session_token": str(config.session_token)}
+            if self.server_caps.version > (5, 4, 3):
+                auth["reject_if_expired"] = True
+        else:
+            raise ValueError("invalid auth params")
+        if config.session_uuid:
+            auth["session_uuid"] = config.session_uuid
+        if config.sudo_as_login:
+            version_gate(self.server_caps, (5, 3, 12), "Option 'sudo_as_login'")
+            auth["sudo_as_login"] = config.sudo_as_login
+        if config.extra_auth_params:
+            auth.update(config.extra_auth_params)
+        return auth
+
+    def _sanitize_auth_params(self, params: dict) -> dict:
+        """Return a copy of an auth dict with secrets masked, for logging."""
+        sanitized = dict(params)
+        for key in _SANITIZED_KEYS:
+            if key in sanitized:
+                sanitized[key] = "********"
+        return sanitized
+
+
+_DEFAULT_STEPS = {name: RpcMethods.__dict__[name] for name in ("_decode_response", "_json_loads", "_transform_inbound")}
+
+
+def _is_json(headers: dict) -> bool:
+    content_type = (headers.get("content-type") or "application/json").lower()
+    return content_type.startswith("application/json") or content_type.startswith("text/javascript")
+
+
+def _connection_note() -> str:
+    return (
+        "The request was not sent again: it is a write and the site may already have applied it. "
+        "Check the site before retrying."
+    )
+
+
+def _retry_after(headers: dict, default: float) -> float:
+    """Seconds to wait from a ``Retry-After`` header (seconds or HTTP date), else ``default``."""
+    value = (headers or {}).get("retry-after")
+    if value is None:
+        return default
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        try:
+            seconds = email.utils.parsedate_to_datetime(value).timestamp() - time.time()
+        except (TypeError, ValueError, IndexError):
+            return default
+    return min(max(seconds, 0.0), _RETRY_AFTER_LIMIT)
+
+
+def _preview(body: Any) -> Any:
+    return body[:200] if isinstance(body, (bytes, str)) else body

@@ -1,0 +1,157 @@
+"""The RPC channel: httplib2 with one keep-alive connection per thread, TLS, proxies and write safety.
+
+httplib2 quietly sends a request a second time when a kept-alive connection
+turns out to be dead. For a read that is harmless; for a write whose answer
+was lost it duplicates the write. The connection classes here refuse that
+second send while a write is in flight (the flag is per thread, like the
+connections), and check before sending whether the site already closed an
+idle connection, so that the common stale-connection case is handled by
+reconnecting before anything was sent.
+"""
+from __future__ import annotations
+
+import http.client
+import select
+import socket
+import threading
+from typing import Any
+
+import httplib2
+import socks
+
+# What the calling thread's current request is: set by the client around each
+# RPC, read by the connection classes below.
+call_state = threading.local()
+
+
+def current_call_is_write() -> bool:
+    """Whether the calling thread is sending a call that must not be sent twice."""
+    return getattr(call_state, "write", False)
+
+
+def mark_request_sent(sent: bool) -> None:
+    """Record whether the calling thread's request bytes may have reached the site."""
+    call_state.sent = sent
+
+
+def request_was_sent() -> bool:
+    """Whether the calling thread's last request may have reached the site."""
+    return getattr(call_state, "sent", False)
+
+
+class ResendRefused(Exception):
+    """A write failed after it was sent; carries the original error. Never escapes the client."""
+
+    def __init__(self, original: BaseException) -> None:
+        super().__init__(str(original))
+        self.original = original
+
+
+def _peer_closed(sock: Any) -> bool:
+    """Whether an idle socket has something to read (EOF or junk): then it must not be reused."""
+    try:
+        readable, _, _ = select.select([sock], [], [], 0)
+    except (OSError, ValueError):
+        return True
+    return bool(readable)
+
+
+def _proxy_refusal(error: BaseException) -> BaseException:
+    """PySocks wraps a refused CONNECT as ``GeneralProxyError("Socket error", HTTPError("407: ..."))``.
+
+    Callers catch ``socks.HTTPError`` with ``args[0] == (status, reason)``, as
+    the socks module bundled with the reference raised it: rebuild that.
+    """
+    inner = getattr(error, "socket_err", None)
+    if not isinstance(inner, socks.HTTPError):
+        return error
+    status, _, reason = str(getattr(inner, "msg", None) or inner).partition(":")
+    try:
+        detail = (int(status), reason.strip().encode("latin-1", "replace"))
+    except ValueError:
+        return inner
+    refusal = socks.HTTPError(detail)
+    refusal.args = (detail,)  # PySocks' ProxyError leaves args empty
+    return refusal
+
+
+class _WriteSafeConnectionMixin:
+    """Makes httplib2's hidden re-send impossible for writes; reconnects dead idle sockets first."""
+
+    def connect(self) -> None:  # noqa: D102 - http.client API
+        try:
+            super().connect()
+        except socks.GeneralProxyError as error:
+            refusal = _proxy_refusal(error)
+            if refusal is error:
+                raise
+            raise refusal from error
+
+    def request(self, method, url, body=None, headers=None, **kwargs):  # noqa: D102 - http.client API
+        if self.sock is not None and _peer_closed(self.sock):
+            self.close()
+        if self.sock is None:
+            self.connect()  # a failure here means nothing was sent
+        mark_request_sent(True)
+        try:
+            return super().request(method, url, body, headers or {}, **kwargs)
+        except (http.client.HTTPException, OSError) as exc:
+            if current_call_is_write():
+                self.close()
+                raise ResendRefused(exc) from exc
+            raise
+
+    def getresponse(self):  # noqa: D102 - http.client API
+        try:
+            return super().getresponse()
+        except (http.client.HTTPException, OSError) as exc:
+            if current_call_is_write() and not isinstance(exc, socket.timeout):
+                self.close()
+                raise ResendRefused(exc) from exc
+            raise
+
+
+class WriteSafeHTTPConnection(_WriteSafeConnectionMixin, httplib2.HTTPConnectionWithTimeout):
+    """Plain HTTP connection used by :class:`Http`."""
+
+
+class WriteSafeHTTPSConnection(_WriteSafeConnectionMixin, httplib2.HTTPSConnectionWithTimeout):
+    """TLS connection used by :class:`Http`."""
+
+
+_CONNECTION_TYPES = {"http": WriteSafeHTTPConnection, "https": WriteSafeHTTPSConnection}
+
+
+class Http(httplib2.Http):
+    """httplib2's ``Http`` using the write-safe connections above.
+
+    Test suites patch ``shotgun_api3.shotgun.Http.request``; it keeps
+    httplib2's signature and ``(response, content)`` result.
+    """
+
+    def request(self, uri, method="GET", body=None, headers=None, redirections=httplib2.DEFAULT_MAX_REDIRECTS,
+                connection_type=None):
+        if connection_type is None:
+            connection_type = _CONNECTION_TYPES.get(uri.split(":", 1)[0].lower())
+        return super().request(uri, method=method, body=body, headers=headers, redirections=redirections,
+                               connection_type=connection_type)
+
+
+class ProxyInfo(httplib2.ProxyInfo):
+    """An HTTP proxy reached with ``CONNECT`` tunnelling (``proxy_type`` defaults to HTTP)."""
+
+    def __init__(self, proxy_type=socks.PROXY_TYPE_HTTP, proxy_host=None, proxy_port=None, proxy_rdns=True,
+                 proxy_user=None, proxy_pass=None, proxy_headers=None):
+        super().__init__(proxy_type, proxy_host, proxy_port, proxy_rdns=proxy_rdns, proxy_user=proxy_user,
+                         proxy_pass=proxy_pass, proxy_headers=proxy_headers)
+
+
+def close_http(connection: Any) -> None:
+    """Close every socket an ``Http`` object holds."""
+    connections = getattr(connection, "connections", None) or {}
+    for conn in list(connections.values()):
+        try:
+            conn.close()
+        except OSError:
+            pass
+    connections.clear()

@@ -1,0 +1,1 @@
+"""Libraries that code written for shotgun_api3 imports from ``shotgun_api3.lib``."""

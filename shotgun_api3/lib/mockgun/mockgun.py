@@ -1,0 +1,200 @@
+"""Mockgun: a ``Shotgun`` whose site is an engine inside the process.
+
+``Shotgun`` here is the real client with one seam replaced: ``_call_rpc``
+hands each call to an in-memory site engine instead of sending it over
+HTTP. Every argument check, filter translation, paging loop and version
+gate is therefore the real client's, and every answer is the site engine's
+(the same engine the local site server runs). Values travel as Python
+objects: no JSON, datetimes come back as they were stored.
+
+Typical test rig::
+
+    from shotgun_api3.lib import mockgun
+    mockgun.Shotgun.set_schema_paths("schema.pickle", "schema_entity.pickle")
+    sg = mockgun.Shotgun("http://unit_test_mock_sg", "mock_user", "mock_key")
+    sg.server_info = {"version": (7, 0, 0)}
+    sg._db["Shot"][1] = {...}            # rows written straight into the store
+"""
+from __future__ import annotations
+
+import copy
+import datetime
+import logging
+import pickle
+from typing import Any, Dict, Optional, Tuple
+
+from shotgun_api3._engine import CallContext, Engine, EngineFault, SiteSchema
+from shotgun_api3._errors import fault_for_answer
+from shotgun_api3.shotgun import ServerCapabilities
+from shotgun_api3.shotgun import Shotgun as _SiteClient
+
+from .errors import MockgunError
+from .schema import SchemaFactory
+
+__version__ = "0.0.1"
+
+LOG = logging.getLogger("shotgun_api3")
+
+# What get_session_token answers: the reference mockgun's token, kept so rigs
+# that compare against it keep passing.
+MOCK_SESSION_TOKEN = "bogus_session_token"
+
+
+class Shotgun(_SiteClient):
+    """A ``Shotgun`` answered by an in-process site engine; construct it as the real one.
+
+    Credentials are kept in ``config`` but never checked and nothing touches
+    the network. The schema comes from the files registered with
+    :meth:`set_schema_paths`, shared by every instance of the process; the
+    data (``_db``) belongs to each instance.
+    """
+
+    __schema_path: Optional[str] = None
+    __schema_entity_path: Optional[str] = None
+
+    @classmethod
+    def set_schema_paths(cls, schema_path: Any, schema_entity_path: Any) -> None:
+        """Register the schema files (reference pickles or JSON) every later instance loads."""
+        cls.__schema_path = schema_path
+        cls.__schema_entity_path = schema_entity_path
+
+    @classmethod
+    def get_schema_paths(cls) -> Tuple[Optional[str], Optional[str]]:
+        """Return ``(schema_path, schema_entity_path)`` as registered."""
+        return cls.__schema_path, cls.__schema_entity_path
+
+    def __init__(self, base_url: str, script_name: Optional[str] = None, api_key: Optional[str] = None,
+                 convert_datetimes_to_utc: bool = True, http_proxy: Optional[str] = None, connect: bool = True,
+                 ca_certs: Optional[str] = None, login: Optional[str] = None, password: Optional[str] = None,
+                 sudo_as_login: Optional[str] = None, session_token: Optional[str] = None,
+                 auth_token: Optional[str] = None) -> None:
+        schema_path, schema_entity_path = self.get_schema_paths()
+        if schema_path is None or schema_entity_path is None:
+            raise MockgunError(
+                "Cannot create Mockgun instance because no schema files have been defined. Before creating a "
+                "Mockgun instance, please call Mockgun.set_schema_paths() in order to specify which Flow "
+                "Production Tracking schema Mockgun should operate against.")
+        schema = SchemaFactory.get_site_schema(schema_path, schema_entity_path)
+        # The real constructor validates the URL and builds config; credentials
+        # are left out of it so none of its credential rules apply, and
+        # connect=False keeps it from asking for server info at once.
+        super().__init__(base_url, connect=False)
+        self._server_info_override: Optional[Dict[str, Any]] = None
+        self._server_caps = None
+        self.base_url = base_url
+        self.config.script_name = script_name
+        self.config.api_key = api_key
+        self.config.user_login = login
+        self.config.user_password = password
+        self.config.sudo_as_login = sudo_as_login
+        self.config.session_token = session_token
+        self.config.auth_token = auth_token
+        self.config.convert_datetimes_to_utc = convert_datetimes_to_utc
+        self._engine = Engine(schema, store=None, site_url=base_url)
+        self.finds = 0
+        self._engine.call("create", {
+            "type": "EventLogEntry",
+            "fields": [{"field_name": "event_type", "value": "Hello_Mockgun_World"},
+                       {"field_name": "description", "value": "Mockgun was born. Yay."}],
+            "return_fields": ["id"]}, CallContext())
+
+    # --- the store -----------------------------------------------------------
+
+    @property
+    def _db(self) -> Dict[str, Dict[int, Dict[str, Any]]]:
+        """The site's tables, ``{entity_type: {id: row}}``; rigs read and write rows here."""
+        return self._engine.tables
+
+    @_db.setter
+    def _db(self, tables: Dict[str, Dict[int, Dict[str, Any]]]) -> None:
+        self._engine.tables = tables
+
+    @property
+    def _schema(self) -> Dict[str, Any]:
+        """The field schema, as the reference mockgun exposes it (``schema_read()``'s dict)."""
+        return self._engine.schema.fields
+
+    @property
+    def _schema_entity(self) -> Dict[str, Any]:
+        """The entity schema, as the reference mockgun exposes it."""
+        return self._engine.schema.entities
+
+    # --- server info -----------------------------------------------------------
+
+    @property
+    def server_info(self) -> Dict[str, Any]:
+        """The site's ``info`` answer, or whatever a rig assigned (version gates follow it)."""
+        if self._server_info_override is not None:
+            return self._server_info_override
+        return self.server_caps.server_info
+
+    @server_info.setter
+    def server_info(self, info: Dict[str, Any]) -> None:
+        self._server_info_override = info
+        self._server_caps = None
+
+    @property
+    def server_caps(self) -> ServerCapabilities:
+        """Capabilities of the (mock) site, rebuilt when ``server_info`` or ``config.server`` changes."""
+        if self._server_caps is None or self._server_caps.host != self.config.server:
+            self._server_caps = ServerCapabilities(self.config.server, self.info())
+        return self._server_caps
+
+    # --- calls -------------------------------------------------------------------
+
+    def connect(self) -> None:
+        """Load server capabilities; there is no connection to open."""
+        self.server_caps
+
+    def close(self) -> None:
+        """Nothing to close: no connection is ever opened."""
+
+    def find(self, *args: Any, **kwargs: Any) -> Any:
+        """The real ``find``, counted in ``finds`` (``find_one`` included) like the reference."""
+        self.finds += 1
+        return super().find(*args, **kwargs)
+
+    def get_session_token(self) -> str:
+        """The configured session token, else the reference mockgun's fixed one."""
+        if not self.config.session_token:
+            self.config.session_token = MOCK_SESSION_TOKEN
+        return self.config.session_token
+
+    def _call_rpc(self, method: str, params: Any, include_auth_params: bool = True, first: bool = False) -> Any:
+        """Answer one RPC in process through the engine, as the client would unwrap the site's answer."""
+        if method == "info" and self._server_info_override is not None:
+            results = self._server_info_override
+        elif method == "get_session_token":
+            results = {"session_id": MOCK_SESSION_TOKEN}
+        else:
+            try:
+                results = self._engine.call(method, _in_process_params(params), self._call_context())
+            except EngineFault as fault:
+                # The exception the real client raises for the site's error answer.
+                raise fault_for_answer({"exception": True, "message": fault.message,
+                                        "error_code": fault.error_code}) from None
+        if method == "export_page" and isinstance(results, str):
+            # A site answers CSV, not JSON: the real client hands back the raw body.
+            return results.encode("utf-8")
+        results = copy.deepcopy(results)
+        if first and isinstance(results, list):
+            return results[0] if results else None
+        return results
+
+    def _call_context(self) -> CallContext:
+        return CallContext(user=None, session_uuid=self.config.session_uuid,
+                           sudo_as_login=self.config.sudo_as_login, script_name=self.config.script_name)
+
+
+def _in_process_params(value: Any) -> Any:
+    """A private copy of call params, with ``date`` values in the site's ``YYYY-MM-DD`` form.
+
+    Datetimes stay objects: the engine accepts them and stores them as given.
+    """
+    if isinstance(value, dict):
+        return {key: _in_process_params(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_in_process_params(item) for item in value]
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return value.isoformat()
+    return copy.deepcopy(value)

@@ -1,0 +1,247 @@
+"""The ``shotgun-local-site`` command line (also ``python -m shotgun_api3.local_site``)."""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import getpass
+import logging
+import signal
+import sys
+import threading
+from pathlib import Path
+from typing import Iterator, List, Optional
+from urllib.parse import quote
+
+DEFAULT_PORT = 8090
+LOCK_NAME = "site.lock"
+
+
+class CommandError(Exception):
+    """A command cannot run as asked; printed without a traceback."""
+
+
+@contextlib.contextmanager
+def exclusive_site(folder: Path, purpose: str) -> Iterator[None]:
+    """Hold the site folder's lock: one process at a time owns a site's engine.
+
+    A second process working on the same folder would keep its own copy of
+    the tables in memory and hand out the same ids twice.
+    """
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks; the guide says to stop the server first
+        yield
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / LOCK_NAME, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise CommandError("the site in %s is in use by another process (a running `serve`?); "
+                               "stop it before you %s" % (folder, purpose)) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _open_site(folder: str):
+    from .site import Site, SiteError
+
+    try:
+        return Site.open(folder)
+    except SiteError as error:
+        raise CommandError(str(error)) from None
+
+
+def cmd_init(args) -> int:
+    from .site import Site, SiteError
+
+    folder = Path(args.site)
+    with exclusive_site(folder, "initialise it"):
+        try:
+            site = Site.create(folder, args.schema)
+        except (SiteError, OSError, ValueError) as error:
+            raise CommandError(str(error)) from None
+        try:
+            print("Created a local site in %s" % folder.resolve())
+            if args.script:
+                _, key = site.add_script(args.script, can_sudo=True)
+                print("Script (may sudo_as_login): script_name=%s  api_key=%s" % (args.script, key))
+        finally:
+            site.close()
+    print("Start it with:  shotgun-local-site serve --site %s" % folder)
+    return 0
+
+
+def cmd_add_script(args) -> int:
+    from .site import SiteError
+
+    folder = Path(args.site)
+    with exclusive_site(folder, "add a script"):
+        site = _open_site(args.site)
+        try:
+            _, key = site.add_script(args.name, key=args.key, can_sudo=args.allow_sudo)
+        except SiteError as error:
+            raise CommandError(str(error)) from None
+        finally:
+            site.close()
+    print("Script added: script_name=%s  api_key=%s%s" % (args.name, key, "  (may sudo_as_login)" if args.allow_sudo else ""))
+    return 0
+
+
+def cmd_add_user(args) -> int:
+    from .site import SiteError
+
+    password = args.password
+    if password is None:
+        password = getpass.getpass("Password for %s: " % args.login)
+        if password != getpass.getpass("Again: "):
+            raise CommandError("the passwords do not match")
+    folder = Path(args.site)
+    with exclusive_site(folder, "add a user"):
+        site = _open_site(args.site)
+        try:
+            entity, totp_secret = site.add_user(args.login, password, name=args.name, two_factor=args.two_factor,
+                                                can_sudo=args.allow_sudo, email=args.email)
+        except SiteError as error:
+            raise CommandError(str(error)) from None
+        finally:
+            site.close()
+    print("HumanUser %d added: login=%s (password as given)" % (entity["id"], args.login))
+    if totp_secret:
+        print("Two-factor secret (add it to an authenticator app): %s" % totp_secret)
+        print("  otpauth://totp/local-site:%s?secret=%s&issuer=local-site" % (quote(args.login), totp_secret))
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from .server import LocalSiteServer
+
+    if bool(args.tls_cert) != bool(args.tls_key):
+        raise CommandError("--tls-cert and --tls-key go together")
+    folder = Path(args.site)
+    with exclusive_site(folder, "serve it again"):
+        site = _open_site(args.site)
+        try:
+            server = LocalSiteServer(site, args.host, args.port, args.tls_cert, args.tls_key)
+        except OSError as error:
+            site.close()
+            raise CommandError("cannot listen on %s:%s: %s" % (args.host, args.port, error)) from None
+        stop = threading.Event()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, lambda *_: stop.set())
+        server.start()
+        print("Local site serving %s at %s" % (folder.resolve(), server.url), flush=True)
+        print("  scripts: %s" % (", ".join(sorted(site.accounts.scripts)) or "none (add one with add-script)"))
+        print("  users:   %s" % (", ".join(sorted(site.accounts.users)) or "none (add one with add-user)"))
+        print("Connect with shotgun_api3.Shotgun(%r, script_name=..., api_key=...). Ctrl-C stops." % server.url,
+              flush=True)
+        while not stop.wait(0.5):
+            pass
+        print("Stopping: finishing requests in flight...", flush=True)
+        server.stop()
+        site.close()
+    return 0
+
+
+def cmd_seed_demo(args) -> int:
+    from .demo import seed_site
+
+    folder = Path(args.site)
+    with exclusive_site(folder, "seed it"):
+        site = _open_site(args.site)
+        try:
+            for line in seed_site(site):
+                print(line)
+        finally:
+            site.close()
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from .demo import run_demo
+
+    return run_demo(keep=args.keep)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="shotgun-local-site",
+        description="Run a Flow Production Tracking site on this machine: the wire protocol of a hosted site "
+                    "over HTTP(S), data in SQLite in a site folder, real script keys and user passwords.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log requests and errors to stderr")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.required = True
+
+    def site_option(sub):
+        sub.add_argument("--site", required=True, metavar="DIR", help="the site folder")
+
+    init = commands.add_parser("init", help="create a site folder from a schema",
+                               description="Create a site folder: the SQLite database with the site schema and a "
+                                           "first script whose key is printed.")
+    site_option(init)
+    init.add_argument("--schema", metavar="DIR", help="folder with schema.json and schema_entity.json "
+                                                      "(default: the real site schema shipped with shotgun_api3)")
+    init.add_argument("--script", default="local_admin", metavar="NAME",
+                      help="name of a first script, allowed to sudo_as_login (default: local_admin; '' for none)")
+    init.set_defaults(run=cmd_init)
+
+    serve = commands.add_parser("serve", help="serve a site folder over HTTP(S)",
+                                description="Serve a site until Ctrl-C or SIGTERM; requests in flight finish first.")
+    site_option(serve)
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=DEFAULT_PORT, help="port (default: %d; 0 picks one)" % DEFAULT_PORT)
+    serve.add_argument("--tls-cert", metavar="PEM", help="certificate (chain) file: serve HTTPS")
+    serve.add_argument("--tls-key", metavar="PEM", help="private key file of --tls-cert")
+    serve.set_defaults(run=cmd_serve)
+
+    script = commands.add_parser("add-script", help="add an API script (ApiUser) and print its key",
+                                 description="Add an ApiUser that authenticates with script_name/api_key.")
+    site_option(script)
+    script.add_argument("name", help="the script name (script_name in Shotgun(...))")
+    script.add_argument("--key", help="use this API key instead of a random one")
+    script.add_argument("--allow-sudo", action="store_true", help="allow sudo_as_login for this script")
+    script.set_defaults(run=cmd_add_script)
+
+    user = commands.add_parser("add-user", help="add a HumanUser who logs in with a password",
+                               description="Add an active HumanUser that authenticates with login/password.")
+    site_option(user)
+    user.add_argument("login", help="the user's login")
+    user.add_argument("--password", help="the password (prompted for when absent)")
+    user.add_argument("--name", help="full name, 'First Last' (default: the login)")
+    user.add_argument("--email", help="email address (default: LOGIN@localhost)")
+    user.add_argument("--2fa", dest="two_factor", action="store_true",
+                      help="turn on two-factor authentication; prints the TOTP secret")
+    user.add_argument("--allow-sudo", action="store_true", help="allow sudo_as_login for this user")
+    user.set_defaults(run=cmd_add_user)
+
+    seed = commands.add_parser("seed-demo", help="fill a site with a small demo project",
+                               description="Create a demo project with sequences, shots, assets, tasks, versions "
+                                           "and notes.")
+    site_option(seed)
+    seed.set_defaults(run=cmd_seed_demo)
+
+    demo = commands.add_parser("demo", help="run the demo pipeline against an embedded site",
+                               description="Start a local site in a temporary folder, run an example pipeline "
+                                           "through shotgun_api3.Shotgun over HTTP, print a report, stop.")
+    demo.add_argument("--keep", action="store_true", help="keep the temporary site folder and print its path")
+    demo.set_defaults(run=cmd_demo)
+    return parser
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.verbose:
+        logging.basicConfig(level=logging.DEBUG, format="%(asctime)s %(levelname)s %(message)s")
+    try:
+        return args.run(args)
+    except CommandError as error:
+        print("shotgun-local-site %s: error: %s" % (args.command, error), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

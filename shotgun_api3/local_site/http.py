@@ -1,0 +1,383 @@
+"""A small, fast HTTP/1.1 server: keep-alive, one thread per connection, TLS.
+
+The local site needs only a handful of routes, but it must answer thousands
+of small RPCs a second over kept-alive connections and stream gigabyte
+uploads without holding them in memory. ``http.server`` parses every header
+block through the email package and buffers poorly, so this module reads the
+request line and headers itself and hands each request to one ``handler``
+callable as a :class:`Request` whose body is a stream limited to its length.
+"""
+from __future__ import annotations
+
+import logging
+import socket
+import ssl
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import BinaryIO, Callable, Iterable, Mapping, Optional, Union
+from urllib.parse import parse_qs, unquote
+
+LOG = logging.getLogger("shotgun_api3")
+
+#: Limits on the request head; anything larger is answered 431/414 and closed.
+MAX_LINE_BYTES = 16 * 1024
+MAX_HEADER_COUNT = 100
+#: A kept-alive connection with no request for this long is closed.
+IDLE_TIMEOUT_SECONDS = 300.0
+#: Unread body bytes we are willing to discard to keep a connection alive.
+MAX_DRAIN_BYTES = 64 * 1024 * 1024
+
+_REASONS = {
+    200: "OK", 201: "Created", 204: "No Content", 206: "Partial Content",
+    301: "Moved Permanently", 302: "Found", 303: "See Other", 304: "Not Modified",
+    400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
+    405: "Method Not Allowed", 409: "Conflict", 410: "Gone", 411: "Length Required",
+    413: "Payload Too Large", 414: "URI Too Long", 416: "Range Not Satisfiable",
+    431: "Request Header Fields Too Large", 500: "Internal Server Error",
+    501: "Not Implemented", 503: "Service Unavailable",
+}
+# Status lines are static: build them once.
+_STATUS_LINES = {code: ("HTTP/1.1 %d %s\r\n" % (code, reason)).encode("ascii") for code, reason in _REASONS.items()}
+
+
+@dataclass
+class Request:
+    """One HTTP request as the route handlers see it."""
+
+    method: str
+    path: str
+    query: dict
+    headers: Mapping[str, str]
+    body: BinaryIO
+    content_length: int
+    cookies: dict = field(default_factory=dict)
+    client_address: str = ""
+
+
+@dataclass
+class Response:
+    """What a handler answers; an iterable body is streamed."""
+
+    status: int
+    headers: list = field(default_factory=list)
+    body: Union[bytes, Iterable[bytes]] = b""
+
+
+Handler = Callable[[Request], Response]
+
+
+class BadRequest(Exception):
+    """The request head cannot be parsed; answered with ``status`` and the connection closed."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class LimitedBody:
+    """A read-only stream over exactly ``length`` bytes of a buffered socket file."""
+
+    def __init__(self, source: BinaryIO, length: int) -> None:
+        self._source = source
+        self.remaining = length
+
+    def read(self, size: int = -1) -> bytes:
+        if self.remaining <= 0:
+            return b""
+        if size is None or size < 0 or size > self.remaining:
+            size = self.remaining
+        data = self._source.read(size)
+        if len(data) < size:
+            # The peer closed mid-body: the request cannot be completed.
+            self.remaining = 0
+            raise ConnectionError("connection closed before the request body was complete")
+        self.remaining -= len(data)
+        return data
+
+    def readinto(self, buffer) -> int:
+        data = self.read(len(buffer))
+        buffer[:len(data)] = data
+        return len(data)
+
+    def readable(self) -> bool:
+        return True
+
+    def discard(self, limit: int) -> bool:
+        """Read and drop what is left, up to ``limit`` bytes; return whether all of it went."""
+        if self.remaining > limit:
+            return False
+        while self.remaining > 0:
+            self.read(min(self.remaining, 65536))
+        return True
+
+
+def parse_cookies(header: str) -> dict:
+    """Parse a ``Cookie`` header into a name -> value dict."""
+    cookies = {}
+    for part in header.split(";"):
+        name, sep, value = part.strip().partition("=")
+        if sep and name:
+            cookies[name] = value.strip().strip('"')
+    return cookies
+
+
+def error_response(status: int, message: str) -> Response:
+    """A plain-text answer for transport-level errors (bad head, unknown route...)."""
+    return Response(status, [("Content-Type", "text/plain; charset=utf-8")], (message + "\n").encode("utf-8"))
+
+
+class _Connection:
+    """One accepted client socket, served request after request on its own thread."""
+
+    def __init__(self, server: "HttpServer", sock: socket.socket, address: str) -> None:
+        self.server = server
+        self.sock = sock
+        self.address = address
+        # Guarded by server._lock: idle connections are woken up at shutdown,
+        # busy ones finish their current request first.
+        self.busy = False
+
+    def serve(self) -> None:
+        try:
+            if self.server.tls_context is not None:
+                self.sock.settimeout(30.0)
+                self.sock = self.server.tls_context.wrap_socket(self.sock, server_side=True)
+            self.sock.settimeout(self.server.idle_timeout)
+            reader = self.sock.makefile("rb", buffering=65536)
+            try:
+                while self._serve_one(reader):
+                    pass
+            finally:
+                reader.close()
+        except (OSError, ssl.SSLError, ConnectionError) as error:
+            LOG.debug("local site: connection from %s ended: %s", self.address, error)
+        finally:
+            self.server._forget(self)
+            try:
+                self.sock.close()
+            except OSError:
+                pass
+
+    def _serve_one(self, reader: BinaryIO) -> bool:
+        """Serve one request; return whether the connection stays open."""
+        line = reader.readline(MAX_LINE_BYTES + 1)
+        if not line:
+            return False
+        with self.server._lock:
+            if self.server._stopping:
+                return False
+            self.busy = True
+        keep_alive = False
+        try:
+            try:
+                request, keep_alive = self._read_head(line, reader)
+            except BadRequest as bad:
+                keep_alive = False
+                self._send(error_response(bad.status, str(bad)), keep_alive=False, head_only=False)
+                return False
+            if request.headers.get("expect", "").lower() == "100-continue":
+                # curl and some HTTP stacks wait for this before sending a body.
+                self.sock.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
+            response = self.server.dispatch(request)
+            body = request.body
+            if keep_alive and isinstance(body, LimitedBody) and not body.discard(MAX_DRAIN_BYTES):
+                keep_alive = False
+            with self.server._lock:
+                if self.server._stopping:
+                    keep_alive = False
+            self._send(response, keep_alive, head_only=request.method == "HEAD")
+        finally:
+            with self.server._lock:
+                self.busy = False
+                # stop() skips busy connections; one that turns idle after
+                # stop() began must close itself rather than wait for a request.
+                keep_alive = keep_alive and not self.server._stopping
+        return keep_alive
+
+    def _read_head(self, line: bytes, reader: BinaryIO):
+        if len(line) > MAX_LINE_BYTES:
+            raise BadRequest(414, "request line too long")
+        parts = line.decode("latin-1").split()
+        if len(parts) != 3 or not parts[2].startswith("HTTP/1."):
+            raise BadRequest(400, "malformed request line")
+        method, target, version = parts
+        headers = {}
+        for _ in range(MAX_HEADER_COUNT + 1):
+            header_line = reader.readline(MAX_LINE_BYTES + 1)
+            if len(header_line) > MAX_LINE_BYTES:
+                raise BadRequest(431, "header line too long")
+            if header_line in (b"\r\n", b"\n"):
+                break
+            if not header_line:
+                raise ConnectionError("connection closed inside the request head")
+            name, sep, value = header_line.decode("latin-1").partition(":")
+            if not sep:
+                raise BadRequest(400, "malformed header line")
+            name = name.strip().lower()
+            value = value.strip()
+            headers[name] = headers[name] + ", " + value if name in headers and name != "content-length" else value
+        else:
+            raise BadRequest(431, "too many header fields")
+
+        if "chunked" in headers.get("transfer-encoding", "").lower():
+            raise BadRequest(411, "chunked request bodies are not supported: send a Content-Length")
+        try:
+            length = int(headers.get("content-length", "0"))
+        except ValueError:
+            raise BadRequest(400, "invalid Content-Length") from None
+        if length < 0:
+            raise BadRequest(400, "invalid Content-Length")
+
+        connection = headers.get("connection", "").lower()
+        if version == "HTTP/1.0":
+            keep_alive = "keep-alive" in connection
+        else:
+            keep_alive = "close" not in connection
+
+        path, _, query_string = target.partition("?")
+        if "%" in path:
+            path = unquote(path)
+        query = parse_qs(query_string, keep_blank_values=True) if query_string else {}
+        cookie_header = headers.get("cookie")
+        request = Request(
+            method=method.upper(),
+            path=path,
+            query=query,
+            headers=headers,
+            body=LimitedBody(reader, length),
+            content_length=length,
+            cookies=parse_cookies(cookie_header) if cookie_header else {},
+            client_address=self.address,
+        )
+        return request, keep_alive
+
+    def _send(self, response: Response, keep_alive: bool, head_only: bool) -> None:
+        status_line = _STATUS_LINES.get(response.status)
+        if status_line is None:
+            status_line = ("HTTP/1.1 %d Status %d\r\n" % (response.status, response.status)).encode("ascii")
+        body = response.body
+        names = {name.lower() for name, _ in response.headers}
+        head = [status_line]
+        for name, value in response.headers:
+            head.append(("%s: %s\r\n" % (name, value)).encode("latin-1"))
+        chunked = False
+        if isinstance(body, (bytes, bytearray, memoryview)):
+            if "content-length" not in names:
+                head.append(b"Content-Length: %d\r\n" % len(body))
+        elif "content-length" not in names:
+            chunked = True
+            head.append(b"Transfer-Encoding: chunked\r\n")
+        head.append(b"Connection: keep-alive\r\n\r\n" if keep_alive else b"Connection: close\r\n\r\n")
+        sock = self.sock
+        if isinstance(body, (bytes, bytearray, memoryview)):
+            # One write for head and body: with TCP_NODELAY a split write
+            # would cost a second packet on every small RPC answer.
+            sock.sendall(b"".join(head) + (b"" if head_only else bytes(body)))
+            return
+        sock.sendall(b"".join(head))
+        try:
+            if head_only:
+                return
+            for piece in body:
+                if not piece:
+                    continue
+                if chunked:
+                    sock.sendall(b"%x\r\n" % len(piece) + piece + b"\r\n")
+                else:
+                    sock.sendall(piece)
+            if chunked:
+                sock.sendall(b"0\r\n\r\n")
+        finally:
+            close = getattr(body, "close", None)
+            if close is not None:
+                close()
+
+
+class HttpServer:
+    """Serve ``dispatch(request) -> Response`` over HTTP(S) with a thread per connection.
+
+    ``start()`` runs the accept loop on a background thread; ``stop()`` stops
+    accepting, lets requests in flight finish and closes idle connections.
+    """
+
+    def __init__(self, dispatch: Handler, host: str = "127.0.0.1", port: int = 0,
+                 tls_context: Optional[ssl.SSLContext] = None, idle_timeout: float = IDLE_TIMEOUT_SECONDS) -> None:
+        self.dispatch = dispatch
+        self.tls_context = tls_context
+        self.idle_timeout = idle_timeout
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        self._listener = socket.socket(family, socket.SOCK_STREAM)
+        self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._listener.bind((host, port))
+        self._listener.listen(128)
+        self.host = host
+        self.port = self._listener.getsockname()[1]
+        self._lock = threading.Lock()
+        self._connections: set = set()
+        self._threads: set = set()
+        self._stopping = False
+        self._accept_thread: Optional[threading.Thread] = None
+
+    @property
+    def scheme(self) -> str:
+        return "https" if self.tls_context is not None else "http"
+
+    def start(self) -> None:
+        """Start accepting connections on a background thread."""
+        self._accept_thread = threading.Thread(target=self._accept_loop, name="local-site-accept", daemon=True)
+        self._accept_thread.start()
+
+    def _accept_loop(self) -> None:
+        while True:
+            try:
+                sock, address = self._listener.accept()
+            except OSError:
+                return  # the listener was closed by stop()
+            with self._lock:
+                if self._stopping:
+                    sock.close()
+                    return
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                connection = _Connection(self, sock, "%s:%s" % address[:2])
+                thread = threading.Thread(target=connection.serve, name="local-site-conn", daemon=True)
+                self._connections.add(connection)
+                self._threads.add(thread)
+            thread.start()
+
+    def _forget(self, connection: _Connection) -> None:
+        with self._lock:
+            self._connections.discard(connection)
+            self._threads.discard(threading.current_thread())
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop accepting, finish requests in flight (up to ``timeout`` seconds), close every connection."""
+        with self._lock:
+            if self._stopping:
+                return
+            self._stopping = True
+            idle = [c for c in self._connections if not c.busy]
+            threads = list(self._threads)
+        # shutdown() wakes the accept() blocked in the accept thread on Linux.
+        for action in (lambda: self._listener.shutdown(socket.SHUT_RDWR), self._listener.close):
+            try:
+                action()
+            except OSError:
+                pass
+        for connection in idle:
+            try:
+                connection.sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        deadline = time.monotonic() + timeout
+        if self._accept_thread is not None:
+            self._accept_thread.join(timeout)
+        for thread in threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
+        with self._lock:
+            leftovers = list(self._connections)
+        for connection in leftovers:
+            try:
+                connection.sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass

@@ -1,0 +1,123 @@
+"""The JSON RPC route (``POST .../api3/json``): decode, authenticate, call the engine, encode.
+
+Like a site, every answer is status 200 with a JSON body; errors are
+``{"exception": true, "message": ..., "error_code": ...}`` so the client
+raises the same exception class it would raise for a hosted site.
+"""
+from __future__ import annotations
+
+import datetime
+import json
+import logging
+from typing import Any, Optional
+
+from .auth import AuthError
+from .http import Request, Response
+
+LOG = logging.getLogger("shotgun_api3")
+
+_JSON_HEADERS = [("Content-Type", "application/json; charset=utf-8")]
+_UTC = datetime.timezone.utc
+
+
+def _wire_value(value: Any) -> Any:
+    """JSON fallback for engine values: datetimes as UTC wire strings, dates as ISO dates."""
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(_UTC)
+        return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value).decode("utf-8", "replace")
+    raise TypeError("cannot send a value of type %s" % type(value).__name__)
+
+
+# One encoder for the life of the process: json.dumps with keyword arguments
+# would build a new one on every answer. Default separators, like a site.
+_ENCODER = json.JSONEncoder(default=_wire_value)
+_decode = json.JSONDecoder().decode
+
+
+def json_response(answer: Any, extra_headers: Optional[list] = None) -> Response:
+    """A 200 answer carrying ``answer`` as JSON."""
+    headers = _JSON_HEADERS if not extra_headers else _JSON_HEADERS + extra_headers
+    return Response(200, headers, _ENCODER.encode(answer).encode("utf-8"))
+
+
+def fault_response(message: str, error_code: Optional[int] = None) -> Response:
+    """An error answer in the site's shape; the client raises by ``error_code``."""
+    answer = {"exception": True, "message": message}
+    if error_code is not None:
+        answer["error_code"] = error_code
+    return json_response(answer)
+
+
+class RpcError(Exception):
+    """A request that cannot be turned into an engine call (bad JSON, bad envelope)."""
+
+
+def parse_envelope(body: bytes) -> tuple:
+    """Return ``(method_name, params list)`` from a request body, or raise RpcError."""
+    try:
+        payload = _decode(body.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise RpcError("Malformed request: the body is not UTF-8 text.") from None
+    except ValueError as error:
+        raise RpcError("Malformed JSON in the request body: %s" % error) from None
+    if not isinstance(payload, dict):
+        raise RpcError("Malformed request: the body must be a JSON object with method_name and params.")
+    method = payload.get("method_name")
+    if not isinstance(method, str) or not method:
+        raise RpcError("Malformed request: method_name must be a non-empty string.")
+    params = payload.get("params", [])
+    if params is None:
+        params = []
+    if not isinstance(params, list):
+        raise RpcError("Malformed request: params must be a JSON array.")
+    return method, params
+
+
+def handle_rpc(site, request: Request) -> Response:
+    """Serve one ``POST /api3/json`` request for ``site``."""
+    if request.method != "POST":
+        return Response(405, [("Allow", "POST"), ("Content-Type", "text/plain")], b"use POST for the JSON API\n")
+    if request.content_length > site.max_request_bytes:
+        return fault_response("Request too large: %d bytes, the limit of this site is %d bytes."
+                              % (request.content_length, site.max_request_bytes))
+    try:
+        method, params = parse_envelope(request.body.read())
+    except RpcError as error:
+        return fault_response(str(error))
+
+    if method == "info":
+        return json_response(site.server_info)
+    if not params:
+        return fault_response("Authentication failed: the first RPC param must be the auth dict.", 102)
+    try:
+        context = site.authenticate(params[0])
+    except AuthError as error:
+        return fault_response(error.message, error.error_code)
+
+    if method == "get_session_token":
+        token = site.open_session(context)
+        return json_response({"results": {"session_id": token}},
+                             [("Set-Cookie", "_session_id=%s; Path=/; HttpOnly" % token)])
+    method_params = params[1] if len(params) > 1 else None
+    try:
+        results = site.call(method, method_params, context)
+    except site.fault_class as fault:
+        return fault_response(str(fault.args[0]) if fault.args else "Unknown Error",
+                              getattr(fault, "error_code", None))
+    except Exception:
+        # A bug, not a bad request: keep serving, tell the client plainly,
+        # and log the traceback (params are not logged: they may hold secrets).
+        LOG.exception("local site: %s failed with an internal error", method)
+        return fault_response("Internal error in the local site while running %s; see the server log." % method)
+    try:
+        return json_response({"results": results})
+    except (TypeError, ValueError):
+        LOG.exception("local site: the answer of %s could not be encoded", method)
+        return fault_response("Internal error in the local site: the answer of %s could not be encoded." % method)

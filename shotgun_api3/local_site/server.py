@@ -1,0 +1,86 @@
+"""The local site server: routes HTTP requests of a Site to the RPC and file handlers."""
+from __future__ import annotations
+
+import logging
+import ssl
+import time
+from typing import Optional
+
+from . import transfer
+from .http import HttpServer, Request, Response, error_response
+from .rpc import fault_response, handle_rpc
+
+LOG = logging.getLogger("shotgun_api3")
+
+
+def tls_context(cert_file: str, key_file: str) -> ssl.SSLContext:
+    """A server TLS context from a PEM certificate (chain) and its private key."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    context.load_cert_chain(cert_file, key_file)
+    return context
+
+
+class LocalSiteServer:
+    """Serve one :class:`~shotgun_api3.local_site.site.Site` over HTTP(S).
+
+    Binding happens in the constructor (``port=0`` picks a free port), so
+    ``url`` is known before ``start()``. Use it as a context manager to
+    start and stop it around a block.
+    """
+
+    def __init__(self, site, host: str = "127.0.0.1", port: int = 0,
+                 tls_cert: Optional[str] = None, tls_key: Optional[str] = None) -> None:
+        self.site = site
+        context = tls_context(tls_cert, tls_key) if tls_cert else None
+        self._http = HttpServer(self.dispatch, host, port, context)
+        self.host = host
+        self.port = self._http.port
+        shown_host = "[%s]" % host if ":" in host else host
+        self.url = "%s://%s:%d" % (self._http.scheme, shown_host, self.port)
+        site.url = self.url
+        # Routes are static: resolve them once, not per request.
+        self._routes = [(method.upper(), prefix, handler) for method, prefix, handler in transfer.ROUTES]
+
+    def dispatch(self, request: Request) -> Response:
+        """Route one request; with DEBUG logging on, log its line, status and duration (never its body)."""
+        if not LOG.isEnabledFor(logging.DEBUG):
+            return self._route(request)
+        started = time.perf_counter()
+        response = self._route(request)
+        LOG.debug("local site: %s %s -> %d in %.1f ms", request.method, request.path, response.status,
+                  (time.perf_counter() - started) * 1000)
+        return response
+
+    def _route(self, request: Request) -> Response:
+        """The JSON API, then the file routes by prefix, else 404."""
+        try:
+            if request.path.endswith("/api3/json"):
+                return handle_rpc(self.site, request)
+            for method, prefix, handler in self._routes:
+                if request.path.startswith(prefix) and (method == request.method or
+                                                        (method == "GET" and request.method == "HEAD")):
+                    return handler(self.site, request)
+            return error_response(404, "no such page on this local site: %s" % request.path)
+        except (ConnectionError, TimeoutError):
+            raise
+        except Exception:
+            LOG.exception("local site: %s %s failed", request.method, request.path)
+            if request.path.endswith("/api3/json"):
+                return fault_response("Internal error in the local site; see the server log.")
+            return error_response(500, "internal error in the local site; see the server log")
+
+    def start(self) -> "LocalSiteServer":
+        self._http.start()
+        LOG.info("local site serving at %s", self.url)
+        return self
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop accepting, let requests in flight finish, close connections."""
+        self._http.stop(timeout)
+
+    def __enter__(self) -> "LocalSiteServer":
+        return self.start()
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()

@@ -1,0 +1,214 @@
+"""A local site: the engine, its SQLite store, the accounts, and the files, in one folder.
+
+``Site.create(folder)`` makes a site folder from a schema, ``Site.open(folder)``
+reopens it with everything it held, ``Site.in_memory()`` makes a throwaway
+site for tests. The HTTP server (``local_site.server``) and the file routes
+(``local_site.transfer``) use a Site through ``call``, ``authenticate`` and
+``session_from_cookie``.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import secrets
+import threading
+from pathlib import Path
+from typing import Any, Mapping, Optional, Union
+
+from .._engine import CallContext, Engine, EngineFault, SiteSchema
+from .auth import AUTHENTICATION_FAILED, Accounts, AuthError
+from .store import SqliteStore
+
+DEFAULT_SCHEMA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATABASE_NAME = "site.sqlite3"
+FILES_DIR = "files"
+DEFAULT_MAX_REQUEST_BYTES = 50 * 1024 * 1024
+
+class SiteError(Exception):
+    """A site folder cannot be created or opened as asked."""
+
+
+@functools.lru_cache(maxsize=4)
+def _read_schema_dir(schema_dir: str) -> dict:
+    # Cached: tests make many sites from the same files. The dicts are only
+    # serialised into the store, never changed.
+    return _load_schema_dir(Path(schema_dir))
+
+
+def _schema_dicts(schema_dir: Union[str, Path]) -> dict:
+    """The schema files of ``schema_dir`` in the form the store keeps (``SiteSchema.to_dicts()``)."""
+    return _read_schema_dir(str(Path(schema_dir).resolve()))
+
+
+def _load_schema_dir(schema_dir: Path) -> dict:
+    with open(schema_dir / "schema.json", encoding="utf-8") as handle:
+        schema = json.load(handle)
+    with open(schema_dir / "schema_entity.json", encoding="utf-8") as handle:
+        schema_entity = json.load(handle)
+    return {"schema": schema, "schema_entity": schema_entity}
+
+
+class Site:
+    """One local site: an engine with a write-through store, accounts and files."""
+
+    fault_class = EngineFault
+
+    def __init__(self, store: SqliteStore, folder: Optional[Path], schema_dicts: Optional[dict] = None,
+                 url: str = "http://127.0.0.1:0", max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES) -> None:
+        self.folder = folder
+        self.store = store
+        self.max_request_bytes = max_request_bytes
+        self._lock = threading.RLock()
+        if not store.has_schema():
+            store.save_schema(schema_dicts or _schema_dicts(DEFAULT_SCHEMA_DIR))
+        # The engine loads the schema and the tables from the store itself, so
+        # the schema given here is an empty placeholder it replaces at once.
+        self.engine = Engine(SiteSchema({}, {}), store=store, site_url=url)
+        store.schema_source = self._current_schema
+        # What ``info`` answers, computed once: the engine's description of
+        # a site, which the server and the file routes may adjust (e.g. the
+        # direct-upload flags) before serving.
+        self.server_info = self.engine.call("info", None, CallContext())
+        state = store.read_state()
+        secret = state.pop("secret", None)
+        if secret is None:
+            secret = {"value": secrets.token_hex(32)}
+            store.write_state("secret", secret)
+        self.secret = bytes.fromhex(secret["value"])
+        self.accounts = Accounts(state, store.write_state)
+        self.file_store = self._make_file_store()
+        self._url = url
+
+    # -- making and opening sites -------------------------------------------
+    @classmethod
+    def create(cls, folder: Union[str, Path], schema_dir: Union[str, Path, None] = None, **options) -> "Site":
+        """Make a new site folder from the schema in ``schema_dir`` (default: the shipped site schema)."""
+        folder = Path(folder)
+        if (folder / DATABASE_NAME).exists():
+            raise SiteError("%s already holds a site" % folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        schema = _schema_dicts(schema_dir or DEFAULT_SCHEMA_DIR)
+        return cls(SqliteStore(folder / DATABASE_NAME), folder, schema, **options)
+
+    @classmethod
+    def open(cls, folder: Union[str, Path], **options) -> "Site":
+        """Reopen an existing site folder with everything it held."""
+        folder = Path(folder)
+        if not (folder / DATABASE_NAME).exists():
+            raise SiteError("%s is not a site folder (no %s); create it with `init`" % (folder, DATABASE_NAME))
+        return cls(SqliteStore(folder / DATABASE_NAME), folder, **options)
+
+    @classmethod
+    def in_memory(cls, schema_dir: Union[str, Path, None] = None, **options) -> "Site":
+        """A site that keeps nothing after it is closed (tests, the demo's fast paths)."""
+        schema = _schema_dicts(schema_dir or DEFAULT_SCHEMA_DIR)
+        return cls(SqliteStore(None), None, schema, **options)
+
+    def _make_file_store(self):
+        try:
+            from .._engine.filestore import FileStore
+        except ImportError:
+            return None
+        root = self.folder / FILES_DIR if self.folder is not None else None
+        return FileStore(root) if root is not None else FileStore()
+
+    def _current_schema(self) -> dict:
+        return self.engine.schema.to_dicts()
+
+    @property
+    def url(self) -> str:
+        return self._url
+
+    @url.setter
+    def url(self, value: str) -> None:
+        """Set once the server knows its port; the engine builds file URLs from it."""
+        self._url = value.rstrip("/")
+        self.engine.site_url = self._url
+
+    def close(self) -> None:
+        """Close the database; a temporary file store (in-memory sites) is removed."""
+        self.store.close()
+        if self.file_store is not None:
+            self.file_store.close()
+
+    # -- the calls the server makes ------------------------------------------
+    def call(self, method_name: str, params: Any, context: CallContext) -> Any:
+        """Run one engine call; the lock makes the engine safe for many server threads."""
+        with self._lock:
+            return self.engine.call(method_name, params, context)
+
+    def authenticate(self, auth: Mapping) -> CallContext:
+        """Check a wire auth dict and return who the call runs as (``sudo_as_login`` applied)."""
+        identity = self.accounts.authenticate(auth, self._is_active)
+        user = identity.user
+        sudo_login = auth.get("sudo_as_login")
+        if sudo_login:
+            if not identity.can_sudo:
+                raise AuthError("Authentication failed: this %s is not allowed to use sudo_as_login."
+                                % ("script" if user["type"] == "ApiUser" else "user"), AUTHENTICATION_FAILED)
+            user = self._active_human_user(str(sudo_login))
+            if user is None:
+                raise AuthError("Authentication failed: sudo_as_login names no active HumanUser (%r)." % sudo_login,
+                                AUTHENTICATION_FAILED)
+        return CallContext(user=user, session_uuid=auth.get("session_uuid"),
+                           sudo_as_login=sudo_login or None, script_name=identity.script_name)
+
+    def open_session(self, context: CallContext) -> str:
+        """A new session token for the caller of ``get_session_token``."""
+        return self.accounts.open_session(context.user)
+
+    def session_from_cookie(self, cookies: Mapping[str, str]) -> Optional[CallContext]:
+        """The caller named by a ``_session_id`` cookie, or None."""
+        token = cookies.get("_session_id")
+        if not token:
+            return None
+        user = self.accounts.session_user(token)
+        if user is None or not self._is_active(user):
+            return None
+        return CallContext(user=user)
+
+    def _is_active(self, link: dict) -> bool:
+        row = self.engine.tables.get(link["type"], {}).get(link["id"])
+        if row is None or row.get("__retired"):
+            return False
+        return link["type"] != "HumanUser" or row.get("sg_status_list", "act") == "act"
+
+    def _active_human_user(self, login: str) -> Optional[dict]:
+        with self._lock:
+            for entity_id, row in self.engine.tables.get("HumanUser", {}).items():
+                if row.get("login") == login and not row.get("__retired") and row.get("sg_status_list", "act") == "act":
+                    return {"type": "HumanUser", "id": entity_id}
+        return None
+
+    # -- accounts ---------------------------------------------------------------
+    def add_script(self, name: str, key: Optional[str] = None, can_sudo: bool = False) -> tuple:
+        """Create an ApiUser named ``name`` with an API key; return ``(entity link, key)``."""
+        if name in self.accounts.scripts:
+            raise SiteError("a script named %r already exists" % name)
+        key = key or secrets.token_hex(32)
+        entity = self._create_entity("ApiUser", {"firstname": name, "lastname": "", "description": "local site script"})
+        self.accounts.add_script(name, entity["id"], key, can_sudo)
+        return entity, key
+
+    def add_user(self, login: str, password: str, name: Optional[str] = None, two_factor: bool = False,
+                 can_sudo: bool = False, email: Optional[str] = None) -> tuple:
+        """Create an active HumanUser; return ``(entity link, TOTP secret or None)``."""
+        from .auth import new_totp_secret
+
+        if login in self.accounts.users:
+            raise SiteError("a user with login %r already exists" % login)
+        if not password:
+            raise SiteError("a user needs a password")
+        first, _, last = (name or login).partition(" ")
+        entity = self._create_entity("HumanUser", {
+            "login": login, "firstname": first, "lastname": last or login,
+            "email": email or "%s@localhost" % login, "sg_status_list": "act"})
+        totp_secret = new_totp_secret() if two_factor else None
+        self.accounts.add_user(login, entity["id"], password, totp_secret, can_sudo)
+        return entity, totp_secret
+
+    def _create_entity(self, entity_type: str, fields: dict) -> dict:
+        params = {"type": entity_type, "fields": [{"field_name": k, "value": v} for k, v in fields.items()],
+                  "return_fields": ["id"]}
+        record = self.call("create", params, CallContext(user=None))
+        return {"type": entity_type, "id": record["id"]}

@@ -1,0 +1,233 @@
+"""SqliteStore: the engine's write-through store on SQLite, in WAL mode.
+
+The engine keeps every table in memory and hands each committed transaction
+to its store (docs/architecture.rst, "The engine contract"). This store
+writes those rows, schema changes and the site's own state (accounts,
+sessions, the signing secret) to one SQLite file, in one transaction per
+engine commit, before the call returns. ``synchronous=FULL`` makes SQLite
+fsync the write-ahead log on every commit, so an answer the client received
+is on disk even if the machine loses power right after.
+
+Row values are stored as tagged JSON so they come back exactly as they went
+in: datetimes (naive or aware, with their offset), dates, times, tuples,
+bytes, and dicts whose keys are not strings.
+"""
+from __future__ import annotations
+
+import base64
+import datetime
+import json
+import sqlite3
+import threading
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Callable, Mapping, Optional, Tuple, Union
+
+_TAGS = ("$dt", "$date", "$time", "$tuple", "$bytes", "$dec", "$dict", "$set")
+
+_TABLES = """
+CREATE TABLE IF NOT EXISTS entity_rows (
+    entity_type TEXT NOT NULL,
+    id INTEGER NOT NULL,
+    row TEXT NOT NULL,
+    PRIMARY KEY (entity_type, id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS site_schema (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS site_state (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+"""
+
+
+def encode_value(value: Any) -> Any:
+    """Turn a row value into plain JSON data, tagging what JSON cannot hold."""
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return value
+    if isinstance(value, list):
+        return [encode_value(item) for item in value]
+    if isinstance(value, dict):
+        if all(isinstance(key, str) for key in value) and not any(key in _TAGS for key in value):
+            return {key: encode_value(item) for key, item in value.items()}
+        return {"$dict": [[encode_value(key), encode_value(item)] for key, item in value.items()]}
+    if isinstance(value, datetime.datetime):
+        offset = value.utcoffset()
+        return {"$dt": value.replace(tzinfo=None).isoformat(),
+                "offset": None if offset is None else offset.total_seconds()}
+    if isinstance(value, datetime.date):
+        return {"$date": value.isoformat()}
+    if isinstance(value, datetime.time):
+        return {"$time": value.isoformat()}
+    if isinstance(value, tuple):
+        return {"$tuple": [encode_value(item) for item in value]}
+    if isinstance(value, (set, frozenset)):
+        return {"$set": [encode_value(item) for item in value]}
+    if isinstance(value, (bytes, bytearray)):
+        return {"$bytes": base64.b64encode(bytes(value)).decode("ascii")}
+    if isinstance(value, Decimal):
+        return {"$dec": str(value)}
+    raise TypeError("cannot store a value of type %s" % type(value).__name__)
+
+
+def decode_value(value: Any) -> Any:
+    """The inverse of :func:`encode_value`."""
+    if isinstance(value, list):
+        return [decode_value(item) for item in value]
+    if not isinstance(value, dict):
+        return value
+    if "$dt" in value:
+        moment = datetime.datetime.fromisoformat(value["$dt"])
+        offset = value.get("offset")
+        if offset is None:
+            return moment
+        zone = datetime.timezone.utc if offset == 0 else datetime.timezone(datetime.timedelta(seconds=offset))
+        return moment.replace(tzinfo=zone)
+    if "$date" in value:
+        return datetime.date.fromisoformat(value["$date"])
+    if "$time" in value:
+        return datetime.time.fromisoformat(value["$time"])
+    if "$tuple" in value:
+        return tuple(decode_value(item) for item in value["$tuple"])
+    if "$set" in value:
+        return {decode_value(item) for item in value["$set"]}
+    if "$bytes" in value:
+        return base64.b64decode(value["$bytes"])
+    if "$dec" in value:
+        return Decimal(value["$dec"])
+    if "$dict" in value:
+        return {_hashable(decode_value(key)): decode_value(item) for key, item in value["$dict"]}
+    return {key: decode_value(item) for key, item in value.items()}
+
+
+def _hashable(key: Any) -> Any:
+    return tuple(key) if isinstance(key, list) else key
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(encode_value(value), ensure_ascii=False, separators=(",", ":"))
+
+
+def loads(text: str) -> Any:
+    return decode_value(json.loads(text))
+
+
+#: The engine's schema state as plain dicts (``SiteSchema.to_dicts()``).
+SchemaDicts = dict
+Row = Mapping[str, Any]
+
+
+class SqliteStore:
+    """Persist engine commits, the site schema and the site state in SQLite.
+
+    ``path=None`` keeps the database in memory (tests): same code path, no file.
+    ``schema_source`` is set by the site once the engine exists; it returns
+    the current schema dicts (``SiteSchema.to_dicts()``), saved when a commit
+    says the schema changed.
+    """
+
+    def __init__(self, path: Union[str, Path, None] = None, synchronous: str = "FULL") -> None:
+        self.path = None if path is None else Path(path)
+        self.schema_source: Optional[Callable[[], SchemaDicts]] = None
+        # One connection, used under a lock: the engine already serialises
+        # calls, and SQLite allows one writer at a time anyway.
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(":memory:" if self.path is None else str(self.path),
+                                   check_same_thread=False, isolation_level=None)
+        if self.path is not None:
+            self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=%s" % {"FULL": "FULL", "NORMAL": "NORMAL", "EXTRA": "EXTRA"}[synchronous])
+        self._db.executescript(_TABLES)
+
+    # -- the engine's Store protocol ---------------------------------------
+    def load(self) -> Tuple[Optional[SchemaDicts], Optional[dict]]:
+        """Return ``(schema dicts or None, tables or None)`` as last committed."""
+        with self._lock:
+            schema = self._db.execute("SELECT value FROM site_schema WHERE name = 'schema'").fetchone()
+            rows = self._db.execute("SELECT entity_type, id, row FROM entity_rows").fetchall()
+        schema_dicts = json.loads(schema[0]) if schema is not None else None
+        if not rows and schema_dicts is None:
+            return None, None
+        tables: dict = {}
+        for entity_type, entity_id, row in rows:
+            tables.setdefault(entity_type, {})[entity_id] = loads(row)
+        if schema_dicts is not None:
+            for entity_type in schema_dicts.get("schema", {}):
+                tables.setdefault(entity_type, {})
+        return schema_dicts, tables
+
+    def commit(self, changes: Mapping[Tuple[str, int], Optional[Row]],
+               schema_changed: Union[bool, SchemaDicts, None]) -> None:
+        """Write ``changes`` (None deletes a row) and a changed schema, in one transaction.
+
+        ``schema_changed`` is the new schema dicts (what the engine passes),
+        or True to read them from ``schema_source``; None/False: unchanged.
+        """
+        upserts = []
+        deletes = []
+        for (entity_type, entity_id), row in changes.items():
+            if row is None:
+                deletes.append((entity_type, entity_id))
+            else:
+                upserts.append((entity_type, entity_id, dumps(row)))
+        if isinstance(schema_changed, dict):
+            schema_rows = [("schema", json.dumps(schema_changed))]
+        else:
+            schema_rows = self._schema_rows() if schema_changed else ()
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                if upserts:
+                    self._db.executemany("INSERT OR REPLACE INTO entity_rows (entity_type, id, row) VALUES (?, ?, ?)",
+                                         upserts)
+                if deletes:
+                    self._db.executemany("DELETE FROM entity_rows WHERE entity_type = ? AND id = ?", deletes)
+                if schema_rows:
+                    self._db.executemany("INSERT OR REPLACE INTO site_schema (name, value) VALUES (?, ?)", schema_rows)
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+
+    # -- schema and site state ------------------------------------------------
+    def has_schema(self) -> bool:
+        """Whether a schema was ever saved (a new database has none)."""
+        with self._lock:
+            return self._db.execute("SELECT 1 FROM site_schema WHERE name = 'schema'").fetchone() is not None
+
+    def save_schema(self, schema_dicts: SchemaDicts) -> None:
+        """Store the whole site schema (used when a site folder is created)."""
+        rows = [("schema", json.dumps(schema_dicts))]
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.executemany("INSERT OR REPLACE INTO site_schema (name, value) VALUES (?, ?)", rows)
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+
+    def _schema_rows(self):
+        if self.schema_source is None:
+            return ()
+        return [("schema", json.dumps(self.schema_source()))]
+
+    def read_state(self) -> dict:
+        """All site state entries (accounts, sessions, secret), key -> value."""
+        with self._lock:
+            rows = self._db.execute("SELECT key, value FROM site_state").fetchall()
+        return {key: loads(value) for key, value in rows}
+
+    def write_state(self, key: str, value: Optional[Any]) -> None:
+        """Set (or, with None, delete) one site state entry, durably."""
+        with self._lock:
+            if value is None:
+                self._db.execute("DELETE FROM site_state WHERE key = ?", (key,))
+            else:
+                self._db.execute("INSERT OR REPLACE INTO site_state (key, value) VALUES (?, ?)", (key, dumps(value)))
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()

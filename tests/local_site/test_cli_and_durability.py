@@ -1,0 +1,163 @@
+"""The command line, and a site folder keeping every acknowledged write across restarts and crashes."""
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+
+import pytest
+
+from shotgun_api3.local_site.cli import main
+
+pytest.importorskip("shotgun_api3._engine")
+import shotgun_api3  # noqa: E402
+from shotgun_api3.local_site.server import LocalSiteServer  # noqa: E402
+from shotgun_api3.local_site.site import Site  # noqa: E402
+
+
+@pytest.mark.parametrize("command", [[], ["init"], ["serve"], ["add-script"], ["add-user"], ["seed-demo"], ["demo"]])
+def test_every_command_has_help(command, capsys):
+    with pytest.raises(SystemExit) as exited:
+        main(command + ["--help"])
+    assert exited.value.code == 0
+    assert "usage: shotgun-local-site" in capsys.readouterr().out
+
+
+def test_init_add_script_add_user_then_serve_in_process(tmp_path, capsys):
+    folder = tmp_path / "site"
+    assert main(["init", "--site", str(folder)]) == 0
+    admin_key = re.search(r"script_name=local_admin\s+api_key=(\S+)", capsys.readouterr().out).group(1)
+    assert main(["add-script", "--site", str(folder), "ingest", "--key", "fixed-key"]) == 0
+    assert "script_name=ingest  api_key=fixed-key" in capsys.readouterr().out
+    assert main(["add-user", "--site", str(folder), "ada", "--password", "pw", "--name", "Ada Lovelace",
+                 "--2fa"]) == 0
+    assert re.search(r"Two-factor secret .*: [A-Z2-7]{32}", capsys.readouterr().out)
+    assert main(["add-script", "--site", str(folder), "ingest"]) == 2
+    assert "already exists" in capsys.readouterr().err
+
+    site = Site.open(folder)
+    try:
+        with LocalSiteServer(site) as server:
+            admin = shotgun_api3.Shotgun(server.url, script_name="local_admin", api_key=admin_key)
+            ingest = shotgun_api3.Shotgun(server.url, script_name="ingest", api_key="fixed-key")
+            assert admin.find_one("HumanUser", [["login", "is", "ada"]], ["name"])["name"] == "Ada Lovelace"
+            assert {s["firstname"] for s in ingest.find("ApiUser", [], ["firstname"])} >= {"local_admin", "ingest"}
+    finally:
+        site.close()
+
+
+def test_commands_refuse_a_missing_site_folder(tmp_path, capsys):
+    assert main(["add-script", "--site", str(tmp_path / "nothing"), "x"]) == 2
+    assert "not a site folder" in capsys.readouterr().err
+    assert main(["init", "--site", str(tmp_path / "s")]) == 0
+    assert main(["init", "--site", str(tmp_path / "s")]) == 2
+
+
+def test_restart_keeps_rows_schema_changes_accounts_and_sessions(tmp_path):
+    folder = tmp_path / "site"
+    site = Site.create(folder)
+    _, key = site.add_script("robot")
+    site.add_user("ada", "pw")
+    with LocalSiteServer(site) as server:
+        sg = shotgun_api3.Shotgun(server.url, script_name="robot", api_key=key)
+        project = sg.create("Project", {"name": "Durable"})
+        field = sg.schema_field_create("Shot", "number", "Frame Rate")
+        shot = sg.create("Shot", {"code": "sh010", "project": project, field: 24})
+        sg.delete("Shot", sg.create("Shot", {"code": "gone"})["id"])
+        token = shotgun_api3.Shotgun(server.url, login="ada", password="pw").get_session_token()
+    site.close()
+
+    reopened = Site.open(folder)
+    try:
+        with LocalSiteServer(reopened) as server:
+            sg = shotgun_api3.Shotgun(server.url, script_name="robot", api_key=key)
+            found = sg.find_one("Shot", [["id", "is", shot["id"]]], ["code", "project", field, "created_at"])
+            assert found["code"] == "sh010" and found[field] == 24 and found["project"]["id"] == project["id"]
+            assert found["created_at"].tzinfo is not None
+            assert [s["code"] for s in sg.find("Shot", [], ["code"], retired_only=True)] == ["gone"]
+            assert field in sg.schema_field_read("Shot")
+            by_token = shotgun_api3.Shotgun(server.url, session_token=token)
+            assert by_token.find_one("HumanUser", [["login", "is", "ada"]], ["login"])["login"] == "ada"
+            again = sg.create("Shot", {"code": "after_restart"})
+            assert again["id"] > shot["id"]
+    finally:
+        reopened.close()
+
+
+@pytest.mark.slow
+def test_a_killed_server_loses_no_acknowledged_write(tmp_path):
+    folder = tmp_path / "site"
+    site = Site.create(folder)
+    _, key = site.add_script("robot")
+    site.close()
+    server = subprocess.Popen([sys.executable, "-m", "shotgun_api3.local_site", "serve", "--site", str(folder),
+                               "--port", "0"], stdout=subprocess.PIPE, text=True)
+    try:
+        url = None
+        for line in server.stdout:
+            match = re.search(r" at (http://\S+)", line)
+            if match:
+                url = match.group(1)
+                break
+        assert url, "the server did not print its URL"
+        sg = shotgun_api3.Shotgun(url, script_name="robot", api_key=key)
+        created = [sg.create("Shot", {"code": "sh%03d" % n})["id"] for n in range(60)]
+        sg.update("Shot", created[0], {"description": "last acknowledged write"})
+    finally:
+        os.kill(server.pid, signal.SIGKILL)
+        server.wait(30)
+        server.stdout.close()
+    reopened = Site.open(folder)
+    try:
+        with LocalSiteServer(reopened) as running:
+            sg = shotgun_api3.Shotgun(running.url, script_name="robot", api_key=key)
+            shots = sg.find("Shot", [], ["code", "description"], order=[{"field_name": "id", "direction": "asc"}])
+            assert [s["id"] for s in shots] == created
+            assert shots[0]["description"] == "last acknowledged write"
+    finally:
+        reopened.close()
+
+
+def test_demo_runs_the_pipeline_and_exits_zero(capsys):
+    assert main(["demo"]) == 0
+    out = capsys.readouterr().out
+    for step in ("make_project", "make_shots", "log_in_as_artist", "write_notes", "run_batch", "read_event_log"):
+        assert step in out
+    assert "the site was stopped and its folder removed" in out
+
+
+def test_seed_demo_fills_a_site_folder_and_prints_credentials(tmp_path, capsys):
+    folder = tmp_path / "site"
+    assert main(["init", "--site", str(folder), "--script", ""]) == 0
+    assert main(["seed-demo", "--site", str(folder)]) == 0
+    out = capsys.readouterr().out
+    key = re.search(r"script_name=demo_pipeline api_key=(\S+)", out).group(1)
+    site = Site.open(folder)
+    try:
+        with LocalSiteServer(site) as server:
+            sg = shotgun_api3.Shotgun(server.url, script_name="demo_pipeline", api_key=key)
+            assert sg.find_one("Project", [["name", "is", "Moonrise"]], ["name"])["name"] == "Moonrise"
+            assert len(sg.find("Shot", [], ["code"])) == 7
+    finally:
+        site.close()
+
+
+def test_serve_stops_cleanly_on_sigterm(tmp_path):
+    folder = tmp_path / "site"
+    Site.create(folder).close()
+    server = subprocess.Popen([sys.executable, "-m", "shotgun_api3.local_site", "serve", "--site", str(folder),
+                               "--port", "0"], stdout=subprocess.PIPE, text=True)
+    try:
+        first = server.stdout.readline()
+        assert re.search(r" at http://127\.0\.0\.1:\d+", first), first
+        assert main(["add-script", "--site", str(folder), "late"]) == 2  # the folder is in use
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(30) == 0
+        assert "Stopping" in server.stdout.read()
+    finally:
+        if server.poll() is None:
+            server.kill()
+        server.stdout.close()
+    assert main(["add-script", "--site", str(folder), "late"]) == 0

@@ -1,0 +1,198 @@
+"""The HTTP layer: keep-alive, body streams, limits, TLS and graceful shutdown."""
+from __future__ import annotations
+
+import http.client
+import shutil
+import socket
+import ssl
+import subprocess
+import threading
+import time
+
+import pytest
+
+from shotgun_api3.local_site.http import HttpServer, Response
+
+
+def echo(request):
+    body = request.body.read()
+    text = "%s %s %s %d %s" % (request.method, request.path, sorted(request.query.items()), len(body),
+                               request.cookies.get("_session_id", "-"))
+    return Response(200, [("Content-Type", "text/plain")], text.encode())
+
+
+@pytest.fixture
+def server():
+    srv = HttpServer(echo, "127.0.0.1", 0)
+    srv.start()
+    yield srv
+    srv.stop()
+
+
+def test_keep_alive_serves_many_requests_on_one_connection(server):
+    conn = http.client.HTTPConnection("127.0.0.1", server.port)
+    for i in range(20):
+        conn.request("POST", "/x?a=%d" % i, body=b"z" * i)
+        answer = conn.getresponse()
+        assert answer.status == 200
+        assert answer.read().decode() == "POST /x [('a', ['%d'])] %d -" % (i, i)
+    sock_before = conn.sock
+    conn.request("GET", "/y")
+    conn.getresponse().read()
+    assert conn.sock is sock_before
+    conn.close()
+
+
+def test_path_is_percent_decoded_and_cookies_parsed(server):
+    conn = http.client.HTTPConnection("127.0.0.1", server.port)
+    conn.request("GET", "/file_serve/a%20b", headers={"Cookie": "x=1; _session_id=tok"})
+    assert conn.getresponse().read().decode() == "GET /file_serve/a b [] 0 tok"
+
+
+def test_unread_body_is_drained_so_the_next_request_parses():
+    srv = HttpServer(lambda request: Response(200, [], b"ok"), "127.0.0.1", 0)
+    srv.start()
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", srv.port)
+        for _ in range(3):
+            conn.request("POST", "/ignore", body=b"q" * 100000)
+            assert conn.getresponse().read() == b"ok"
+    finally:
+        srv.stop()
+
+
+def test_streamed_body_is_sent_chunked():
+    srv = HttpServer(lambda request: Response(200, [], iter([b"ab", b"", b"cd"])), "127.0.0.1", 0)
+    srv.start()
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", srv.port)
+        conn.request("GET", "/stream")
+        answer = conn.getresponse()
+        assert answer.getheader("Transfer-Encoding") == "chunked"
+        assert answer.read() == b"abcd"
+        conn.request("GET", "/stream")
+        assert conn.getresponse().read() == b"abcd"
+    finally:
+        srv.stop()
+
+
+def test_malformed_request_line_gets_400_and_server_keeps_serving(server):
+    with socket.create_connection(("127.0.0.1", server.port)) as sock:
+        sock.sendall(b"NONSENSE\r\n\r\n")
+        assert sock.recv(1000).startswith(b"HTTP/1.1 400 ")
+    conn = http.client.HTTPConnection("127.0.0.1", server.port)
+    conn.request("GET", "/after")
+    assert conn.getresponse().status == 200
+
+
+def test_http_1_0_closes_after_answer(server):
+    with socket.create_connection(("127.0.0.1", server.port)) as sock:
+        sock.sendall(b"GET /old HTTP/1.0\r\n\r\n")
+        data = b""
+        while True:
+            piece = sock.recv(1000)
+            if not piece:
+                break
+            data += piece
+    assert data.startswith(b"HTTP/1.1 200 OK") and b"Connection: close" in data
+
+
+def test_many_clients_at_once(server):
+    results = []
+
+    def client(n):
+        conn = http.client.HTTPConnection("127.0.0.1", server.port)
+        for _ in range(10):
+            conn.request("GET", "/c%d" % n)
+            results.append(conn.getresponse().read())
+        conn.close()
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(results) == 80
+
+
+def test_stop_finishes_the_request_in_flight():
+    started = threading.Event()
+
+    def slow(request):
+        started.set()
+        time.sleep(0.3)
+        return Response(200, [], b"finished")
+
+    srv = HttpServer(slow, "127.0.0.1", 0)
+    srv.start()
+    idle = http.client.HTTPConnection("127.0.0.1", srv.port)
+    idle.connect()
+    answers = []
+
+    def client():
+        conn = http.client.HTTPConnection("127.0.0.1", srv.port)
+        conn.request("GET", "/slow")
+        response = conn.getresponse()
+        answers.append((response.read(), response.getheader("Connection")))
+
+    thread = threading.Thread(target=client)
+    thread.start()
+    started.wait(5)
+    srv.stop()
+    thread.join(5)
+    assert answers == [(b"finished", "close")]
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.1", srv.port), timeout=1).close()
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory):
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl command not available to make a test certificate")
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
+                    "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    return str(cert), str(key)
+
+
+def test_tls_serves_https_with_the_given_certificate(certificate):
+    from shotgun_api3.local_site.server import tls_context
+
+    cert, key = certificate
+    srv = HttpServer(echo, "127.0.0.1", 0, tls_context(cert, key))
+    srv.start()
+    try:
+        client_context = ssl.create_default_context(cafile=cert)
+        conn = http.client.HTTPSConnection("127.0.0.1", srv.port, context=client_context)
+        conn.request("GET", "/secure")
+        assert conn.getresponse().read().startswith(b"GET /secure")
+        with pytest.raises(ssl.SSLError):
+            strict = http.client.HTTPSConnection("127.0.0.1", srv.port, context=ssl.create_default_context())
+            strict.request("GET", "/untrusted")
+    finally:
+        srv.stop()
+
+
+def test_expect_100_continue_gets_an_interim_answer(server):
+    with socket.create_connection(("127.0.0.1", server.port)) as sock:
+        sock.sendall(b"POST /up HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nExpect: 100-continue\r\n\r\n")
+        assert sock.recv(100).startswith(b"HTTP/1.1 100 Continue\r\n\r\n")
+        sock.sendall(b"abc")
+        data = sock.recv(1000)
+        if b"\r\n\r\n" not in data or not data.endswith(b"-"):
+            data += sock.recv(1000)
+        assert b"200 OK" in data and data.endswith(b"POST /up [] 3 -")
+
+
+def test_oversized_header_line_is_refused_and_closed(server):
+    with socket.create_connection(("127.0.0.1", server.port)) as sock:
+        sock.sendall(b"GET / HTTP/1.1\r\nX-Big: " + b"a" * 20000 + b"\r\n\r\n")
+        assert sock.recv(100).startswith(b"HTTP/1.1 431 ")
+
+
+def test_chunked_request_body_is_refused_with_411(server):
+    with socket.create_connection(("127.0.0.1", server.port)) as sock:
+        sock.sendall(b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n")
+        assert sock.recv(100).startswith(b"HTTP/1.1 411 ")

@@ -1,0 +1,183 @@
+"""What test rigs do to a mockgun besides calling the API: ``_db`` edits, attributes, patches (real-clients.md)."""
+import datetime
+import pickle
+import socket
+from unittest import mock
+
+import pytest
+
+import shotgun_api3
+from shotgun_api3.lib import mockgun
+
+UTC = datetime.timezone.utc
+
+
+def shot_row(shot_id, code, **fields):
+    row = {"type": "Shot", "id": shot_id, "code": code, "__retired": False}
+    row.update(fields)
+    return row
+
+
+def test_rows_written_into_db_are_found(sg):
+    sg._db["Project"][1] = {"type": "Project", "id": 1, "name": "Pilot", "__retired": False}
+    sg._db["Shot"][3] = shot_row(3, "sh030", project={"type": "Project", "id": 1, "name": "Pilot"},
+                                 created_at=datetime.datetime(2020, 1, 2, 3, 4, 5))
+    found = sg.find("Shot", [["project", "is", {"type": "Project", "id": 1}]], ["code", "project", "created_at"])
+    assert found == [{"type": "Shot", "id": 3, "code": "sh030",
+                      "project": {"type": "Project", "id": 1, "name": "Pilot"},
+                      "created_at": datetime.datetime(2020, 1, 2, 3, 4, 5)}]
+
+
+def test_fields_missing_from_a_hand_written_row_read_as_empty(sg):
+    sg._db["Shot"][1] = shot_row(1, "sh010")
+    assert sg.find_one("Shot", [["code", "is", "sh010"]], ["sg_cut_in", "assets", "description"]) == {
+        "type": "Shot", "id": 1, "sg_cut_in": None, "assets": [], "description": None}
+
+
+def test_editing_a_stored_row_is_seen_by_the_next_find(sg):
+    shot = sg.create("Shot", {"code": "sh010"})
+    sg._db["Shot"][shot["id"]]["code"] = "renamed"
+    assert sg.find_one("Shot", [["id", "is", shot["id"]]], ["code"])["code"] == "renamed"
+    assert sg.find("Shot", [["code", "is", "sh010"]]) == []
+
+
+def test_a_row_marked_retired_in_db_is_only_found_with_retired_only(sg):
+    sg._db["Shot"][1] = shot_row(1, "sh010")
+    sg._db["Shot"][2] = shot_row(2, "sh020", __retired=True)
+    assert [shot["id"] for shot in sg.find("Shot", [])] == [1]
+    assert [shot["id"] for shot in sg.find("Shot", [], retired_only=True)] == [2]
+
+
+def test_create_after_hand_written_rows_takes_the_next_id(sg):
+    sg._db["Shot"][10] = shot_row(10, "sh100")
+    assert sg.create("Shot", {"code": "sh110"})["id"] == 11
+
+
+def test_replacing_a_table_empties_it_for_later_finds(sg):
+    sg.create("Shot", {"code": "sh010"})
+    sg._db["EventLogEntry"] = {}
+    sg._db["Shot"] = {}
+    assert sg.find("EventLogEntry", []) == []
+    assert sg.find("Shot", []) == []
+
+
+def test_replacing_the_whole_db_is_seen_by_later_calls(sg):
+    other = {"Shot": {5: shot_row(5, "sh050")}}
+    sg._db = other
+    assert sg.find("Shot", [], ["code"]) == [{"type": "Shot", "id": 5, "code": "sh050"}]
+    assert sg._db is other
+    assert sg.find("Asset", []) == []
+
+
+def test_db_prints_and_pickles(sg):
+    sg.create("Shot", {"code": "sh010", "sg_cut_in": 3})
+    assert "sh010" in repr(sg._db)
+    copy = pickle.loads(pickle.dumps(sg._db))
+    assert copy["Shot"][1]["code"] == "sh010"
+
+
+def test_results_never_share_objects_with_the_store(sg):
+    asset = sg.create("Asset", {"code": "hero"})
+    shot = sg.create("Shot", {"code": "sh010", "assets": [asset]})
+    found = sg.find_one("Shot", [["id", "is", shot["id"]]], ["assets"])
+    found["assets"].append({"type": "Asset", "id": 99})
+    found["assets"][0]["id"] = 42
+    assert sg._db["Shot"][shot["id"]]["assets"] == [{"type": "Asset", "id": asset["id"]}]
+
+
+def test_naive_and_aware_datetimes_come_back_as_written(sg):
+    naive = datetime.datetime(2024, 5, 1, 10, 0, 30)
+    aware = datetime.datetime(2024, 5, 1, 10, 0, 30, tzinfo=UTC)
+    first = sg.create("HumanUser", {"login": "ann", "locked_until": naive})
+    second = sg.create("HumanUser", {"login": "bob", "locked_until": aware})
+    assert sg.find_one("HumanUser", [["id", "is", first["id"]]], ["locked_until"])["locked_until"] == naive
+    back = sg.find_one("HumanUser", [["id", "is", second["id"]]], ["locked_until"])["locked_until"]
+    assert back == aware and back.tzinfo is not None
+
+
+def test_date_objects_are_stored_as_site_date_strings(sg):
+    task = sg.create("Task", {"content": "layout", "due_date": datetime.date(2024, 1, 10)})
+    assert sg._db["Task"][task["id"]]["due_date"] == "2024-01-10"
+    assert sg.find("Task", [["due_date", "is", datetime.date(2024, 1, 10)]], ["due_date"])[0]["due_date"] == "2024-01-10"
+
+
+def test_finds_counts_find_and_find_one(sg):
+    before = sg.finds
+    sg.find("Shot", [])
+    sg.find_one("Shot", [])
+    assert sg.finds == before + 2
+
+
+def test_constructor_takes_the_real_clients_arguments_and_checks_no_credentials(sg):
+    sg = mockgun.Shotgun("http://unit_test_mock_sg", "mock_user", "mock_key", True, None, True, None,
+                         None, None, None, None, None)
+    assert sg.base_url == "http://unit_test_mock_sg"
+    assert sg.config.script_name == "mock_user"
+    assert mockgun.Shotgun("https://Site.Example.com/").config.server == "site.example.com"
+    assert mockgun.Shotgun("http://x", api_key="only a key").find("Shot", []) == []
+
+
+def test_constructor_refuses_urls_that_are_not_http(sg):
+    with pytest.raises(ValueError):
+        type(sg)("ftp://unit_test_mock_sg")
+
+
+def test_config_attributes_rigs_set_are_settable(sg):
+    sg.config.server = "other.example.com"
+    sg.config.timeout_secs = 5
+    sg.config.session_token = "token-1"
+    sg.config.proxy_handler = None
+    assert (sg.config.server, sg.config.timeout_secs) == ("other.example.com", 5)
+    assert sg.get_session_token() == "token-1"
+    assert sg.config.records_per_page == 500
+
+
+def test_get_session_token_answers_the_reference_token_when_none_is_set(sg):
+    assert sg.get_session_token() == "bogus_session_token"
+
+
+def test_server_info_is_assignable_and_version_gates_follow_it(sg):
+    user = sg.create("HumanUser", {"login": "ann"})
+    assert sg.server_info["version"][0] >= 8
+    assert sg.following(user) == []
+    sg.server_info = {"version": (7, 0, 0)}
+    assert sg.server_info == {"version": (7, 0, 0)}
+    assert sg.server_caps.version == (7, 0, 0)
+    with pytest.raises(shotgun_api3.ShotgunError, match="7.0.12"):
+        sg.following(user)
+    assert sg.info() == {"version": (7, 0, 0)}
+
+
+def test_nothing_touches_the_network(sg, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("mockgun opened a connection")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    sg.connect()
+    sg.info()
+    sg.create("Shot", {"code": "sh010"})
+    sg.find("Shot", [])
+    sg.schema_read()
+    sg.close()
+
+
+def test_site_errors_raise_the_faults_the_real_client_raises(sg):
+    with pytest.raises(shotgun_api3.Fault, match="NoSuchType"):
+        sg.find("NoSuchType", [])
+    with pytest.raises(shotgun_api3.Fault, match="sg_cut_in"):
+        sg.create("Shot", {"code": "x", "sg_cut_in": "ten"})
+    assert sg.find("Shot", []) == []
+
+
+@pytest.mark.parametrize("target", [
+    "shotgun_api3.lib.mockgun.Shotgun.find",
+    "shotgun_api3.lib.mockgun.Shotgun.find_one",
+    "shotgun_api3.lib.mockgun.Shotgun.create",
+])
+def test_reference_patch_targets_exist_and_patch(sg, target):
+    with mock.patch(target, return_value="patched") as patched:
+        name = target.rsplit(".", 1)[1]
+        assert getattr(sg, name)("Shot", 1, "/nope") == "patched"
+        assert patched.called
+    assert getattr(mockgun.Shotgun, name) is not patched
