@@ -10,8 +10,9 @@ are exactly those of ``relations``; anything not covered here returns
 
 from __future__ import annotations
 
+import itertools
 from decimal import Decimal
-from typing import Any, Callable, Dict, Optional, Sequence
+from typing import Any, Callable, Dict, Optional, Sequence, Tuple
 
 from . import site_choices
 from .display import link_is_live
@@ -19,6 +20,57 @@ from .relations import NUMBER_TYPES, STRING_TYPES, QueryEnv
 
 Row = Dict[str, Any]
 Predicate = Callable[[Row], bool]
+
+#: Unique suffixes for the names fused expressions use, so expressions from
+#: different conditions can be joined into one function without clashes.
+_names = itertools.count()
+
+
+def with_source(predicate: Predicate, template: str, constants: Dict[str, Any]) -> Predicate:
+    """Attach the predicate's expression so ``combine`` can fuse it with its siblings.
+
+    ``template`` is our own code with ``@`` standing for a unique suffix;
+    every value from the request (field names included) travels as a
+    constant, never as code text.
+    """
+    suffix = str(next(_names))
+    expression = template.replace("@", suffix)
+    predicate.fused_source = (expression, {f"{name}{suffix}": value for name, value in constants.items()})  # type: ignore[attr-defined]
+    return predicate
+
+
+def source_of(predicate: Predicate) -> Optional[Tuple[str, Dict[str, Any]]]:
+    return getattr(predicate, "fused_source", None)
+
+
+def negate(predicate: Predicate) -> Predicate:
+    """``not predicate``, keeping a fusable expression when there is one."""
+    source = source_of(predicate)
+
+    def negated(row: Row) -> bool:
+        return not predicate(row)
+
+    if source is not None:
+        negated.fused_source = (f"(not {source[0]})", source[1])  # type: ignore[attr-defined]
+    return negated
+
+
+def combine(predicates: Sequence[Predicate], joiner: str) -> Optional[Predicate]:
+    """One function evaluating every predicate joined by ``and``/``or``, when all are fusable.
+
+    Calling one function per row instead of one per condition (plus one for
+    the group) is what makes an ``any`` of several conditions cheap.
+    """
+    sources = [source_of(p) for p in predicates]
+    if not sources or any(source is None for source in sources):
+        return None
+    namespace: Dict[str, Any] = {"__builtins__": {}, "str": str}
+    for _expression, constants in sources:  # type: ignore[misc]
+        namespace.update(constants)
+    expression = "(" + f" {joiner} ".join(source[0] for source in sources) + ")"  # type: ignore[index]
+    function = eval(f"lambda row: {expression}", namespace)  # noqa: S307 - our templates only
+    function.fused_source = (expression, {k: v for k, v in namespace.items() if k not in ("__builtins__", "str")})
+    return function
 
 
 def _is_number(value: Any) -> bool:
@@ -45,14 +97,18 @@ def _entity(env: QueryEnv, field: str, relation: str, values: Sequence[Any]) -> 
     if "type" not in wanted or "id" not in wanted:
         return None
     if not link_is_live(env.tables, wanted):
-        return lambda row: False
+        return with_source(lambda row: False, "False", {})
     wanted_type, wanted_id = wanted["type"], wanted["id"]
 
     def entity_is(row: Row) -> bool:
         v = row.get(field)
         return v is not None and v.get("id") == wanted_id and v.get("type") == wanted_type
 
-    return entity_is
+    return with_source(
+        entity_is,
+        '((_v@ := row.get(_f@)) is not None and _v@.get("id") == _i@ and _v@.get("type") == _t@)',
+        {"_f": field, "_i": wanted_id, "_t": wanted_type},
+    )
 
 
 def _string(field: str, relation: str, values: Sequence[Any]) -> Optional[Predicate]:
@@ -66,7 +122,9 @@ def _string(field: str, relation: str, values: Sequence[Any]) -> Optional[Predic
             v = row.get(field)
             return v.__class__ is str and v.lower() in wanted_set
 
-        return text_in
+        return with_source(
+            text_in, "((_v@ := row.get(_f@)).__class__ is str and _v@.lower() in _s@)", {"_f": field, "_s": wanted_set}
+        )
     if len(values) != 1 or not isinstance(values[0], str):
         return None
     text = values[0].lower()
@@ -77,28 +135,28 @@ def _string(field: str, relation: str, values: Sequence[Any]) -> Optional[Predic
             v = row.get(field)
             return v.__class__ is str and v.lower() == text
 
-        return text_is
+        return with_source(text_is, "((_v@ := row.get(_f@)).__class__ is str and _v@.lower() == _s@)", {"_f": field, "_s": text})
     if relation == "starts_with":
 
         def text_starts(row: Row) -> bool:
             v = row.get(field)
             return v.__class__ is str and v.lower().startswith(text)
 
-        return text_starts
+        return with_source(text_starts, "((_v@ := row.get(_f@)).__class__ is str and _v@.lower().startswith(_s@))", {"_f": field, "_s": text})
     if relation == "ends_with":
 
         def text_ends(row: Row) -> bool:
             v = row.get(field)
             return v.__class__ is str and v.lower().endswith(text)
 
-        return text_ends
+        return with_source(text_ends, "((_v@ := row.get(_f@)).__class__ is str and _v@.lower().endswith(_s@))", {"_f": field, "_s": text})
     if relation == "contains":
 
         def text_contains(row: Row) -> bool:
             v = row.get(field)
             return v.__class__ is str and text in v.lower()
 
-        return text_contains
+        return with_source(text_contains, "((_v@ := row.get(_f@)).__class__ is str and _s@ in _v@.lower())", {"_f": field, "_s": text})
     return None
 
 
@@ -113,19 +171,19 @@ def _number(field: str, relation: str, values: Sequence[Any]) -> Optional[Predic
             v = row.get(field)
             return v is not None and v == bound
 
-        return number_is
+        return with_source(number_is, "((_v@ := row.get(_f@)) is not None and _v@ == _b@)", {"_f": field, "_b": bound})
     if relation == "less_than":
 
         def number_less(row: Row) -> bool:
             v = row.get(field)
             return v is not None and v < bound
 
-        return number_less
+        return with_source(number_less, "((_v@ := row.get(_f@)) is not None and _v@ < _b@)", {"_f": field, "_b": bound})
     if relation == "greater_than":
 
         def number_greater(row: Row) -> bool:
             v = row.get(field)
             return v is not None and v > bound
 
-        return number_greater
+        return with_source(number_greater, "((_v@ := row.get(_f@)) is not None and _v@ > _b@)", {"_f": field, "_b": bound})
     return None

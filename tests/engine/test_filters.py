@@ -419,3 +419,19 @@ def test_negative_filter_through_multi_entity_hop_means_none_of_them(casting):
 
 def test_return_field_through_multi_entity_hop_lists_each_linked_value(casting):
     assert casting.find("Shot", [["id", "is", 1]], ["assets.Asset.code"])[0]["assets.Asset.code"] == ["tree", "rock"]
+
+
+def test_any_group_of_link_text_and_number_conditions(linked, engine):
+    linked.update("Shot", 3, {"sg_cut_in": 12})
+    filters = [
+        ["sg_sequence", "is", {"type": "Sequence", "id": 2}],
+        ["code", "starts_with", "A"],
+        ["sg_cut_in", "greater_than", 10],
+        ["code", "in", ["zz", "yy"]],
+    ]
+    assert linked.ids("Shot", filters, operator="or") == [1, 2, 3]
+    negated = [["sg_sequence", "is_not", {"type": "Sequence", "id": 2}], ["code", "not_contains", "a"]]
+    assert linked.ids("Shot", negated) == [3]
+    nested = [{"filter_operator": "any", "filters": [["sg_cut_in", "is", 12], ["sg_cut_in", "less_than", 0]]},
+              ["code", "ends_with", "C"]]
+    assert linked.ids("Shot", nested) == [3]
