@@ -64,13 +64,17 @@ def combine(predicates: Sequence[Predicate], joiner: str) -> Optional[Predicate]
     sources = [source_of(p) for p in predicates]
     if not sources or any(source is None for source in sources):
         return None
-    namespace: Dict[str, Any] = {"__builtins__": {}, "str": str}
+    namespace: Dict[str, Any] = {"__builtins__": {}, "str": str, "dict": dict}
     for _expression, constants in sources:  # type: ignore[misc]
         namespace.update(constants)
     expression = "(" + f" {joiner} ".join(source[0] for source in sources) + ")"  # type: ignore[index]
     function = eval(f"lambda row: {expression}", namespace)  # noqa: S307 - our templates only
-    function.fused_source = (expression, {k: v for k, v in namespace.items() if k not in ("__builtins__", "str")})
+    function.fused_source = (expression, {k: v for k, v in namespace.items() if k not in ("__builtins__", "str", "dict")})
     return function
+
+
+#: Stored values a number test compares (anything else, e.g. text a rig wrote, does not match).
+_NUMBER_CLASSES = frozenset((int, float, bool))
 
 
 def _is_number(value: Any) -> bool:
@@ -102,11 +106,11 @@ def _entity(env: QueryEnv, field: str, relation: str, values: Sequence[Any]) -> 
 
     def entity_is(row: Row) -> bool:
         v = row.get(field)
-        return v is not None and v.get("id") == wanted_id and v.get("type") == wanted_type
+        return v.__class__ is dict and v.get("id") == wanted_id and v.get("type") == wanted_type
 
     return with_source(
         entity_is,
-        '((_v@ := row.get(_f@)) is not None and _v@.get("id") == _i@ and _v@.get("type") == _t@)',
+        '((_v@ := row.get(_f@)).__class__ is dict and _v@.get("id") == _i@ and _v@.get("type") == _t@)',
         {"_f": field, "_i": wanted_id, "_t": wanted_type},
     )
 
@@ -169,21 +173,33 @@ def _number(field: str, relation: str, values: Sequence[Any]) -> Optional[Predic
 
         def number_is(row: Row) -> bool:
             v = row.get(field)
-            return v is not None and v == bound
+            return v.__class__ in _NUMBER_CLASSES and v == bound
 
-        return with_source(number_is, "((_v@ := row.get(_f@)) is not None and _v@ == _b@)", {"_f": field, "_b": bound})
+        return with_source(
+            number_is,
+            "((_v@ := row.get(_f@)).__class__ in _k@ and _v@ == _b@)",
+            {"_f": field, "_b": bound, "_k": _NUMBER_CLASSES},
+        )
     if relation == "less_than":
 
         def number_less(row: Row) -> bool:
             v = row.get(field)
-            return v is not None and v < bound
+            return v.__class__ in _NUMBER_CLASSES and v < bound
 
-        return with_source(number_less, "((_v@ := row.get(_f@)) is not None and _v@ < _b@)", {"_f": field, "_b": bound})
+        return with_source(
+            number_less,
+            "((_v@ := row.get(_f@)).__class__ in _k@ and _v@ < _b@)",
+            {"_f": field, "_b": bound, "_k": _NUMBER_CLASSES},
+        )
     if relation == "greater_than":
 
         def number_greater(row: Row) -> bool:
             v = row.get(field)
-            return v is not None and v > bound
+            return v.__class__ in _NUMBER_CLASSES and v > bound
 
-        return with_source(number_greater, "((_v@ := row.get(_f@)) is not None and _v@ > _b@)", {"_f": field, "_b": bound})
+        return with_source(
+            number_greater,
+            "((_v@ := row.get(_f@)).__class__ in _k@ and _v@ > _b@)",
+            {"_f": field, "_b": bound, "_k": _NUMBER_CLASSES},
+        )
     return None

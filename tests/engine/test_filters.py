@@ -435,3 +435,14 @@ def test_any_group_of_link_text_and_number_conditions(linked, engine):
     nested = [{"filter_operator": "any", "filters": [["sg_cut_in", "is", 12], ["sg_cut_in", "less_than", 0]]},
               ["code", "ends_with", "C"]]
     assert linked.ids("Shot", nested) == [3]
+
+
+def test_odd_values_written_by_rigs_do_not_break_filters(site, engine):
+    site.create("Shot", {"code": "a", "sg_cut_in": 5})
+    engine.tables["Shot"][2] = {"type": "Shot", "id": 2, "code": 7, "sg_cut_in": "10",
+                                "sg_sequence": 3, "__retired": False}
+    assert site.ids("Shot", [["sg_cut_in", "greater_than", 1]]) == [1]
+    assert site.ids("Shot", [["sg_cut_in", "between", [1, 20]]]) == [1]
+    assert site.ids("Shot", [["sg_sequence", "is", None]]) == [1, 2]
+    assert site.ids("Shot", [["code", "is", "7"]]) == []
+    assert site.find("Shot", [["id", "is", 2]], ["sg_sequence"])[0]["sg_sequence"] is None
