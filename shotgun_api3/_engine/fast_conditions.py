@@ -10,9 +10,8 @@ are exactly those of ``relations``; anything not covered here returns
 
 from __future__ import annotations
 
-import itertools
 from decimal import Decimal
-from typing import Any, Callable, Dict, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from . import site_choices
 from .display import link_is_live
@@ -21,25 +20,19 @@ from .relations import NUMBER_TYPES, STRING_TYPES, QueryEnv
 Row = Dict[str, Any]
 Predicate = Callable[[Row], bool]
 
-#: Unique suffixes for the names fused expressions use, so expressions from
-#: different conditions can be joined into one function without clashes.
-_names = itertools.count()
-
 
 def with_source(predicate: Predicate, template: str, constants: Dict[str, Any]) -> Predicate:
     """Attach the predicate's expression so ``combine`` can fuse it with its siblings.
 
-    ``template`` is our own code with ``@`` standing for a unique suffix;
-    every value from the request (field names included) travels as a
-    constant, never as code text.
+    ``template`` is our own code, with ``@`` where ``combine`` puts the
+    condition's number; every value from the request (field names included)
+    travels in ``constants``, never as code text.
     """
-    suffix = str(next(_names))
-    expression = template.replace("@", suffix)
-    predicate.fused_source = (expression, {f"{name}{suffix}": value for name, value in constants.items()})  # type: ignore[attr-defined]
+    predicate.fused_source = ("leaf", template, constants)  # type: ignore[attr-defined]
     return predicate
 
 
-def source_of(predicate: Predicate) -> Optional[Tuple[str, Dict[str, Any]]]:
+def source_of(predicate: Predicate) -> Optional[Tuple[Any, ...]]:
     return getattr(predicate, "fused_source", None)
 
 
@@ -51,7 +44,7 @@ def negate(predicate: Predicate) -> Predicate:
         return not predicate(row)
 
     if source is not None:
-        negated.fused_source = (f"(not {source[0]})", source[1])  # type: ignore[attr-defined]
+        negated.fused_source = ("not", source)  # type: ignore[attr-defined]
     return negated
 
 
@@ -59,18 +52,43 @@ def combine(predicates: Sequence[Predicate], joiner: str) -> Optional[Predicate]
     """One function evaluating every predicate joined by ``and``/``or``, when all are fusable.
 
     Calling one function per row instead of one per condition (plus one for
-    the group) is what makes an ``any`` of several conditions cheap.
+    the group) is what makes an ``any`` of several conditions cheap. The
+    generated code depends only on the shape of the filter, so it is
+    compiled once per shape and reused.
     """
     sources = [source_of(p) for p in predicates]
     if not sources or any(source is None for source in sources):
         return None
-    namespace: Dict[str, Any] = {"__builtins__": {}, "str": str, "dict": dict}
-    for _expression, constants in sources:  # type: ignore[misc]
-        namespace.update(constants)
-    expression = "(" + f" {joiner} ".join(source[0] for source in sources) + ")"  # type: ignore[index]
-    function = eval(f"lambda row: {expression}", namespace)  # noqa: S307 - our templates only
-    function.fused_source = (expression, {k: v for k, v in namespace.items() if k not in ("__builtins__", "str", "dict")})
+    tree = ("group", joiner, sources)
+    constants: Dict[str, Any] = {"__builtins__": {}, "str": str, "dict": dict}
+    shape = _render(tree, constants, [0])
+    code = _COMPILED.get(shape)
+    if code is None:
+        if len(_COMPILED) >= _COMPILED_LIMIT:
+            _COMPILED.clear()
+        code = _COMPILED[shape] = compile(f"lambda row: {shape}", "<fused filter>", "eval")
+    function = eval(code, constants)  # noqa: S307 - code from our own templates only
+    function.fused_source = tree
     return function
+
+
+#: Compiled group functions by filter shape (conditions numbered in order).
+_COMPILED: Dict[str, Any] = {}
+_COMPILED_LIMIT = 512
+
+
+def _render(node: Tuple[Any, ...], constants: Dict[str, Any], counter: List[int]) -> str:
+    """The code of a fused tree, numbering its conditions in order and collecting their constants."""
+    kind = node[0]
+    if kind == "leaf":
+        number = str(counter[0])
+        counter[0] += 1
+        for name, value in node[2].items():
+            constants[name + number] = value
+        return node[1].replace("@", number)
+    if kind == "not":
+        return f"(not {_render(node[1], constants, counter)})"
+    return "(" + f" {node[1]} ".join(_render(child, constants, counter) for child in node[2]) + ")"
 
 
 #: Stored values a number test compares (anything else, e.g. text a rig wrote, does not match).

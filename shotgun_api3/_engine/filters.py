@@ -174,7 +174,7 @@ def _semijoin(env: QueryEnv, entity_type: str, path: str, relation: str, values:
 
         def any_linked(row: Row) -> bool:
             for link in row.get(field) or ():
-                if link.get("id") in ids and link.get("type") == target_type:
+                if link.__class__ is dict and link.get("id") in ids and link.get("type") == target_type:
                     return True
             return False
 
@@ -182,11 +182,11 @@ def _semijoin(env: QueryEnv, entity_type: str, path: str, relation: str, values:
 
     def linked(row: Row) -> bool:
         link = row.get(field)
-        return link is not None and link.get("id") in ids and link.get("type") == target_type
+        return link.__class__ is dict and link.get("id") in ids and link.get("type") == target_type
 
     return with_source(
         linked,
-        '((_v@ := row.get(_f@)) is not None and _v@.get("id") in _s@ and _v@.get("type") == _t@)',
+        '((_v@ := row.get(_f@)).__class__ is dict and _v@.get("id") in _s@ and _v@.get("type") == _t@)',
         {"_f": field, "_s": ids, "_t": target_type},
     )
 
