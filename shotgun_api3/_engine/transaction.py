@@ -328,7 +328,7 @@ class Transaction:
                 continue
             pair = pairs.paired(entity_type, field, key[0])
             if pair is not None:
-                self._add_member(pair[0], key[1], pair[1], me, field, is_new)
+                self._add_member(pair[0], key[1], pair[1], me, is_new)
 
     def _remove_member(self, holder_type: str, holder_id: int, field: str, member: Row) -> None:
         holder = self.engine.row(holder_type, holder_id)
@@ -345,7 +345,7 @@ class Transaction:
             self._set(holder_type, holder, field, None)
 
     def _add_member(
-        self, holder_type: str, holder_id: int, field: str, member: Row, member_field: str, is_new: bool = False
+        self, holder_type: str, holder_id: int, field: str, member: Row, is_new: bool = False
     ) -> None:
         holder = self.engine.row(holder_type, holder_id)
         if holder is None:
@@ -368,7 +368,9 @@ class Transaction:
         if previous is not None:
             # The holder pointed elsewhere (a Shot moving to another
             # Sequence): drop it from the previous record's side too.
-            self._remove_member(previous[0], previous[1], member_field, {"type": holder_type, "id": holder_id})
+            pair = self.engine.link_pairs.paired(holder_type, field, previous[0])
+            if pair is not None:
+                self._remove_member(pair[0], previous[1], pair[1], {"type": holder_type, "id": holder_id})
 
     # --- event log ------------------------------------------------------------
 

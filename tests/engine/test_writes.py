@@ -322,3 +322,12 @@ def test_events_of_a_retired_record_read_its_entity_as_empty_and_keep_the_id_in_
     event = site.find("EventLogEntry", [["event_type", "is", "Shotgun_Shot_Retirement"]], ["entity", "meta"])[0]
     assert event["entity"] is None
     assert (event["meta"]["entity_type"], event["meta"]["entity_id"]) == ("Shot", 1)
+
+
+def test_moving_a_task_between_entities_of_different_types_updates_both_sides(site):
+    site.create("Shot", {"code": "s"})
+    site.create("Asset", {"code": "a"})
+    site.create("Task", {"content": "t", "entity": {"type": "Shot", "id": 1}})
+    site.update("Asset", 1, {"tasks": [{"type": "Task", "id": 1}]}, {"tasks": "add"})
+    assert site.find("Task", [], ["entity"])[0]["entity"] == {"type": "Asset", "id": 1, "name": "a"}
+    assert site.find("Shot", [], ["tasks"])[0]["tasks"] == []
