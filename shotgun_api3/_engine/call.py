@@ -38,7 +38,7 @@ class Call:
     @property
     def txn(self) -> Transaction:
         if self._txn is None:
-            self._txn = Transaction(self.engine, self.context, self.now)
+            self._txn = Transaction(self.engine, self.context, self.now, self.env)
         return self._txn
 
     def finish(self) -> None:

@@ -92,8 +92,13 @@ def footage_frames(value: Any) -> Optional[int]:
 
 
 def number_key(value: Any) -> Any:
-    if value is None or isinstance(value, bool):
-        return None if value is None else int(value)
+    """A numeric value as a plain number; ``None`` when empty or not a number."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, (int, float)):
+        return value
     if isinstance(value, Decimal):
         return float(value)
-    return value
+    return None

@@ -25,7 +25,7 @@ def link_is_live(tables: Tables, link: Any) -> bool:
     A link to a row that does not exist (rigs write rows in any order) is
     kept as written.
     """
-    if not link:
+    if not link or not isinstance(link, dict):
         return False
     if not site_choices.RETIRED_TARGETS_READ_AS_EMPTY:
         return True

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Optional, Tuple
 
 
 def event_type(entity_type: str, action: str) -> str:
@@ -10,17 +10,35 @@ def event_type(entity_type: str, action: str) -> str:
     return f"Shotgun_{entity_type}_{action}"
 
 
-def describe(actor: Optional[str], action: str, entity_type: str, name: Optional[str], attribute: Optional[str] = None) -> str:
-    """A one-line human description like a site writes into ``description``."""
+def describe(
+    actor: Optional[str],
+    action: str,
+    entity_type: str,
+    name: Optional[str],
+    attribute: Optional[str] = None,
+    change: Optional[Tuple[Any, Any]] = None,
+) -> str:
+    """A one-line human description like a site writes into ``description``.
+
+    ``attribute`` is the field's display name; ``change`` the old and new
+    values when they are short scalars worth quoting.
+    """
     who = actor or "Someone"
     what = f"{entity_type} {name}" if name else entity_type
     if action == "New":
         return f"{who} created new {what}"
     if action == "Change":
-        return f"{who} changed \"{attribute}\" on {what}"
+        if change is not None:
+            old, new = change
+            return f'{who} changed "{attribute}" from "{_quote(old)}" to "{_quote(new)}" on {what}'
+        return f'{who} changed "{attribute}" on {what}'
     if action == "Retirement":
         return f"{who} retired {what}"
     return f"{who} revived {what}"
+
+
+def _quote(value: Any) -> str:
+    return "" if value is None else str(value)
 
 
 def new_meta(entity_type: str, entity_id: int) -> Dict[str, Any]:

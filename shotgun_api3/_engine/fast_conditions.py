@@ -11,7 +11,7 @@ are exactly those of ``relations``; anything not covered here returns
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, Callable, Dict, Optional, Sequence
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from . import site_choices
 from .display import link_is_live
@@ -19,6 +19,80 @@ from .relations import NUMBER_TYPES, STRING_TYPES, QueryEnv
 
 Row = Dict[str, Any]
 Predicate = Callable[[Row], bool]
+
+
+def with_source(predicate: Predicate, template: str, constants: Dict[str, Any]) -> Predicate:
+    """Attach the predicate's expression so ``combine`` can fuse it with its siblings.
+
+    ``template`` is our own code, with ``@`` where ``combine`` puts the
+    condition's number; every value from the request (field names included)
+    travels in ``constants``, never as code text.
+    """
+    predicate.fused_source = ("leaf", template, constants)  # type: ignore[attr-defined]
+    return predicate
+
+
+def source_of(predicate: Predicate) -> Optional[Tuple[Any, ...]]:
+    return getattr(predicate, "fused_source", None)
+
+
+def negate(predicate: Predicate) -> Predicate:
+    """``not predicate``, keeping a fusable expression when there is one."""
+    source = source_of(predicate)
+
+    def negated(row: Row) -> bool:
+        return not predicate(row)
+
+    if source is not None:
+        negated.fused_source = ("not", source)  # type: ignore[attr-defined]
+    return negated
+
+
+def combine(predicates: Sequence[Predicate], joiner: str) -> Optional[Predicate]:
+    """One function evaluating every predicate joined by ``and``/``or``, when all are fusable.
+
+    Calling one function per row instead of one per condition (plus one for
+    the group) is what makes an ``any`` of several conditions cheap. The
+    generated code depends only on the shape of the filter, so it is
+    compiled once per shape and reused.
+    """
+    sources = [source_of(p) for p in predicates]
+    if not sources or any(source is None for source in sources):
+        return None
+    tree = ("group", joiner, sources)
+    constants: Dict[str, Any] = {"__builtins__": {}, "str": str, "dict": dict}
+    shape = _render(tree, constants, [0])
+    code = _COMPILED.get(shape)
+    if code is None:
+        if len(_COMPILED) >= _COMPILED_LIMIT:
+            _COMPILED.clear()
+        code = _COMPILED[shape] = compile(f"lambda row: {shape}", "<fused filter>", "eval")
+    function = eval(code, constants)  # noqa: S307 - code from our own templates only
+    function.fused_source = tree
+    return function
+
+
+#: Compiled group functions by filter shape (conditions numbered in order).
+_COMPILED: Dict[str, Any] = {}
+_COMPILED_LIMIT = 512
+
+
+def _render(node: Tuple[Any, ...], constants: Dict[str, Any], counter: List[int]) -> str:
+    """The code of a fused tree, numbering its conditions in order and collecting their constants."""
+    kind = node[0]
+    if kind == "leaf":
+        number = str(counter[0])
+        counter[0] += 1
+        for name, value in node[2].items():
+            constants[name + number] = value
+        return node[1].replace("@", number)
+    if kind == "not":
+        return f"(not {_render(node[1], constants, counter)})"
+    return "(" + f" {node[1]} ".join(_render(child, constants, counter) for child in node[2]) + ")"
+
+
+#: Stored values a number test compares (anything else, e.g. text a rig wrote, does not match).
+_NUMBER_CLASSES = frozenset((int, float, bool))
 
 
 def _is_number(value: Any) -> bool:
@@ -45,14 +119,18 @@ def _entity(env: QueryEnv, field: str, relation: str, values: Sequence[Any]) -> 
     if "type" not in wanted or "id" not in wanted:
         return None
     if not link_is_live(env.tables, wanted):
-        return lambda row: False
+        return with_source(lambda row: False, "False", {})
     wanted_type, wanted_id = wanted["type"], wanted["id"]
 
     def entity_is(row: Row) -> bool:
         v = row.get(field)
-        return v is not None and v.get("id") == wanted_id and v.get("type") == wanted_type
+        return v.__class__ is dict and v.get("id") == wanted_id and v.get("type") == wanted_type
 
-    return entity_is
+    return with_source(
+        entity_is,
+        '((_v@ := row.get(_f@)).__class__ is dict and _v@.get("id") == _i@ and _v@.get("type") == _t@)',
+        {"_f": field, "_i": wanted_id, "_t": wanted_type},
+    )
 
 
 def _string(field: str, relation: str, values: Sequence[Any]) -> Optional[Predicate]:
@@ -66,7 +144,9 @@ def _string(field: str, relation: str, values: Sequence[Any]) -> Optional[Predic
             v = row.get(field)
             return v.__class__ is str and v.lower() in wanted_set
 
-        return text_in
+        return with_source(
+            text_in, "((_v@ := row.get(_f@)).__class__ is str and _v@.lower() in _s@)", {"_f": field, "_s": wanted_set}
+        )
     if len(values) != 1 or not isinstance(values[0], str):
         return None
     text = values[0].lower()
@@ -77,28 +157,28 @@ def _string(field: str, relation: str, values: Sequence[Any]) -> Optional[Predic
             v = row.get(field)
             return v.__class__ is str and v.lower() == text
 
-        return text_is
+        return with_source(text_is, "((_v@ := row.get(_f@)).__class__ is str and _v@.lower() == _s@)", {"_f": field, "_s": text})
     if relation == "starts_with":
 
         def text_starts(row: Row) -> bool:
             v = row.get(field)
             return v.__class__ is str and v.lower().startswith(text)
 
-        return text_starts
+        return with_source(text_starts, "((_v@ := row.get(_f@)).__class__ is str and _v@.lower().startswith(_s@))", {"_f": field, "_s": text})
     if relation == "ends_with":
 
         def text_ends(row: Row) -> bool:
             v = row.get(field)
             return v.__class__ is str and v.lower().endswith(text)
 
-        return text_ends
+        return with_source(text_ends, "((_v@ := row.get(_f@)).__class__ is str and _v@.lower().endswith(_s@))", {"_f": field, "_s": text})
     if relation == "contains":
 
         def text_contains(row: Row) -> bool:
             v = row.get(field)
             return v.__class__ is str and text in v.lower()
 
-        return text_contains
+        return with_source(text_contains, "((_v@ := row.get(_f@)).__class__ is str and _s@ in _v@.lower())", {"_f": field, "_s": text})
     return None
 
 
@@ -111,21 +191,33 @@ def _number(field: str, relation: str, values: Sequence[Any]) -> Optional[Predic
 
         def number_is(row: Row) -> bool:
             v = row.get(field)
-            return v is not None and v == bound
+            return v.__class__ in _NUMBER_CLASSES and v == bound
 
-        return number_is
+        return with_source(
+            number_is,
+            "((_v@ := row.get(_f@)).__class__ in _k@ and _v@ == _b@)",
+            {"_f": field, "_b": bound, "_k": _NUMBER_CLASSES},
+        )
     if relation == "less_than":
 
         def number_less(row: Row) -> bool:
             v = row.get(field)
-            return v is not None and v < bound
+            return v.__class__ in _NUMBER_CLASSES and v < bound
 
-        return number_less
+        return with_source(
+            number_less,
+            "((_v@ := row.get(_f@)).__class__ in _k@ and _v@ < _b@)",
+            {"_f": field, "_b": bound, "_k": _NUMBER_CLASSES},
+        )
     if relation == "greater_than":
 
         def number_greater(row: Row) -> bool:
             v = row.get(field)
-            return v is not None and v > bound
+            return v.__class__ in _NUMBER_CLASSES and v > bound
 
-        return number_greater
+        return with_source(
+            number_greater,
+            "((_v@ := row.get(_f@)).__class__ in _k@ and _v@ > _b@)",
+            {"_f": field, "_b": bound, "_k": _NUMBER_CLASSES},
+        )
     return None

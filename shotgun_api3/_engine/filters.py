@@ -16,7 +16,8 @@ from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence
 
 from . import site_choices
 from .errors import EngineFault
-from .fast_conditions import fused_predicate
+from .fast_conditions import combine, fused_predicate, with_source
+from .fast_conditions import negate as negate_predicate
 from .paths import compile_path
 from .relations import ALLOWED, KNOWN_RELATIONS, NEGATIONS, QueryEnv, build_test
 from .schema import LINK_LIST_TYPES
@@ -74,6 +75,10 @@ def _compile_group(env: QueryEnv, entity_type: str, operator: Any, conditions: A
     if not isinstance(conditions, (list, tuple)):
         raise EngineFault(f"API {method}() filter conditions must be a list, not {type(conditions).__name__}")
     predicates = [_compile_node(env, entity_type, item, method) for item in conditions]
+    if len(predicates) > 1:
+        fused = combine(predicates, mode)
+        if fused is not None:
+            return fused
     if mode == "and":
         return all_of(predicates)
     return any_of(predicates)
@@ -124,7 +129,7 @@ def _compile_condition(env: QueryEnv, entity_type: str, path: Any, relation: Any
     negate = positive != relation and site_choices.NEGATIVE_RELATIONS_NEGATE
     matches = _positive_predicate(env, entity_type, path, spec, data_type, positive, values, method)
     if negate:
-        return lambda row: not matches(row)
+        return negate_predicate(matches)
     return matches
 
 
@@ -169,7 +174,7 @@ def _semijoin(env: QueryEnv, entity_type: str, path: str, relation: str, values:
 
         def any_linked(row: Row) -> bool:
             for link in row.get(field) or ():
-                if link.get("id") in ids and link.get("type") == target_type:
+                if link.__class__ is dict and link.get("id") in ids and link.get("type") == target_type:
                     return True
             return False
 
@@ -177,9 +182,13 @@ def _semijoin(env: QueryEnv, entity_type: str, path: str, relation: str, values:
 
     def linked(row: Row) -> bool:
         link = row.get(field)
-        return link is not None and link.get("id") in ids and link.get("type") == target_type
+        return link.__class__ is dict and link.get("id") in ids and link.get("type") == target_type
 
-    return linked
+    return with_source(
+        linked,
+        '((_v@ := row.get(_f@)).__class__ is dict and _v@.get("id") in _s@ and _v@.get("type") == _t@)',
+        {"_f": field, "_s": ids, "_t": target_type},
+    )
 
 
 def id_candidates(filters: Any) -> Optional[List[int]]:

@@ -344,7 +344,7 @@ def _entity_test(env: QueryEnv, relation: str, args: _Args) -> Test:
         if not keys:
             return lambda v: False
         wanted_type, wanted_id = next(iter(keys))
-        return lambda v: bool(v) and v.get("id") == wanted_id and v.get("type") == wanted_type
+        return lambda v: v.__class__ is dict and v.get("id") == wanted_id and v.get("type") == wanted_type
     if relation == "in":
         items = args.many()
         with_none = any(item is None for item in items)
@@ -365,7 +365,9 @@ def _multi_test(env: QueryEnv, relation: str, args: _Args) -> Test:
     tables, schema = env.tables, env.schema
 
     def live_members(v: Any) -> List[Any]:
-        return [link for link in v or () if link_is_live(tables, link)]
+        if not isinstance(v, (list, tuple)):
+            return []
+        return [link for link in v if link_is_live(tables, link)]
 
     if relation == "is":
         arg = args.one()
@@ -375,14 +377,16 @@ def _multi_test(env: QueryEnv, relation: str, args: _Args) -> Test:
         if not keys:
             return lambda v: False
         wanted_type, wanted_id = next(iter(keys))
-        return lambda v: any(link.get("id") == wanted_id and link.get("type") == wanted_type for link in v or ())
+        return lambda v: any(
+            link.get("id") == wanted_id and link.get("type") == wanted_type for link in live_members(v)
+        )
     if relation == "in":
         items = args.many()
         with_none = any(item is None for item in items)
         keys = _live_keys(env, args, items)
 
         def member_in(v: Any) -> bool:
-            if any((link.get("type"), link.get("id")) in keys for link in v or ()):
+            if any((link.get("type"), link.get("id")) in keys for link in live_members(v)):
                 return True
             return with_none and not live_members(v)
 

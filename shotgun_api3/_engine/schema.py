@@ -154,6 +154,11 @@ class SiteSchema:
             editable=bool(_value(definition, "editable", True)),
         )
 
+    def display_label(self, entity_type: str, field: str) -> str:
+        """The field's display name (its ``name`` property), or its internal name."""
+        definition = self.fields.get(entity_type, {}).get(field, {})
+        return _value(definition, "name", field) or field
+
     def has_type(self, entity_type: str) -> bool:
         return entity_type in self._infos
 

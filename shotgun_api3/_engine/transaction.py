@@ -40,6 +40,12 @@ _AUDIT_FIELDS = ("created_at", "created_by", "updated_at", "updated_by")
 #: Fields an update may never write (checked by ``_writable``).
 _NEVER_UPDATED = frozenset(_AUDIT_FIELDS + ("id", "type"))
 
+#: Data types whose old and new values are quoted in change descriptions.
+_QUOTED_TYPES = frozenset((
+    "text", "number", "float", "percent", "currency", "duration", "timecode", "footage", "checkbox",
+    "date", "list", "status_list", "color", "uuid", "entity_type",
+))
+
 #: Fields a display name can be built from (see site_choices.DISPLAY_NAME_FIELDS).
 _NAME_SOURCES = frozenset(
     tuple(site_choices.DISPLAY_NAME_FIELDS.values()) + site_choices.DISPLAY_NAME_FALLBACK_FIELDS + ("firstname", "lastname")
@@ -62,7 +68,7 @@ def _link_key(link: Any) -> Optional[Key]:
 class Transaction:
     """Row-level writes of one call, with undo and a single commit."""
 
-    def __init__(self, engine: "Engine", context: "CallContext", now: Any) -> None:
+    def __init__(self, engine: "Engine", context: "CallContext", now: Any, env: Any = None) -> None:
         self.engine = engine
         self.context = context
         self.now = now
@@ -73,7 +79,7 @@ class Transaction:
         self._events = engine.schema.has_type("EventLogEntry")
         self._user = self._user_link()
         self._actor_name: Any = _ABSENT
-        self._env: Any = None
+        self._env: Any = env
 
     # --- bookkeeping ------------------------------------------------------
 
@@ -194,6 +200,14 @@ class Transaction:
             elif old.__class__ is new.__class__ and old == new:
                 continue
             changes.append((info, old, new))
+        if entity_type == "HumanUser" and "name" in infos and "name" not in data and (
+            "firstname" in data or "lastname" in data
+        ):
+            full = " ".join(
+                part for part in (data.get("firstname", row.get("firstname")), data.get("lastname", row.get("lastname"))) if part
+            ) or None
+            if full != row.get("name"):
+                changes.append((infos["name"], row.get("name"), full))
         if not changes:
             return row
         for info, old, new in changes:
@@ -314,7 +328,7 @@ class Transaction:
                 continue
             pair = pairs.paired(entity_type, field, key[0])
             if pair is not None:
-                self._add_member(pair[0], key[1], pair[1], me, field, is_new)
+                self._add_member(pair[0], key[1], pair[1], me, is_new)
 
     def _remove_member(self, holder_type: str, holder_id: int, field: str, member: Row) -> None:
         holder = self.engine.row(holder_type, holder_id)
@@ -331,7 +345,7 @@ class Transaction:
             self._set(holder_type, holder, field, None)
 
     def _add_member(
-        self, holder_type: str, holder_id: int, field: str, member: Row, member_field: str, is_new: bool = False
+        self, holder_type: str, holder_id: int, field: str, member: Row, is_new: bool = False
     ) -> None:
         holder = self.engine.row(holder_type, holder_id)
         if holder is None:
@@ -354,7 +368,9 @@ class Transaction:
         if previous is not None:
             # The holder pointed elsewhere (a Shot moving to another
             # Sequence): drop it from the previous record's side too.
-            self._remove_member(previous[0], previous[1], member_field, {"type": holder_type, "id": holder_id})
+            pair = self.engine.link_pairs.paired(holder_type, field, previous[0])
+            if pair is not None:
+                self._remove_member(pair[0], previous[1], pair[1], {"type": holder_type, "id": holder_id})
 
     # --- event log ------------------------------------------------------------
 
@@ -371,7 +387,14 @@ class Transaction:
         meta = events.change_meta(
             entity_type, row["id"], info.name, info.data_type, present(old), present(new), added, removed
         )
-        self.log_event(events.event_type(entity_type, "Change"), entity_type, row, attribute=info.name, meta=meta, action="Change")
+        label = self.engine.schema.display_label(entity_type, info.name)
+        quoted = (meta["old_value"], meta["new_value"]) if info.data_type in _QUOTED_TYPES else None
+        name = display_name(self.engine.schema, entity_type, row)
+        description = events.describe(self._actor(), "Change", entity_type, name, label, quoted)
+        self.log_event(
+            events.event_type(entity_type, "Change"), entity_type, row, attribute=info.name, meta=meta,
+            description=description,
+        )
 
     def log_event(
         self,

@@ -165,3 +165,24 @@ def test_tables_can_be_replaced_as_a_whole(site, engine):
     engine.tables = {"Asset": {4: {"type": "Asset", "id": 4, "code": "x", "__retired": False}}}
     assert site.find("Asset", [], ["code"]) == [{"type": "Asset", "id": 4, "code": "x"}]
     assert site.find("Shot") == []
+
+
+def test_direct_table_edits_show_in_link_names_and_dotted_filters(site, engine):
+    site.create("Sequence", {"code": "SQ1"})
+    site.create("Shot", {"code": "s", "sg_sequence": {"type": "Sequence", "id": 1}})
+    engine.tables["Sequence"][1]["code"] = "renamed"
+    assert site.find("Shot", [], ["sg_sequence"])[0]["sg_sequence"]["name"] == "renamed"
+    assert site.ids("Shot", [["sg_sequence.Sequence.code", "is", "renamed"]]) == [1]
+    engine.tables["Sequence"][1]["__retired"] = True
+    assert site.ids("Shot", [["sg_sequence.Sequence.code", "is", "renamed"]]) == []
+
+
+def test_retired_members_drop_out_of_multi_entity_lists_until_revived(site):
+    for code in ("a", "b"):
+        site.create("Asset", {"code": code})
+    site.create("Shot", {"code": "s", "assets": [{"type": "Asset", "id": 1}, {"type": "Asset", "id": 2}]})
+    site.delete("Asset", 1)
+    assert site.find("Shot", [], ["assets"])[0]["assets"] == [{"type": "Asset", "id": 2, "name": "b"}]
+    assert site.ids("Shot", [["assets", "is", {"type": "Asset", "id": 1}]]) == []
+    site.revive("Asset", 1)
+    assert [a["id"] for a in site.find("Shot", [], ["assets"])[0]["assets"]] == [1, 2]

@@ -419,3 +419,74 @@ def test_negative_filter_through_multi_entity_hop_means_none_of_them(casting):
 
 def test_return_field_through_multi_entity_hop_lists_each_linked_value(casting):
     assert casting.find("Shot", [["id", "is", 1]], ["assets.Asset.code"])[0]["assets.Asset.code"] == ["tree", "rock"]
+
+
+def test_any_group_of_link_text_and_number_conditions(linked, engine):
+    linked.update("Shot", 3, {"sg_cut_in": 12})
+    filters = [
+        ["sg_sequence", "is", {"type": "Sequence", "id": 2}],
+        ["code", "starts_with", "A"],
+        ["sg_cut_in", "greater_than", 10],
+        ["code", "in", ["zz", "yy"]],
+    ]
+    assert linked.ids("Shot", filters, operator="or") == [1, 2, 3]
+    negated = [["sg_sequence", "is_not", {"type": "Sequence", "id": 2}], ["code", "not_contains", "a"]]
+    assert linked.ids("Shot", negated) == [3]
+    nested = [{"filter_operator": "any", "filters": [["sg_cut_in", "is", 12], ["sg_cut_in", "less_than", 0]]},
+              ["code", "ends_with", "C"]]
+    assert linked.ids("Shot", nested) == [3]
+
+
+def test_odd_values_written_by_rigs_do_not_break_filters(site, engine):
+    site.create("Shot", {"code": "a", "sg_cut_in": 5})
+    engine.tables["Shot"][2] = {"type": "Shot", "id": 2, "code": 7, "sg_cut_in": "10",
+                                "sg_sequence": 3, "__retired": False}
+    assert site.ids("Shot", [["sg_cut_in", "greater_than", 1]]) == [1]
+    assert site.ids("Shot", [["sg_cut_in", "between", [1, 20]]]) == [1]
+    assert site.ids("Shot", [["sg_sequence", "is", None]]) == [1, 2]
+    assert site.ids("Shot", [["code", "is", "7"]]) == []
+    assert site.find("Shot", [["id", "is", 2]], ["sg_sequence"])[0]["sg_sequence"] is None
+
+
+def test_three_hop_path_through_a_multi_entity_hop_then_a_link(linked):
+    linked.create("Asset", {"code": "tree", "shots": [{"type": "Shot", "id": 1}, {"type": "Shot", "id": 2}]})
+    linked.create("Asset", {"code": "rock", "shots": [{"type": "Shot", "id": 2}]})
+    linked.create("Asset", {"code": "lone"})
+    path = "shots.Shot.sg_sequence.Sequence.code"
+    assert linked.ids("Asset", [[path, "is", "sq1"]]) == [1]
+    assert linked.ids("Asset", [[path, "is_not", "SQ1"]]) == [2, 3]
+    assert linked.ids("Asset", [[path, "in", ["SQ2"]]]) == [1, 2]
+    assert linked.find("Asset", [["id", "is", 1]], [path])[0][path] == ["SQ1", "SQ2"]
+    assert linked.ids("Asset", order=[{"field_name": path, "direction": "asc"}]) == [1, 2, 3]
+
+
+def test_color_uuid_and_entity_type_in_and_not_in(site):
+    site.create("Step", {"code": "a", "color": "1,2,3", "entity_type": "Shot"})
+    site.create("Step", {"code": "b", "color": "pipeline_step", "entity_type": "Asset"})
+    assert site.ids("Step", [["color", "in", ["1,2,3"]]]) == [1]
+    assert site.ids("Step", [["color", "not_in", ["1,2,3"]]]) == [2]
+    assert site.ids("Step", [["entity_type", "in", ["Asset", "Sequence"]]]) == [2]
+    assert site.ids("Step", [["entity_type", "is_not", "Asset"]]) == [1]
+
+
+def test_duration_and_percent_compare_as_numbers(site):
+    site.create("Task", {"content": "a", "duration": 600})
+    site.create("Task", {"content": "b", "duration": 60})
+    assert site.ids("Task", [["duration", "greater_than", 100]]) == [1]
+    assert site.ids("Task", [["duration", "in", [60, 61]]]) == [2]
+
+
+def test_calendar_week_previous_and_next(site, clock):
+    import datetime as dt
+
+    today = clock.now.date()
+    for offset in (-7, 0, 7):
+        site.create("Task", {"content": str(offset), "due_date": today + dt.timedelta(days=offset)})
+    assert site.ids("Task", [["due_date", "in_calendar_week", -1]]) == [1]
+    assert site.ids("Task", [["due_date", "in_calendar_week", 1]]) == [3]
+
+
+def test_filter_values_may_be_unicode_and_match_case_insensitively(site):
+    site.create("Asset", {"code": "Ÿüñ ΣΙΓΜΑ"})
+    assert site.ids("Asset", [["code", "contains", "σιγμα"]]) == [1]
+    assert site.ids("Asset", [["code", "starts_with", "ÿÜ"]]) == [1]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from shotgun_api3._engine import CallContext, Engine, EngineFault, SiteSchema
+from shotgun_api3._engine import CallContext, EngineFault, SiteSchema
 
 from .conftest import Site
 

@@ -287,3 +287,29 @@ def test_bad_value_leaves_the_tables_unchanged(site, engine):
     with pytest.raises(EngineFault):
         site.update("Asset", 1, {"code": "b", "sg_asset_type": "Nope"})
     assert engine.tables == before
+
+
+def test_human_user_name_follows_first_and_last_name_changes(site):
+    site.update("HumanUser", 1, {"lastname": "King"})
+    assert site.find("HumanUser", [], ["name"])[0]["name"] == "Ada King"
+
+
+def test_the_engine_keeps_no_reference_to_objects_the_caller_passed(site, engine):
+    site.create("Asset", {"code": "a"})
+    site.create("LocalStorage", {"code": "s", "linux_path": "/mnt"})
+    link = {"type": "Asset", "id": 1}
+    assets = [link]
+    tags = ["x"]
+    splits = {"k": [1]}
+    path = {"local_storage": {"type": "LocalStorage", "id": 1}, "relative_path": "a.txt"}
+    site.create("Shot", {"code": "s", "assets": assets, "tag_list": tags})
+    site.create("Task", {"content": "t", "splits": splits, "entity": link})
+    site.create("PublishedFile", {"code": "p", "path": path})
+    before = copy.deepcopy(engine.tables)
+    link["id"] = 99
+    assets.append({"type": "Asset", "id": 5})
+    tags.append("y")
+    splits["k"].append(2)
+    path["local_storage"]["id"] = 7
+    path["relative_path"] = "b.txt"
+    assert engine.tables == before

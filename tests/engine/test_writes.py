@@ -302,3 +302,32 @@ def _check_state_round_trip(engine, store, default_schema, clock):
 def test_tables_pickle(site, engine):
     site.create("Asset", {"code": "a"})
     assert pickle.loads(pickle.dumps(engine.tables))["Asset"][1]["code"] == "a"
+
+
+def test_event_descriptions_name_the_user_the_record_and_the_change(site):
+    site.create("Shot", {"code": "s"})
+    site.update("Shot", 1, {"sg_status_list": "ip"})
+    site.delete("Shot", 1)
+    rows = site.find("EventLogEntry", [["event_type", "starts_with", "Shotgun_Shot"]], ["description"])
+    assert [r["description"] for r in rows] == [
+        "Ada Lovelace created new Shot s",
+        'Ada Lovelace changed "Status" from "wtg" to "ip" on Shot s',
+        "Ada Lovelace retired Shot s",
+    ]
+
+
+def test_events_of_a_retired_record_read_its_entity_as_empty_and_keep_the_id_in_meta(site):
+    site.create("Shot", {"code": "s"})
+    site.delete("Shot", 1)
+    event = site.find("EventLogEntry", [["event_type", "is", "Shotgun_Shot_Retirement"]], ["entity", "meta"])[0]
+    assert event["entity"] is None
+    assert (event["meta"]["entity_type"], event["meta"]["entity_id"]) == ("Shot", 1)
+
+
+def test_moving_a_task_between_entities_of_different_types_updates_both_sides(site):
+    site.create("Shot", {"code": "s"})
+    site.create("Asset", {"code": "a"})
+    site.create("Task", {"content": "t", "entity": {"type": "Shot", "id": 1}})
+    site.update("Asset", 1, {"tasks": [{"type": "Task", "id": 1}]}, {"tasks": "add"})
+    assert site.find("Task", [], ["entity"])[0]["entity"] == {"type": "Asset", "id": 1, "name": "a"}
+    assert site.find("Shot", [], ["tasks"])[0]["tasks"] == []
