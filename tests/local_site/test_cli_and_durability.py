@@ -123,8 +123,12 @@ def test_a_killed_server_loses_no_acknowledged_write(tmp_path):
 def test_demo_runs_the_pipeline_and_exits_zero(capsys):
     assert main(["demo"]) == 0
     out = capsys.readouterr().out
-    for step in ("make_project", "make_shots", "log_in_as_artist", "write_notes", "run_batch", "read_event_log"):
+    for step in ("make_project", "make_shots", "upload_media", "log_in_as_artist", "write_notes", "run_batch",
+                 "summarize_report", "search_text", "read_event_log"):
         assert step in out
+    assert "downloaded back identical" in out
+    assert "Note > Reply > Reply" in out
+    assert "SQ010: 3 shots, SQ020: 4 shots" in out
     assert "the site was stopped and its folder removed" in out
 
 
