@@ -127,6 +127,54 @@ def error_response(status: int, message: str) -> Response:
     return Response(status, [("Content-Type", "text/plain; charset=utf-8")], (message + "\n").encode("utf-8"))
 
 
+def _read_header_lines(reader: BinaryIO) -> list:
+    """The raw header lines after the request line, up to the blank line.
+
+    Fast path: a client sends its whole head in one packet, so it is usually
+    already buffered; it is then taken in one read and split, instead of one
+    ``readline`` per header (this is most of the server's own cost per RPC).
+    """
+    buffered = reader.peek(MAX_LINE_BYTES)
+    if buffered[:2] == b"\r\n":
+        reader.read(2)
+        return []
+    end = buffered.find(b"\r\n\r\n")
+    if end >= 0:
+        lines = reader.read(end + 4)[:-4].split(b"\r\n")
+        if len(lines) > MAX_HEADER_COUNT:
+            raise BadRequest(431, "too many header fields")
+        if end > MAX_LINE_BYTES and max(map(len, lines)) > MAX_LINE_BYTES:
+            raise BadRequest(431, "header line too long")
+        return lines
+    lines = []
+    while True:
+        header_line = reader.readline(MAX_LINE_BYTES + 1)
+        if len(header_line) > MAX_LINE_BYTES:
+            raise BadRequest(431, "header line too long")
+        if header_line in (b"\r\n", b"\n"):
+            return lines
+        if not header_line:
+            raise ConnectionError("connection closed inside the request head")
+        if len(lines) >= MAX_HEADER_COUNT:
+            raise BadRequest(431, "too many header fields")
+        lines.append(header_line.rstrip(b"\r\n"))
+
+
+def _parse_header_lines(lines: list) -> dict:
+    """Header lines to a dict with lower-case names; repeated headers are joined with ", "."""
+    headers = {}
+    for raw in lines:
+        name, sep, value = raw.decode("latin-1").partition(":")
+        if not sep:
+            raise BadRequest(400, "malformed header line")
+        name = name.strip().lower()
+        value = value.strip()
+        if name in headers and name != "content-length":
+            value = headers[name] + ", " + value
+        headers[name] = value
+    return headers
+
+
 class _Connection:
     """One accepted client socket, served request after request on its own thread."""
 
@@ -202,24 +250,7 @@ class _Connection:
         if len(parts) != 3 or not parts[2].startswith("HTTP/1."):
             raise BadRequest(400, "malformed request line")
         method, target, version = parts
-        headers = {}
-        for _ in range(MAX_HEADER_COUNT + 1):
-            header_line = reader.readline(MAX_LINE_BYTES + 1)
-            if len(header_line) > MAX_LINE_BYTES:
-                raise BadRequest(431, "header line too long")
-            if header_line in (b"\r\n", b"\n"):
-                break
-            if not header_line:
-                raise ConnectionError("connection closed inside the request head")
-            name, sep, value = header_line.decode("latin-1").partition(":")
-            if not sep:
-                raise BadRequest(400, "malformed header line")
-            name = name.strip().lower()
-            value = value.strip()
-            headers[name] = headers[name] + ", " + value if name in headers and name != "content-length" else value
-        else:
-            raise BadRequest(431, "too many header fields")
-
+        headers = _parse_header_lines(_read_header_lines(reader))
         if "chunked" in headers.get("transfer-encoding", "").lower():
             raise BadRequest(411, "chunked request bodies are not supported: send a Content-Length")
         try:
