@@ -25,6 +25,8 @@ MAX_LINE_BYTES = 16 * 1024
 MAX_HEADER_COUNT = 100
 #: A kept-alive connection with no request for this long is closed.
 IDLE_TIMEOUT_SECONDS = 300.0
+#: Open connections served at once (a thread each); more are answered 503.
+MAX_CONNECTIONS = 512
 #: Unread body bytes we are willing to discard to keep a connection alive.
 MAX_DRAIN_BYTES = 64 * 1024 * 1024
 
@@ -173,6 +175,17 @@ def _parse_header_lines(lines: list) -> dict:
             value = headers[name] + ", " + value
         headers[name] = value
     return headers
+
+
+def _refuse(sock: socket.socket) -> None:
+    """Answer 503 on a connection over the limit and close it, without a thread."""
+    try:
+        sock.settimeout(1.0)
+        sock.sendall(_STATUS_LINES[503] + b"Content-Length: 0\r\nConnection: close\r\nRetry-After: 1\r\n\r\n")
+    except OSError:
+        pass
+    finally:
+        sock.close()
 
 
 class _Connection:
@@ -333,8 +346,10 @@ class HttpServer:
     """
 
     def __init__(self, dispatch: Handler, host: str = "127.0.0.1", port: int = 0,
-                 tls_context: Optional[ssl.SSLContext] = None, idle_timeout: float = IDLE_TIMEOUT_SECONDS) -> None:
+                 tls_context: Optional[ssl.SSLContext] = None, idle_timeout: float = IDLE_TIMEOUT_SECONDS,
+                 max_connections: int = MAX_CONNECTIONS) -> None:
         self.dispatch = dispatch
+        self.max_connections = max_connections
         self.tls_context = tls_context
         self.idle_timeout = idle_timeout
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
@@ -363,12 +378,21 @@ class HttpServer:
         while True:
             try:
                 sock, address = self._listener.accept()
-            except OSError:
-                return  # the listener was closed by stop()
+            except OSError as error:
+                if self._stopping:
+                    return  # the listener was closed by stop()
+                # Out of file descriptors, a connection reset before accept...:
+                # the server must outlive it.
+                LOG.warning("local site: accept failed: %s", error)
+                time.sleep(0.05)
+                continue
             with self._lock:
                 if self._stopping:
                     sock.close()
                     return
+                if len(self._connections) >= self.max_connections:
+                    _refuse(sock)
+                    continue
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
                 connection = _Connection(self, sock, "%s:%s" % address[:2])
                 thread = threading.Thread(target=connection.serve, name="local-site-conn", daemon=True)

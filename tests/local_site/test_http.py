@@ -227,3 +227,21 @@ def test_repeated_headers_are_joined(server):
     finally:
         srv.stop()
     assert seen["x-a"] == "1, 2" and seen["no-space"] == "v"
+
+
+def test_connections_over_the_limit_get_503_and_the_rest_keep_working():
+    srv = HttpServer(echo, "127.0.0.1", 0, max_connections=2)
+    srv.start()
+    try:
+        kept = [http.client.HTTPConnection("127.0.0.1", srv.port) for _ in range(2)]
+        for conn in kept:
+            conn.request("GET", "/a")
+            assert conn.getresponse().read().startswith(b"GET /a")
+        with socket.create_connection(("127.0.0.1", srv.port)) as extra:
+            assert extra.recv(100).startswith(b"HTTP/1.1 503 ")
+        kept[0].request("GET", "/c")
+        assert kept[0].getresponse().read().startswith(b"GET /c")
+        for conn in kept:
+            conn.close()
+    finally:
+        srv.stop()
