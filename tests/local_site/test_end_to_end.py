@@ -283,3 +283,12 @@ def test_requests_are_logged_at_debug_without_secrets(local_site, caplog):
     lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("local site: POST /api3/json")]
     assert lines
     assert not any(PASSWORD in r.getMessage() for r in caplog.records)
+
+
+def test_a_user_made_through_the_api_can_be_given_a_password(local_site, sg):
+    made = sg.create("HumanUser", {"login": "hopper", "firstname": "Grace", "lastname": "Hopper"})
+    entity, _ = local_site.site.add_user("hopper", "cobol")
+    assert entity == {"type": "HumanUser", "id": made["id"]}
+    human = local_site.client(login="hopper", password="cobol")
+    assert human.find_one("HumanUser", [["login", "is", "hopper"]], ["name"])["name"] == "Grace Hopper"
+    assert len(sg.find("HumanUser", [["login", "is", "hopper"]])) == 1
