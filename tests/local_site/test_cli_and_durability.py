@@ -165,3 +165,14 @@ def test_serve_stops_cleanly_on_sigterm(tmp_path):
             server.kill()
         server.stdout.close()
     assert main(["add-script", "--site", str(folder), "late"]) == 0
+
+
+def test_public_url_is_what_the_site_hands_out():
+    site = Site.in_memory()
+    try:
+        server = LocalSiteServer(site, public_url="https://sg.studio.example/")
+        assert server.url == site.url == site.engine.site_url == "https://sg.studio.example"
+        server.start()
+        server.stop()
+    finally:
+        site.close()
