@@ -147,6 +147,7 @@ def cmd_serve(args) -> int:
 
 def cmd_seed_demo(args) -> int:
     from .demo import seed_site
+    from .site import SiteError
 
     folder = Path(args.site)
     with exclusive_site(folder, "seed it"):
@@ -154,6 +155,9 @@ def cmd_seed_demo(args) -> int:
         try:
             for line in seed_site(site):
                 print(line)
+        except SiteError as error:
+            raise CommandError("%s: the demo needs a site without its script and user (seed a fresh site)"
+                               % error) from None
         finally:
             site.close()
     return 0

@@ -138,6 +138,8 @@ def test_seed_demo_fills_a_site_folder_and_prints_credentials(tmp_path, capsys):
     assert main(["seed-demo", "--site", str(folder)]) == 0
     out = capsys.readouterr().out
     key = re.search(r"script_name=demo_pipeline api_key=(\S+)", out).group(1)
+    assert main(["seed-demo", "--site", str(folder)]) == 2
+    assert "seed a fresh site" in capsys.readouterr().err
     site = Site.open(folder)
     try:
         with LocalSiteServer(site) as server:
