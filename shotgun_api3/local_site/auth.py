@@ -15,6 +15,7 @@ import hmac
 import os
 import secrets
 import struct
+import threading
 import time
 from dataclasses import asdict, dataclass
 from typing import Callable, Mapping, Optional
@@ -154,6 +155,8 @@ class Accounts:
     def __init__(self, state: Mapping[str, dict], save: Callable[[str, Optional[dict]], None],
                  session_lifetime: float = SESSION_LIFETIME_SECONDS) -> None:
         self._save = save
+        # Server threads open and drop sessions concurrently.
+        self._lock = threading.RLock()
         self.session_lifetime = session_lifetime
         self.scripts: dict = {}
         self.users: dict = {}
@@ -234,9 +237,10 @@ class Accounts:
         """Make a new session token for ``user``; only its digest is kept."""
         token = secrets.token_urlsafe(32)
         session = Session(digest(token), dict(user), time.time() + self.session_lifetime)
-        self._save("session:" + session.token_digest, asdict(session))
-        self.sessions[session.token_digest] = session
-        self._drop_expired_sessions()
+        with self._lock:
+            self._save("session:" + session.token_digest, asdict(session))
+            self.sessions[session.token_digest] = session
+            self._drop_expired_sessions()
         return token
 
     def session_user(self, token: str) -> Optional[dict]:
@@ -247,8 +251,9 @@ class Accounts:
         return session.user
 
     def forget_session(self, token_digest: str) -> None:
-        if self.sessions.pop(token_digest, None) is not None:
-            self._save("session:" + token_digest, None)
+        with self._lock:
+            if self.sessions.pop(token_digest, None) is not None:
+                self._save("session:" + token_digest, None)
 
     def _drop_expired_sessions(self) -> None:
         horizon = time.time() - EXPIRED_SESSION_MEMORY_SECONDS

@@ -124,7 +124,7 @@ def cmd_serve(args) -> int:
     with exclusive_site(folder, "serve it again"):
         site = _open_site(args.site)
         try:
-            server = LocalSiteServer(site, args.host, args.port, args.tls_cert, args.tls_key)
+            server = LocalSiteServer(site, args.host, args.port, args.tls_cert, args.tls_key, args.public_url)
         except OSError as error:
             site.close()
             raise CommandError("cannot listen on %s:%s: %s" % (args.host, args.port, error)) from None
@@ -147,6 +147,7 @@ def cmd_serve(args) -> int:
 
 def cmd_seed_demo(args) -> int:
     from .demo import seed_site
+    from .site import SiteError
 
     folder = Path(args.site)
     with exclusive_site(folder, "seed it"):
@@ -154,6 +155,9 @@ def cmd_seed_demo(args) -> int:
         try:
             for line in seed_site(site):
                 print(line)
+        except SiteError as error:
+            raise CommandError("%s: the demo needs a site without its script and user (seed a fresh site)"
+                               % error) from None
         finally:
             site.close()
     return 0
@@ -192,6 +196,9 @@ def build_parser() -> argparse.ArgumentParser:
     site_option(serve)
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=DEFAULT_PORT, help="port (default: %d; 0 picks one)" % DEFAULT_PORT)
+    serve.add_argument("--public-url", metavar="URL",
+                       help="the URL clients reach the site at, used in the file URLs it hands out "
+                            "(default: scheme://HOST:PORT; set it when HOST is 0.0.0.0)")
     serve.add_argument("--tls-cert", metavar="PEM", help="certificate (chain) file: serve HTTPS")
     serve.add_argument("--tls-key", metavar="PEM", help="private key file of --tls-cert")
     serve.set_defaults(run=cmd_serve)

@@ -8,8 +8,10 @@ site folder, so the demo data and the demo never drift apart.
 from __future__ import annotations
 
 import shutil
+import struct
 import tempfile
 import time
+import zlib
 from pathlib import Path
 from typing import Callable, Iterator, List
 
@@ -87,6 +89,38 @@ def make_versions(sg, state: dict) -> str:
     return "versions: %s" % ", ".join(v["code"] for v in versions)
 
 
+def _png(width: int, height: int, tint: int) -> bytes:
+    """A small gradient PNG made with the standard library: the demo's thumbnails."""
+    rows = b"".join(b"\x00" + b"".join(bytes((x * 255 // width, y * 255 // height, tint)) for x in range(width))
+                    for y in range(height))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+def upload_media(sg, state: dict) -> str:
+    """Thumbnails for every version, and a movie on the first one, downloaded back to check the bytes."""
+    media = Path(state["media_folder"])
+    for number, version in enumerate(state["versions"]):
+        thumbnail = media / ("%s.png" % version["code"])
+        thumbnail.write_bytes(_png(96, 54, 60 * number))
+        sg.upload_thumbnail("Version", version["id"], str(thumbnail))
+    # Not an encoded clip: the site stores and serves movie bytes as they are.
+    movie = media / ("%s.mov" % state["versions"][0]["code"])
+    movie.write_bytes(b"demo movie bytes " * 4096)
+    attachment_id = sg.upload("Version", state["versions"][0]["id"], str(movie), field_name="sg_uploaded_movie",
+                              display_name="first animation pass")
+    version = sg.find_one("Version", [["id", "is", state["versions"][0]["id"]]], ["sg_uploaded_movie", "image"])
+    downloaded = sg.download_attachment(version["sg_uploaded_movie"])
+    with_thumbnails = sg.find("Version", [["image", "is_not", None], ["project", "is", state["project"]]], ["code"])
+    return "%d thumbnails uploaded; movie %s (%d bytes) attached as Attachment %d, downloaded back %s" % (
+        len(with_thumbnails), movie.name, movie.stat().st_size, attachment_id,
+        "identical" if downloaded == movie.read_bytes() else "DIFFERENT")
+
+
 def log_in_as_artist(sg, state: dict) -> str:
     from .. import Shotgun
 
@@ -106,9 +140,10 @@ def write_notes(sg, state: dict) -> str:
                               "addressings_to": [state["artist"]]})
     replies = [sg.create("Reply", {"entity": note, "content": text})
                for text in ("Tightened by 6 frames.", "Looks right now, thanks.")]
-    thread = sg.find("Reply", [["entity", "is", note]], ["content"], order=[{"field_name": "id", "direction": "asc"}])
+    thread = sg.note_thread_read(note["id"])
     state["note"] = note
-    return "note %r with %d replies (%d read back)" % (note["subject"], len(replies), len(thread))
+    return "note %r with %d replies; its thread reads back %s" % (
+        note["subject"], len(replies), " > ".join(entry["type"] for entry in thread))
 
 
 def run_batch(sg, state: dict) -> str:
@@ -123,6 +158,21 @@ def run_batch(sg, state: dict) -> str:
         len(results), len(in_progress), results[-2]["code"], results[-1])
 
 
+def summarize_report(sg, state: dict) -> str:
+    report = sg.summarize("Shot", [["project", "is", state["project"]]],
+                          [{"field": "id", "type": "count"}, {"field": "sg_cut_out", "type": "maximum"}],
+                          grouping=[{"field": "sg_sequence", "type": "exact", "direction": "asc"}])
+    groups = ", ".join("%s: %s shots" % (group["group_name"], group["summaries"]["id"]) for group in report["groups"])
+    return "summarize: %s shots in all (%s), longest cut ends at frame %s" % (
+        report["summaries"]["id"], groups, report["summaries"]["sg_cut_out"])
+
+
+def search_text(sg, state: dict) -> str:
+    found = sg.text_search("SQ010", {"Shot": [["project", "is", state["project"]]], "Sequence": []})
+    names = sorted(match["name"] for match in found["matches"])
+    return "text_search 'SQ010': %d matches (%s)" % (len(names), ", ".join(names))
+
+
 def read_event_log(sg, state: dict) -> str:
     events = sg.find("EventLogEntry", [["project", "is", state["project"]]], ["event_type", "entity"],
                      order=[{"field_name": "id", "direction": "desc"}], limit=500)
@@ -134,9 +184,10 @@ def read_event_log(sg, state: dict) -> str:
         len(events), ", ".join("%s x%d" % item for item in top))
 
 
-#: The pipeline, in order. Uploads, summarize and text search join it as they land.
+#: The pipeline, in order.
 STEPS: List[Step] = [make_project, make_sequences, make_shots, make_assets, make_tasks, make_versions,
-                     log_in_as_artist, write_notes, run_batch, read_event_log]
+                     upload_media, log_in_as_artist, write_notes, run_batch, summarize_report, search_text,
+                     read_event_log]
 
 
 def _prepare(site: Site) -> dict:
@@ -151,8 +202,9 @@ def run_steps(site: Site, state: dict) -> Iterator[str]:
     """Serve ``site`` on an ephemeral port and run every step through our client; yield report lines."""
     from .. import Shotgun
 
-    with LocalSiteServer(site) as server:
+    with LocalSiteServer(site) as server, tempfile.TemporaryDirectory(prefix="local-site-demo-media-") as media:
         state["url"] = server.url
+        state["media_folder"] = media
         yield "local site at %s (script %s, user %s)" % (server.url, DEMO_SCRIPT, DEMO_LOGIN)
         sg = Shotgun(server.url, script_name=DEMO_SCRIPT, api_key=state["script_key"])
         try:

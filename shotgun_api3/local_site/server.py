@@ -25,19 +25,23 @@ class LocalSiteServer:
     """Serve one :class:`~shotgun_api3.local_site.site.Site` over HTTP(S).
 
     Binding happens in the constructor (``port=0`` picks a free port), so
-    ``url`` is known before ``start()``. Use it as a context manager to
+    ``url`` is known before ``start()``; ``public_url`` overrides it when
+    clients reach the server under another name. Use it as a context manager to
     start and stop it around a block.
     """
 
     def __init__(self, site, host: str = "127.0.0.1", port: int = 0,
-                 tls_cert: Optional[str] = None, tls_key: Optional[str] = None) -> None:
+                 tls_cert: Optional[str] = None, tls_key: Optional[str] = None,
+                 public_url: Optional[str] = None) -> None:
         self.site = site
         context = tls_context(tls_cert, tls_key) if tls_cert else None
         self._http = HttpServer(self.dispatch, host, port, context)
         self.host = host
         self.port = self._http.port
         shown_host = "[%s]" % host if ":" in host else host
-        self.url = "%s://%s:%d" % (self._http.scheme, shown_host, self.port)
+        # The URL clients use; file and storage URLs the site hands out start
+        # with it, so behind a proxy or on 0.0.0.0 give the reachable one.
+        self.url = (public_url or "%s://%s:%d" % (self._http.scheme, shown_host, self.port)).rstrip("/")
         site.url = self.url
         # Routes are static: resolve them once, not per request.
         self._routes = [(method.upper(), prefix, handler) for method, prefix, handler in transfer.ROUTES]

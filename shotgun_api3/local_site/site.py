@@ -16,13 +16,15 @@ from pathlib import Path
 from typing import Any, Mapping, Optional, Union
 
 from .._engine import CallContext, Engine, EngineFault, SiteSchema
-from .auth import AUTHENTICATION_FAILED, Accounts, AuthError
+from .._engine.filestore import FileStore
+from .auth import AUTHENTICATION_FAILED, Accounts, AuthError, new_totp_secret
 from .store import SqliteStore
 
 DEFAULT_SCHEMA_DIR = Path(__file__).resolve().parent.parent / "data"
 DATABASE_NAME = "site.sqlite3"
 FILES_DIR = "files"
 DEFAULT_MAX_REQUEST_BYTES = 50 * 1024 * 1024
+
 
 class SiteError(Exception):
     """A site folder cannot be created or opened as asked."""
@@ -76,7 +78,9 @@ class Site:
             store.write_state("secret", secret)
         self.secret = bytes.fromhex(secret["value"])
         self.accounts = Accounts(state, store.write_state)
-        self.file_store = self._make_file_store()
+        # Uploaded bytes: under the site folder, or a temporary folder that
+        # close() removes for an in-memory site.
+        self.file_store = FileStore(folder / FILES_DIR if folder is not None else None)
         self._url = url
 
     # -- making and opening sites -------------------------------------------
@@ -100,17 +104,9 @@ class Site:
 
     @classmethod
     def in_memory(cls, schema_dir: Union[str, Path, None] = None, **options) -> "Site":
-        """A site that keeps nothing after it is closed (tests, the demo's fast paths)."""
+        """A site that keeps nothing after it is closed (tests): SQLite in memory, files in a temporary folder."""
         schema = _schema_dicts(schema_dir or DEFAULT_SCHEMA_DIR)
         return cls(SqliteStore(None), None, schema, **options)
-
-    def _make_file_store(self):
-        try:
-            from .._engine.filestore import FileStore
-        except ImportError:
-            return None
-        root = self.folder / FILES_DIR if self.folder is not None else None
-        return FileStore(root) if root is not None else FileStore()
 
     def _current_schema(self) -> dict:
         return self.engine.schema.to_dicts()
@@ -128,8 +124,7 @@ class Site:
     def close(self) -> None:
         """Close the database; a temporary file store (in-memory sites) is removed."""
         self.store.close()
-        if self.file_store is not None:
-            self.file_store.close()
+        self.file_store.close()
 
     # -- the calls the server makes ------------------------------------------
     def call(self, method_name: str, params: Any, context: CallContext) -> Any:
@@ -174,33 +169,41 @@ class Site:
         return link["type"] != "HumanUser" or row.get("sg_status_list", "act") == "act"
 
     def _active_human_user(self, login: str) -> Optional[dict]:
+        link = self._live_entity("HumanUser", "login", login)
+        return link if link is not None and self._is_active(link) else None
+
+    def _live_entity(self, entity_type: str, field: str, value: str) -> Optional[dict]:
+        """The first live (not retired) record whose ``field`` equals ``value``."""
         with self._lock:
-            for entity_id, row in self.engine.tables.get("HumanUser", {}).items():
-                if row.get("login") == login and not row.get("__retired") and row.get("sg_status_list", "act") == "act":
-                    return {"type": "HumanUser", "id": entity_id}
+            for entity_id, row in self.engine.tables.get(entity_type, {}).items():
+                if row.get(field) == value and not row.get("__retired"):
+                    return {"type": entity_type, "id": entity_id}
         return None
 
     # -- accounts ---------------------------------------------------------------
     def add_script(self, name: str, key: Optional[str] = None, can_sudo: bool = False) -> tuple:
-        """Create an ApiUser named ``name`` with an API key; return ``(entity link, key)``."""
+        """Give the ApiUser named ``name`` an API key, creating it if needed; return ``(entity link, key)``."""
         if name in self.accounts.scripts:
             raise SiteError("a script named %r already exists" % name)
         key = key or secrets.token_hex(32)
-        entity = self._create_entity("ApiUser", {"firstname": name, "lastname": "", "description": "local site script"})
+        entity = self._live_entity("ApiUser", "firstname", name) or self._create_entity(
+            "ApiUser", {"firstname": name, "lastname": "", "description": "local site script"})
         self.accounts.add_script(name, entity["id"], key, can_sudo)
         return entity, key
 
     def add_user(self, login: str, password: str, name: Optional[str] = None, two_factor: bool = False,
                  can_sudo: bool = False, email: Optional[str] = None) -> tuple:
-        """Create an active HumanUser; return ``(entity link, TOTP secret or None)``."""
-        from .auth import new_totp_secret
+        """Let the HumanUser ``login`` log in with ``password``, creating an active one if needed.
 
+        Returns ``(entity link, TOTP secret or None)``; a user already on the
+        site (made through the API, say) keeps its record and gains credentials.
+        """
         if login in self.accounts.users:
             raise SiteError("a user with login %r already exists" % login)
         if not password:
             raise SiteError("a user needs a password")
         first, _, last = (name or login).partition(" ")
-        entity = self._create_entity("HumanUser", {
+        entity = self._live_entity("HumanUser", "login", login) or self._create_entity("HumanUser", {
             "login": login, "firstname": first, "lastname": last or login,
             "email": email or "%s@localhost" % login, "sg_status_list": "act"})
         totp_secret = new_totp_secret() if two_factor else None

@@ -123,8 +123,12 @@ def test_a_killed_server_loses_no_acknowledged_write(tmp_path):
 def test_demo_runs_the_pipeline_and_exits_zero(capsys):
     assert main(["demo"]) == 0
     out = capsys.readouterr().out
-    for step in ("make_project", "make_shots", "log_in_as_artist", "write_notes", "run_batch", "read_event_log"):
+    for step in ("make_project", "make_shots", "upload_media", "log_in_as_artist", "write_notes", "run_batch",
+                 "summarize_report", "search_text", "read_event_log"):
         assert step in out
+    assert "downloaded back identical" in out
+    assert "Note > Reply > Reply" in out
+    assert "SQ010: 3 shots, SQ020: 4 shots" in out
     assert "the site was stopped and its folder removed" in out
 
 
@@ -134,6 +138,8 @@ def test_seed_demo_fills_a_site_folder_and_prints_credentials(tmp_path, capsys):
     assert main(["seed-demo", "--site", str(folder)]) == 0
     out = capsys.readouterr().out
     key = re.search(r"script_name=demo_pipeline api_key=(\S+)", out).group(1)
+    assert main(["seed-demo", "--site", str(folder)]) == 2
+    assert "seed a fresh site" in capsys.readouterr().err
     site = Site.open(folder)
     try:
         with LocalSiteServer(site) as server:
@@ -161,3 +167,14 @@ def test_serve_stops_cleanly_on_sigterm(tmp_path):
             server.kill()
         server.stdout.close()
     assert main(["add-script", "--site", str(folder), "late"]) == 0
+
+
+def test_public_url_is_what_the_site_hands_out():
+    site = Site.in_memory()
+    try:
+        server = LocalSiteServer(site, public_url="https://sg.studio.example/")
+        assert server.url == site.url == site.engine.site_url == "https://sg.studio.example"
+        server.start()
+        server.stop()
+    finally:
+        site.close()

@@ -283,3 +283,32 @@ def test_requests_are_logged_at_debug_without_secrets(local_site, caplog):
     lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("local site: POST /api3/json")]
     assert lines
     assert not any(PASSWORD in r.getMessage() for r in caplog.records)
+
+
+def test_a_user_made_through_the_api_can_be_given_a_password(local_site, sg):
+    made = sg.create("HumanUser", {"login": "hopper", "firstname": "Grace", "lastname": "Hopper"})
+    entity, _ = local_site.site.add_user("hopper", "cobol")
+    assert entity == {"type": "HumanUser", "id": made["id"]}
+    human = local_site.client(login="hopper", password="cobol")
+    assert human.find_one("HumanUser", [["login", "is", "hopper"]], ["name"])["name"] == "Grace Hopper"
+    assert len(sg.find("HumanUser", [["login", "is", "hopper"]])) == 1
+
+
+def test_summarize_text_search_and_note_threads_over_http(sg):
+    project = sg.create("Project", {"name": "Reports"})
+    sequences = [sg.create("Sequence", {"code": code, "project": project}) for code in ("SQA", "SQB")]
+    for n, sequence in enumerate([sequences[0]] * 2 + [sequences[1]] * 3):
+        sg.create("Shot", {"code": "shot_%d" % n, "project": project, "sg_sequence": sequence, "sg_cut_in": 10 * n})
+    report = sg.summarize("Shot", [["project", "is", project]], [{"field": "sg_cut_in", "type": "sum"}],
+                          grouping=[{"field": "sg_sequence", "type": "exact", "direction": "asc"}])
+    assert report["summaries"] == {"sg_cut_in": 100}
+    assert [(g["group_name"], g["summaries"]["sg_cut_in"]) for g in report["groups"]] == [("SQA", 10), ("SQB", 90)]
+
+    found = sg.text_search("shot_", {"Shot": [["sg_cut_in", "greater_than", 15]]})
+    assert sorted(m["name"] for m in found["matches"]) == ["shot_2", "shot_3", "shot_4"]
+
+    note = sg.create("Note", {"subject": "s", "content": "first", "project": project})
+    sg.create("Reply", {"entity": note, "content": "second"})
+    thread = sg.note_thread_read(note["id"])
+    assert [entry["type"] for entry in thread] == ["Note", "Reply"]
+    assert thread[1]["content"] == "second"

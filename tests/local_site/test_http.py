@@ -196,3 +196,52 @@ def test_chunked_request_body_is_refused_with_411(server):
     with socket.create_connection(("127.0.0.1", server.port)) as sock:
         sock.sendall(b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n")
         assert sock.recv(100).startswith(b"HTTP/1.1 411 ")
+
+
+def test_head_arriving_in_pieces_is_parsed_like_one_packet(server):
+    with socket.create_connection(("127.0.0.1", server.port)) as sock:
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        for piece in (b"POST /split?x=1 HTTP/1.1\r\n", b"Host: a\r\nCookie: _session_id=t", b"ok\r\nContent-Length: 2",
+                      b"\r\n", b"\r\nhi"):
+            sock.sendall(piece)
+            time.sleep(0.05)
+        data = b""
+        while not data.endswith(b"tok"):
+            data += sock.recv(1000)
+    assert data.startswith(b"HTTP/1.1 200 OK") and data.endswith(b"POST /split [('x', ['1'])] 2 tok")
+
+
+def test_repeated_headers_are_joined(server):
+    seen = {}
+
+    def record(request):
+        seen.update(request.headers)
+        return Response(204, [], b"")
+
+    srv = HttpServer(record, "127.0.0.1", 0)
+    srv.start()
+    try:
+        with socket.create_connection(("127.0.0.1", srv.port)) as sock:
+            sock.sendall(b"GET / HTTP/1.1\r\nX-A: 1\r\nx-a: 2\r\nNo-Space:v\r\n\r\n")
+            assert sock.recv(1000).startswith(b"HTTP/1.1 204 ")
+    finally:
+        srv.stop()
+    assert seen["x-a"] == "1, 2" and seen["no-space"] == "v"
+
+
+def test_connections_over_the_limit_get_503_and_the_rest_keep_working():
+    srv = HttpServer(echo, "127.0.0.1", 0, max_connections=2)
+    srv.start()
+    try:
+        kept = [http.client.HTTPConnection("127.0.0.1", srv.port) for _ in range(2)]
+        for conn in kept:
+            conn.request("GET", "/a")
+            assert conn.getresponse().read().startswith(b"GET /a")
+        with socket.create_connection(("127.0.0.1", srv.port)) as extra:
+            assert extra.recv(100).startswith(b"HTTP/1.1 503 ")
+        kept[0].request("GET", "/c")
+        assert kept[0].getresponse().read().startswith(b"GET /c")
+        for conn in kept:
+            conn.close()
+    finally:
+        srv.stop()
