@@ -189,6 +189,11 @@ class DownloadMethods:
 
     def _fetch_attachment(self, url: str, attachment: Any, target: Optional[DownloadTarget],
                           progress_callback: Optional[ProgressCallback]) -> Optional[bytes]:
+        """GET ``url`` into ``target.file`` (then return None) or return the bytes.
+
+        mockgun overrides this seam to serve its own stored files; keep the
+        signature and the ``target.file`` attribute stable.
+        """
         cookie_handler = self.get_auth_cookie_handler() if self.config.server in url else None
         opener = self._build_opener(cookie_handler)
         request = urllib.request.Request(url)

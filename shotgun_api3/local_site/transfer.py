@@ -28,6 +28,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 from .._engine.files import (LINK_UPLOAD, SHARE_THUMBNAIL, attachment_file, files_context,
                              parse_thumbnail_path)
 from .._engine.filestore import FileStore, FileStoreError
+from .auth import AuthError
 from .form_data import (FormError, MultipartReader, multipart_boundary, parse_disposition, read_text,
                         read_urlencoded)
 from .http import Request, Response
@@ -71,7 +72,7 @@ def _authenticate(site: Any, fields: Dict[str, str]) -> Any:
     auth = {key: fields[key] for key in AUTH_FIELDS if key in fields}
     try:
         return site.authenticate(auth)
-    except Exception as error:  # AuthError from the site: its text is the answer
+    except AuthError as error:
         raise _FormFailure(str(error) or "Authentication failed") from None
 
 
@@ -372,7 +373,8 @@ def _thumbnail(site: Any, request: Request) -> Response:
 def _file_serve(site: Any, request: Request) -> Response:
     match = re.match(r"^/file_serve/attachment/(\d+)(?:/.*)?$", request.path)
     if site.session_from_cookie(request.cookies) is None and not getattr(site, "anonymous_downloads", False):
-        return _text("Forbidden: sign in (the _session_id cookie) to download attachments\n", 403)
+        return _text("Forbidden: downloads need a valid _session_id cookie. The reference client sends none to a "
+                     "site URL with a port; set site.anonymous_downloads = True to serve it anyway.\n", 403)
     found = attachment_file(site.engine, int(match.group(1))) if match else None
     if found is None or not site.file_store.exists(found["stored_name"]):
         return _text("Bad Request: no such attachment\n", 400)

@@ -188,3 +188,13 @@ def test_openers_carry_the_ca_file_and_the_given_handler(tmp_path):
     https = [h for h in opener.handlers if type(h).__name__ == "HTTPSHandler"][0]
     assert https._context.verify_mode.name == "CERT_REQUIRED"
     assert client._build_opener(None) is not opener
+
+
+def test_the_reference_encode_helper_still_builds_a_whole_body(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_bytes(b"file body")
+    with open(path, "rb") as fd:
+        boundary, body = FormPostHandler().encode([("k", "v")], [("file", fd)], boundary="XYZ")
+    assert boundary == "XYZ"
+    assert body.startswith(b'--XYZ\r\nContent-Disposition: form-data; name="k"\r\n\r\nv\r\n')
+    assert b"Content-Type: text/plain\r\nContent-Length: 9\r\n\r\nfile body\r\n--XYZ--\r\n\r\n" in body

@@ -243,3 +243,53 @@ def test_a_failed_server_upload_keeps_no_bytes(sg, files_site, tmp_path):
     with pytest.raises(ShotgunError):
         sg.upload("Version", 999999, write(tmp_path / "lost.mov", b"l" * 5000), "sg_uploaded_movie")
     assert files_site.stored_names() == before
+
+
+def test_uploads_with_session_token_and_user_credentials(files_site, version, tmp_path):
+    import shotgun_api3
+
+    if "uploader" not in files_site.site.accounts.users:
+        files_site.site.add_user("uploader", "pass word 1", name="Up Loader")
+    token = files_site.client().get_session_token()
+    clients = [shotgun_api3.Shotgun(files_site.url, session_token=token),
+               shotgun_api3.Shotgun(files_site.url, login="uploader", password="pass word 1")]
+    for number, client in enumerate(clients):
+        path = write(tmp_path / ("u%d.mov" % number), b"user upload %d" % number)
+        attachment_id = client.upload("Version", version["id"], path, "sg_uploaded_movie")
+        assert client.download_attachment(attachment_id) == b"user upload %d" % number
+
+
+def test_concurrent_uploads_and_downloads_keep_their_own_bytes(files_site, tmp_path):
+    import threading
+
+    direct = {0: False, 1: True, 2: False, 3: True}
+    results = {}
+    errors = []
+    setup = files_site.client()
+    project = setup.create("Project", {"name": "Concurrent"})
+    versions = [setup.create("Version", {"code": "c%d" % n, "project": project}) for n in direct]
+
+    # The site's info decides the route when a client first reads it: make
+    # each client read it before the threads start.
+    clients = {}
+    for number in direct:
+        clients[number] = files_site.client(direct_uploads=direct[number])
+        clients[number]._MULTIPART_UPLOAD_CHUNK_SIZE = 50000
+        assert clients[number].server_info["s3_direct_uploads_enabled"] is direct[number]
+
+    def work(number):
+        try:
+            sg = clients[number]
+            payload = bytes([number]) * (120000 + number)
+            path = write(tmp_path / ("c%d.mov" % number), payload)
+            attachment_id = sg.upload("Version", versions[number]["id"], path, "sg_uploaded_movie")
+            results[number] = sg.download_attachment(attachment_id) == payload
+        except Exception as error:  # reported below with the thread's number
+            errors.append((number, error))
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in direct]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == [] and results == {0: True, 1: True, 2: True, 3: True}

@@ -128,3 +128,10 @@ def test_upload_takes_the_storage_route_when_the_site_wants_it(small_file):
         assert client.upload("Shot", 1, str(small_file), "sg_file") == 9
     upload_to_storage.assert_called_once_with("Shot", 1, str(small_file), "sg_file", None, None, False, None)
     upload_to_sg.assert_not_called()
+
+
+def test_upload_accepts_a_pathlib_path(small_file):
+    client = make_client()
+    with mock.patch.object(client, "_upload_to_sg", return_value=4) as upload_to_sg:
+        assert client.upload("Shot", 1, small_file) == 4
+    assert upload_to_sg.call_args[0][2] == str(small_file)
