@@ -6,8 +6,9 @@ throwaway store), adds an API script, serves on 127.0.0.1 with an ephemeral
 port, and prints one line ``LOCAL-SITE {"url": ..., "script_name": ...,
 "api_key": ...}``. It stops (finishing requests in flight) on SIGTERM or
 SIGINT and removes the temporary folder. Only the public local-site API is
-used: ``Site.create`` / ``Site.in_memory``, ``Site.add_script`` and
-``LocalSiteServer``.
+used: ``Site.create`` / ``Site.in_memory``, ``Site.add_script``,
+``Site.server_info``, ``Site.anonymous_downloads`` and ``LocalSiteServer``
+(see docs/local_site.rst and docs/files.rst).
 """
 from __future__ import annotations
 
@@ -27,6 +28,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--in-memory", action="store_true", help="keep the site in memory (no SQLite file)")
     parser.add_argument("--max-request-mb", type=int, default=0,
                         help="request size limit of the site in MB (default: the site's own)")
+    parser.add_argument("--direct-uploads", action="store_true",
+                        help="announce direct-to-storage uploads in info (the emulated storage route)")
+    parser.add_argument("--anonymous-downloads", action="store_true",
+                        help="serve downloads without the session cookie (the reference client sends none "
+                             "to a URL with a port)")
     args = parser.parse_args(argv)
 
     from shotgun_api3.local_site.server import LocalSiteServer
@@ -42,6 +48,11 @@ def main(argv: list[str] | None = None) -> int:
         folder = tempfile.mkdtemp(prefix="bench-local-site-")
         site = Site.create(folder + "/site", **options)
     _, key = site.add_script(SCRIPT_NAME)
+    if args.direct_uploads:
+        site.server_info["s3_direct_uploads_enabled"] = True
+        site.server_info["s3_enabled_upload_types"] = {"*": "*"}
+    if args.anonymous_downloads:
+        site.anonymous_downloads = True
     server = LocalSiteServer(site, host="127.0.0.1", port=0)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
