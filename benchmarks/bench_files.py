@@ -13,14 +13,16 @@ Both upload routes are measured, each against a fresh site: the server
 upload (one multipart form post) and direct-to-storage (the site's emulated
 storage, multipart PUTs above 20 MB). The site serves downloads without the
 session cookie, since the reference client sends none to a URL with a port
-(wire-protocol.md 8.9). It reports the wall time of each step and the peak memory growth of the
+(wire-protocol.md 8.9).
+
+It reports the wall time of each step and the peak memory growth of the
 client process: ``ru_maxrss`` (high-water mark of the resident set) at the
 end minus ``ru_maxrss`` just before the transfer, in a process that did
 nothing else. The downloaded file must equal the uploaded one (size and
 SHA-256). Targets: time ratio ours/reference <= 1.0, peak memory growth of
 ours < 64 MB.
 
-    python benchmarks/bench_files.py [--quick] [--size-mb N]
+    python benchmarks/bench_files.py [--quick] [--size-mb N] [--route server|direct]
 """
 from __future__ import annotations
 
