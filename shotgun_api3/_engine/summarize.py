@@ -61,7 +61,12 @@ class _Summarizer:
             values = [record.get(field) for record in records]
             if self.many_of(field) and summary["type"] not in _RECORD_COUNTS:
                 values = _flatten(values)
-            result[field] = aggregate(summary["type"], values, summary)
+            try:
+                result[field] = aggregate(summary["type"], values, summary)
+            except (TypeError, ValueError) as error:
+                # Only rows written straight into the tables can hold such values.
+                raise EngineFault("API summarize() cannot compute %s of %s: %s" % (summary["type"], field, error)) \
+                    from None
         return result
 
     def groups_of(self, records: Sequence[Record], grouping: List[Mapping[str, Any]]) -> List[Dict[str, Any]]:

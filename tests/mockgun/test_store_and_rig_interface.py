@@ -174,6 +174,9 @@ def test_site_errors_raise_the_faults_the_real_client_raises(sg):
     "shotgun_api3.lib.mockgun.Shotgun.find",
     "shotgun_api3.lib.mockgun.Shotgun.find_one",
     "shotgun_api3.lib.mockgun.Shotgun.create",
+    "shotgun_api3.lib.mockgun.Shotgun.upload",
+    "shotgun_api3.lib.mockgun.Shotgun.upload_thumbnail",
+    "shotgun_api3.lib.mockgun.mockgun.Shotgun.upload",
 ])
 def test_reference_patch_targets_exist_and_patch(sg, target):
     with mock.patch(target, return_value="patched") as patched:
@@ -181,3 +184,15 @@ def test_reference_patch_targets_exist_and_patch(sg, target):
         assert getattr(sg, name)("Shot", 1, "/nope") == "patched"
         assert patched.called
     assert getattr(mockgun.Shotgun, name) is not patched
+
+
+@pytest.mark.parametrize("version", [(7, 0, 0), (8, 50, 0)])
+def test_find_pages_through_every_record_whatever_the_assigned_version(sg, version):
+    sg.server_info = {"version": version}
+    sg.config.records_per_page  # computed from the assigned info: 500
+    for shot_id in range(1, 1203):
+        sg._db["Shot"][shot_id] = shot_row(shot_id, "sh%04d" % shot_id)
+    found = sg.find("Shot", [], ["code"])
+    assert [shot["id"] for shot in found] == list(range(1, 1203))
+    assert len(sg.find("Shot", [], limit=501)) == 501
+    assert [shot["id"] for shot in sg.find("Shot", [], limit=10, page=3)] == list(range(21, 31))

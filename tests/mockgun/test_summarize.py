@@ -205,3 +205,19 @@ def test_bad_summaries_and_groupings_are_faults_naming_the_problem(site, summari
 def test_grouping_must_be_a_list_in_the_client(site):
     with pytest.raises(ValueError):
         summarize(site, [{"field": "id", "type": "count"}], {"field": "code", "type": "exact"})
+
+
+def test_grouping_and_summaries_through_a_multi_entity_hop(site):
+    result = summarize(site, [{"field": "assets.Asset.code", "type": "count"},
+                              {"field": "assets.Asset.id", "type": "maximum"}],
+                       [{"field": "assets.Asset.code", "type": "exact"}])
+    assert result["summaries"] == {"assets.Asset.code": 2, "assets.Asset.id": 2}
+    assert [(g["group_value"], g["summaries"]["assets.Asset.code"]) for g in result["groups"]] == [
+        ("car", 1), ("hero", 2), (None, 0)]
+
+
+def test_values_of_the_wrong_kind_written_into_db_are_a_fault_not_a_crash(site):
+    sg = site["sg"]
+    sg._db["Shot"][site["shots"][0]["id"]]["sg_cut_in"] = "ten"
+    with pytest.raises(shotgun_api3.Fault, match="sum of sg_cut_in"):
+        summarize(site, [{"field": "sg_cut_in", "type": "sum"}])

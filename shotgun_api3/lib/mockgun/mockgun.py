@@ -29,6 +29,7 @@ from shotgun_api3.shotgun import ServerCapabilities
 from shotgun_api3.shotgun import Shotgun as _SiteClient
 
 from .errors import MockgunError
+from .file_transfer import InProcessFileTransfer
 from .schema import SchemaFactory
 
 __version__ = "0.0.1"
@@ -40,7 +41,7 @@ LOG = logging.getLogger("shotgun_api3")
 MOCK_SESSION_TOKEN = "bogus_session_token"
 
 
-class Shotgun(_SiteClient):
+class Shotgun(InProcessFileTransfer, _SiteClient):
     """A ``Shotgun`` answered by an in-process site engine; construct it as the real one.
 
     Credentials are kept in ``config`` but never checked and nothing touches
@@ -176,7 +177,7 @@ class Shotgun(_SiteClient):
         if method == "export_page" and isinstance(results, str):
             # A site answers CSV, not JSON: the real client hands back the raw body.
             return results.encode("utf-8")
-        results = copy.deepcopy(results)
+        results = _fresh(results)
         if first and isinstance(results, list):
             return results[0] if results else None
         return results
@@ -186,15 +187,39 @@ class Shotgun(_SiteClient):
                            sudo_as_login=self.config.sudo_as_login, script_name=self.config.script_name)
 
 
+# Values that cannot be changed in place: shared freely between caller and store.
+_IMMUTABLE_TYPES = (str, int, float, bool, type(None), bytes, datetime.date, datetime.datetime, datetime.time)
+# The same as exact types: a set lookup on type() is the fast path for plain data.
+_PLAIN_LEAVES = frozenset(_IMMUTABLE_TYPES)
+
+
+def _fresh(value: Any) -> Any:
+    """A copy of ``value`` sharing no mutable object with it (a faster deepcopy for plain data)."""
+    kind = type(value)
+    if kind in _PLAIN_LEAVES or isinstance(value, _IMMUTABLE_TYPES):
+        return value
+    if isinstance(value, dict):
+        return {key: _fresh(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_fresh(item) for item in value]
+    if isinstance(value, tuple):
+        return tuple(_fresh(item) for item in value)
+    return copy.deepcopy(value)
+
+
 def _in_process_params(value: Any) -> Any:
     """A private copy of call params, with ``date`` values in the site's ``YYYY-MM-DD`` form.
 
     Datetimes stay objects: the engine accepts them and stores them as given.
+    Tuples become lists, as they would through JSON.
     """
+    kind = type(value)
+    if kind is datetime.date:
+        return value.isoformat()
+    if kind in _PLAIN_LEAVES:
+        return value
     if isinstance(value, dict):
         return {key: _in_process_params(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
         return [_in_process_params(item) for item in value]
-    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
-        return value.isoformat()
-    return copy.deepcopy(value)
+    return _fresh(value)
