@@ -268,11 +268,20 @@ def fmt(value: Any, unit: str = "") -> str:
     return "%s%s" % (value, (" " + unit) if unit else "")
 
 
+def machine_note() -> str:
+    """Cores and load average now: the context a reader needs to trust a figure from a shared machine."""
+    try:
+        load = "load average %.1f / %.1f / %.1f (1/5/15 min)" % os.getloadavg()
+    except OSError:
+        load = "load average unknown"
+    return "(%d cores, %s)" % (os.cpu_count() or 0, load)
+
+
 def print_table(title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     """Print a plain-text table and return it (run_all collects them)."""
     cells = [[str(h) for h in headers]] + [[str(c) for c in row] for row in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
-    lines = [title, "=" * len(title)]
+    lines = [title, "=" * len(title), machine_note()]
     for n, row in enumerate(cells):
         lines.append("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))))
         if n == 0:

@@ -9,6 +9,12 @@ fresh process:
 1. ``upload("Version", id, path, field_name="sg_uploaded_movie")``;
 2. ``download_attachment(..., file_path=...)`` of the attachment it made.
 
+Both upload routes are measured, each against a fresh site: the server
+upload (one multipart form post) and direct-to-storage (the site's emulated
+storage, multipart PUTs above 20 MB). The site serves downloads without the
+session cookie, since the reference client sends none to a URL with a port
+(wire-protocol.md 8.9).
+
 It reports the wall time of each step and the peak memory growth of the
 client process: ``ru_maxrss`` (high-water mark of the resident set) at the
 end minus ``ru_maxrss`` just before the transfer, in a process that did
@@ -16,7 +22,7 @@ nothing else. The downloaded file must equal the uploaded one (size and
 SHA-256). Targets: time ratio ours/reference <= 1.0, peak memory growth of
 ours < 64 MB.
 
-    python benchmarks/bench_files.py [--quick] [--size-mb N]
+    python benchmarks/bench_files.py [--quick] [--size-mb N] [--route server|direct]
 """
 from __future__ import annotations
 
@@ -114,32 +120,48 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def run(quick: bool, size_mb: int | None) -> list[str]:
+ROUTES = {
+    "server": "server upload (one multipart form post to /upload/upload_file)",
+    "direct": "direct-to-storage upload (signed PUTs, multipart above 20 MB)",
+}
+
+
+def run(quick: bool, size_mb: int | None, routes: tuple[str, ...] = ("server", "direct")) -> list[str]:
     size_mb = size_mb or (20 if quick else 200)
+    tables = []
+    with tempfile.TemporaryDirectory(prefix="bench-files-") as folder:
+        source = Path(folder) / "movie.mov"
+        expected = write_random_file(source, size_mb * 1000 * 1000)
+        for route in routes:
+            tables.extend(run_route(route, source, expected, size_mb, Path(folder)))
+    return tables
+
+
+def run_route(route: str, source: Path, expected: str, size_mb: int, folder: Path) -> list[str]:
     size = size_mb * 1000 * 1000
     results: dict[str, dict[str, Any]] = {}
     checks = []
-    with tempfile.TemporaryDirectory(prefix="bench-files-") as folder:
-        source = Path(folder) / "movie.mov"
-        expected = write_random_file(source, size)
-        server, access = h.start_local_site("--max-request-mb", str(2 * size_mb + 64))
-        try:
-            for side in ("reference", "ours"):
-                up = h.try_worker(side, Path(__file__), dict(access, mode="upload", path=str(source)))
-                down = None
-                out = Path(folder) / ("downloaded-%s.mov" % side)
-                if up:
-                    down = h.try_worker(side, Path(__file__), dict(
-                        access, mode="download", attachment_id=up["attachment_id"], version_id=up["version_id"],
-                        out=str(out)))
-                if down:
-                    same = out.exists() and out.stat().st_size == size and sha256_of(out) == expected
-                    checks.append("CHECK %s: downloaded file %s the uploaded one (download route: %s)"
-                                  % (side, "equals" if same else "DIFFERS FROM", down["route"]))
-                    out.unlink()
-                results[side] = {"upload": up, "download": down}
-        finally:
-            server.stop()
+    options = ["--max-request-mb", str(2 * size_mb + 64), "--anonymous-downloads"]
+    if route == "direct":
+        options.append("--direct-uploads")
+    server, access = h.start_local_site(*options)
+    try:
+        for side in ("reference", "ours"):
+            up = h.try_worker(side, Path(__file__), dict(access, mode="upload", path=str(source)))
+            down = None
+            out = folder / ("downloaded-%s.mov" % side)
+            if up:
+                down = h.try_worker(side, Path(__file__), dict(
+                    access, mode="download", attachment_id=up["attachment_id"], version_id=up["version_id"],
+                    out=str(out)))
+            if down:
+                same = out.exists() and out.stat().st_size == size and sha256_of(out) == expected
+                checks.append("CHECK %s: downloaded file %s the uploaded one (download route: %s)"
+                              % (side, "equals" if same else "DIFFERS FROM", down["route"]))
+                out.unlink()
+            results[side] = {"upload": up, "download": down}
+    finally:
+        server.stop()
 
     def get(side: str, step: str, key: str) -> float | None:
         result = results.get(side, {}).get(step)
@@ -163,7 +185,7 @@ def run(quick: bool, size_mb: int | None) -> list[str]:
         row[4] = "< %d MB (ours)" % MEMORY_TARGET_MB
         row[5] = "n/a" if ours_growth is None else ("PASS" if ours_growth < MEMORY_TARGET_MB else "MISS")
         rows.append(row)
-    tables = [h.print_table("upload then download of %d MB through the local site (loopback)" % size_mb,
+    tables = [h.print_table("%d MB up and down through the local site, %s" % (size_mb, ROUTES[route]),
                             h.COMPARISON_HEADERS, rows)]
     print("\n".join(checks) + "\n")
     return tables
@@ -177,8 +199,10 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description="file transfer benchmark, ours against the reference client")
     parser.add_argument("--quick", action="store_true", help="20 MB instead of 200 MB")
     parser.add_argument("--size-mb", type=int, help="file size in MB (10^6 bytes)")
+    parser.add_argument("--route", choices=sorted(ROUTES), action="append",
+                        help="upload route(s) to measure (default: both)")
     args = parser.parse_args(argv[1:])
-    run(args.quick, args.size_mb)
+    run(args.quick, args.size_mb, tuple(args.route or ("server", "direct")))
     return 0
 
 

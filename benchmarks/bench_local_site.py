@@ -11,11 +11,12 @@ after the other against the same server.
 Targets on a 2-core machine, our client, one thread: >= 2,000 ``find_one``/s
 and p99 < 5 ms.
 
-    python benchmarks/bench_local_site.py [--quick] [--seconds S] [--in-memory]
+    python benchmarks/bench_local_site.py [--quick] [--seconds S] [--in-memory] [--profile]
 """
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import threading
 import time
@@ -99,9 +100,25 @@ def measure(config: dict[str, Any]) -> None:
         raise RuntimeError("; ".join(errors[:3]))
     elapsed = max(finished) - started
     every = [t for own in latencies for t in own]
-    h.report({"calls": len(every), "elapsed": elapsed, "rate": len(every) / elapsed,
-              "p50_ms": 1000 * h.percentile(every, 0.50), "p99_ms": 1000 * h.percentile(every, 0.99),
-              "mean_ms": 1000 * sum(every) / len(every)})
+    h.report({"elapsed": elapsed, "latencies": [round(t, 7) for t in every],
+              "profile": profile_client(calls[0]) if config.get("profile") else None})
+
+
+def profile_client(call: Callable[[int], Any], count: int = 1000) -> str:
+    """cProfile summary of ``count`` calls on this client (where the client's share of a round trip goes)."""
+    import cProfile
+    import io
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for j in range(count):
+        call(j)
+    profiler.disable()
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out)
+    stats.sort_stats("tottime").print_stats(15)
+    return "%d calls from one thread\n%s" % (count, out.getvalue())
 
 
 def worker(config: dict[str, Any]) -> None:
@@ -113,10 +130,30 @@ def worker(config: dict[str, Any]) -> None:
 
 # ---------------------------------------------------------------- orchestrator side
 
-def run(quick: bool, seconds: float | None, in_memory: bool) -> list[str]:
-    seconds = seconds or (1.0 if quick else 5.0)
+def merge(total: dict[str, Any] | None, result: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Pool the calls of several rounds of one side (``None`` once any round failed)."""
+    if total is None or result is None:
+        return None
+    if not total:
+        return dict(result)
+    total = dict(total)
+    total["latencies"] = total["latencies"] + result["latencies"]
+    total["elapsed"] += result["elapsed"]
+    total["profile"] = total.get("profile") or result.get("profile")
+    return total
+
+
+def run(quick: bool, seconds: float | None, in_memory: bool, profile: bool = False) -> list[str]:
+    seconds = seconds or (1.0 if quick else 6.0)
+    rounds = 1 if quick else 2
     warmup = 20 if quick else 200
     options = ["--in-memory"] if in_memory else []
+    profile_file = None
+    if profile:
+        import tempfile
+        handle, profile_file = tempfile.mkstemp(prefix="bench-site-profile-", suffix=".txt")
+        os.close(handle)
+        options += ["--profile", profile_file]
     server, access = h.start_local_site(*options)
     results: dict[tuple[str, int, str], dict[str, Any] | None] = {}
     try:
@@ -127,17 +164,33 @@ def run(quick: bool, seconds: float | None, in_memory: bool) -> list[str]:
             raise RuntimeError("could not seed the local site with either client")
         for op in OPERATIONS:
             for threads in THREAD_COUNTS:
-                for side in ("ours", "reference"):
-                    results[op, threads, side] = h.try_worker(side, Path(__file__), dict(
-                        access, op=op, threads=threads, seconds=seconds, warmup=warmup,
-                        ids=seeded["ids"], project=seeded["project"]))
+                # Sides alternate in rounds so a busy minute on a shared machine falls on both.
+                for n in range(rounds):
+                    for side in ("reference", "ours"):
+                        result = h.try_worker(side, Path(__file__), dict(
+                            access, op=op, threads=threads, seconds=seconds / rounds, warmup=warmup,
+                            ids=seeded["ids"], project=seeded["project"],
+                            profile=profile and side == "ours" and threads == 1 and n == 0))
+                        results[op, threads, side] = merge(results.get((op, threads, side), {}), result)
     finally:
         server.stop()
+    if profile_file:
+        for op in OPERATIONS:
+            ours = results.get((op, 1, "ours"))
+            if ours and ours.get("profile"):
+                print("cProfile of our client, %s: %s" % (op, ours["profile"]))
+        with open(profile_file) as handle:
+            print("cProfile of the local site server over the whole run (all threads):\n" + handle.read())
+        os.unlink(profile_file)
     store = "in memory" if in_memory else "SQLite site folder"
 
     def get(op: str, threads: int, side: str, key: str) -> float | None:
         result = results.get((op, threads, side))
-        return result[key] if result else None
+        if not result:
+            return None
+        every = result["latencies"]
+        return {"rate": len(every) / result["elapsed"], "p50_ms": 1000 * h.percentile(every, 0.50),
+                "p99_ms": 1000 * h.percentile(every, 0.99)}[key]
 
     rows = []
     for op in OPERATIONS:
@@ -155,7 +208,7 @@ def run(quick: bool, seconds: float | None, in_memory: bool) -> list[str]:
                          "< %g ms" % FIND_ONE_P99_TARGET_MS if rate_target else "-",
                          ("PASS" if ours_p99 < FIND_ONE_P99_TARGET_MS else "MISS") if rate_target and ours_p99
                          is not None else "-"])
-    title = "local site (%s), %.0f s per measure, one Shotgun per thread" % (store, seconds)
+    title = "local site (%s), %.0f s per measure in %d round(s), one Shotgun per thread" % (store, seconds, rounds)
     return [h.print_table(title, ["measure", "ours client", "reference client", "target (ours)", "result"], rows)]
 
 
@@ -168,8 +221,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--quick", action="store_true", help="1 s per measure instead of 5 s")
     parser.add_argument("--seconds", type=float, help="seconds per measure")
     parser.add_argument("--in-memory", action="store_true", help="serve an in-memory site instead of a site folder")
+    parser.add_argument("--profile", action="store_true",
+                        help="print cProfile summaries of our client and of the server (slows both down)")
     args = parser.parse_args(argv[1:])
-    run(args.quick, args.seconds, args.in_memory)
+    run(args.quick, args.seconds, args.in_memory, args.profile)
     return 0
 
 

@@ -155,7 +155,11 @@ def worker(config: dict[str, Any]) -> None:
     results["update"] = {"times": [h.median(times)], "calls": len(times), "ids": checked + [sorted(after)],
                          "ordered": True}
 
-    profile_text = profile_queries(sg, queries) if config.get("profile") else None
+    writes = [
+        ("create", lambda i: sg.create("Shot", shot_data(100000 + i, project, sequences)), False),
+        ("update", lambda i: update(1000 + i), False),
+    ]
+    profile_text = profile_queries(sg, queries + writes) if config.get("profile") else None
     h.report({"results": results, "rss_site_mb": (rss_built - rss_start) / 1e6, "profile": profile_text})
 
 
@@ -168,11 +172,13 @@ def profile_queries(sg: Any, queries: list) -> str:
     for name, call, _ in queries:
         profiler = cProfile.Profile()
         profiler.enable()
-        for i in range(20):
+        for i in range(200 if name in ("create", "update") else 20):
             call(i)
         profiler.disable()
-        out.write("---- %s (20 calls)\n" % name)
-        pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(8)
+        out.write("---- %s (%d calls)\n" % (name, 200 if name in ("create", "update") else 20))
+        stats = pstats.Stats(profiler, stream=out)
+        stats.sort_stats("tottime").print_stats(8)
+        stats.sort_stats("cumulative").print_stats(12)
     return out.getvalue()
 
 

@@ -1,6 +1,6 @@
 """Run every benchmark, ours against the reference, and print all their tables.
 
-    python benchmarks/run_all.py [--quick] [--only find,mockgun,local_site,files]
+    python benchmarks/run_all.py [--quick] [--profile] [--only find,mockgun,local_site,files]
 
 Each benchmark also runs alone (``python benchmarks/bench_<name>.py``). A
 benchmark that cannot run (for instance a part of our package that is not
@@ -21,12 +21,14 @@ import bench_files
 import bench_local_site
 import bench_mockgun
 
-BENCHMARKS: dict[str, Callable[[bool], list[str]]] = {
-    "find": lambda quick: bench_client_find.run(quick, None, False, (bench_client_find.PREFETCH_KNOB,
-                                                                     bench_client_find.PREFETCH_VALUE)),
-    "mockgun": lambda quick: bench_mockgun.run(quick, True, False, None),
-    "local_site": lambda quick: bench_local_site.run(quick, None, False),
-    "files": lambda quick: bench_files.run(quick, None),
+# Each takes (quick, profile). Profiling the local site slows the server it
+# measures, so there --profile is left to bench_local_site.py itself.
+BENCHMARKS: dict[str, Callable[[bool, bool], list[str]]] = {
+    "find": lambda quick, profile: bench_client_find.run(
+        quick, None, profile, (bench_client_find.PREFETCH_KNOB, bench_client_find.PREFETCH_VALUE)),
+    "mockgun": lambda quick, profile: bench_mockgun.run(quick, True, profile, None),
+    "local_site": lambda quick, profile: bench_local_site.run(quick, None, False),
+    "files": lambda quick, profile: bench_files.run(quick, None),
 }
 
 
@@ -34,6 +36,8 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small smoke sizes for every benchmark")
     parser.add_argument("--only", help="comma-separated subset of: " + ", ".join(BENCHMARKS))
+    parser.add_argument("--profile", action="store_true",
+                        help="also print cProfile summaries of our side (find, mockgun)")
     args = parser.parse_args(argv[1:])
     names = args.only.split(",") if args.only else list(BENCHMARKS)
     unknown = [name for name in names if name not in BENCHMARKS]
@@ -47,7 +51,7 @@ def main(argv: list[str]) -> int:
         print("#### %s%s" % (name, " (quick)" if args.quick else ""))
         started = time.perf_counter()
         try:
-            tables.extend(BENCHMARKS[name](args.quick))
+            tables.extend(BENCHMARKS[name](args.quick, args.profile))
         except Exception:
             failed.append(name)
             traceback.print_exc()
