@@ -150,10 +150,23 @@ class Shotgun(InProcessFileTransfer, _SiteClient):
     def close(self) -> None:
         """Nothing to close: no connection is ever opened."""
 
-    def find(self, *args: Any, **kwargs: Any) -> Any:
+    def find(
+        self,
+        entity_type: str,
+        filters: Any,
+        fields: Optional[list] = None,
+        order: Optional[list] = None,
+        filter_operator: Optional[str] = None,
+        limit: int = 0,
+        retired_only: bool = False,
+        page: int = 0,
+        include_archived_projects: bool = True,
+        additional_filter_presets: Optional[list] = None,
+    ) -> list:
         """The real ``find``, counted in ``finds`` (``find_one`` included) like the reference."""
         self.finds += 1
-        return super().find(*args, **kwargs)
+        return super().find(entity_type, filters, fields, order, filter_operator, limit, retired_only, page,
+                            include_archived_projects, additional_filter_presets)
 
     def get_session_token(self) -> str:
         """The configured session token, else the reference mockgun's fixed one."""
