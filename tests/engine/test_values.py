@@ -182,6 +182,13 @@ def test_color_accepts_rgb_or_pipeline_step(site):
         site.create("Step", {"code": "c", "color": "300,0,0"})
 
 
+def test_color_keeps_a_colour_name_as_written(site):
+    site.create("Task", {"content": "a", "color": "Black"})
+    assert site.find("Task", [], ["color"])[0]["color"] == "Black"
+    with pytest.raises(EngineFault, match="color"):
+        site.create("Task", {"content": "b", "color": "Black 2"})
+
+
 def test_uuid_is_validated_and_normalised(site):
     value = str(uuid.uuid4()).upper()
     site.create("LocalStorage", {"code": "a", "uuid": value})
