@@ -5,7 +5,8 @@ when these handlers run; they record them in one engine transaction (so with
 event log entries, persisted through the Store, all or nothing):
 
 - an ``Attachment`` row whose ``this_file`` is an upload link
-  ``{"content_type", "link_type": "upload", "name", "url": "<site>/file_serve/attachment/<id>"}``;
+  ``{"content_type", "link_type": "upload", "name", "url": "<site>/file_serve/attachment/<id>",
+  "type": "Attachment", "id"}``;
 - the link to the entity: the file/link field named by the upload, or the
   Attachment's ``attachment_links`` when no field is named;
 - for thumbnails, the entity's ``image`` or ``filmstrip_image``: a URL
@@ -130,9 +131,11 @@ def _create_attachment(call: Any, params: Dict[str, Any], display_name: str, lin
     # Custom schemas may lack some of these fields: write those that exist.
     data.update({field: value for field, value in candidates.items() if field in infos})
     row = call.txn.create("Attachment", data, method="upload", validate=False)
-    # The URL names the new id, known only now; the row and this dict were
-    # created in this transaction, so completing them here is part of it.
+    # The URL and the Attachment link name the new id, known only now; the row
+    # and this dict were created in this transaction, so completing them here
+    # is part of it. Sites answer upload links with the Attachment's type and id.
     this_file["url"] = "%s/file_serve/attachment/%d" % (call.engine.site_url, row["id"])
+    this_file.update(type="Attachment", id=row["id"])
     row["__stored_file"] = params["stored_name"]
     return row
 

@@ -46,7 +46,8 @@ def test_linking_an_upload_creates_the_attachment_and_sets_the_field(engine):
     attachment_id = engine.call(LINK_UPLOAD, upload(entity_id=version["id"]), files_context(SCRIPT))
     row = engine.tables["Attachment"][attachment_id]
     expected = {"content_type": "video/quicktime", "link_type": "upload", "name": "Clip",
-                "url": "http://site.test:8000/file_serve/attachment/%d" % attachment_id}
+                "url": "http://site.test:8000/file_serve/attachment/%d" % attachment_id,
+                "type": "Attachment", "id": attachment_id}
     assert row["this_file"] == expected
     assert engine.tables["Version"][version["id"]]["sg_uploaded_movie"] == expected
     assert sorted(row["tag_list"]) == ["a", "b"]

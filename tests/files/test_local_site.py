@@ -57,6 +57,7 @@ def test_upload_to_a_field_then_download_by_every_form(sg, version, tmp_path, fi
     assert movie["link_type"] == "upload" and movie["name"] == "Clip"
     assert movie["content_type"] == "video/quicktime"
     assert movie["url"] == "%s/file_serve/attachment/%d" % (files_site.url, attachment_id)
+    assert (movie["type"], movie["id"]) == ("Attachment", attachment_id)
     attachment = sg.find_one("Attachment", [["id", "is", attachment_id]],
                              ["this_file", "filename", "file_size", "tag_list"])
     assert (attachment["filename"], attachment["file_size"]) == ("clip.mov", len(MOVIE))
