@@ -139,7 +139,8 @@ class Site:
         sudo_login = auth.get("sudo_as_login")
         if sudo_login:
             if not identity.can_sudo:
-                raise AuthError("Authentication failed: this %s is not allowed to use sudo_as_login."
+                # Hosted sites start this refusal with the same words; rigs match on them.
+                raise AuthError("The user does not have permission to 'sudo': this %s may not use sudo_as_login."
                                 % ("script" if user["type"] == "ApiUser" else "user"), AUTHENTICATION_FAILED)
             user = self._active_human_user(str(sudo_login))
             if user is None:

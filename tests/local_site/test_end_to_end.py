@@ -113,7 +113,7 @@ def test_two_factor_user_needs_auth_token(local_site):
 
 def test_sudo_as_login_needs_permission(local_site):
     plain = local_site.client(script_name=SCRIPT, api_key=local_site.keys[SCRIPT], sudo_as_login=LOGIN)
-    with pytest.raises(shotgun_api3.AuthenticationFault, match="sudo"):
+    with pytest.raises(shotgun_api3.AuthenticationFault, match="^The user does not have permission to 'sudo': "):
         plain.create("Shot", {"code": "nope"})
     allowed = local_site.client(script_name=SUDO_SCRIPT, api_key=local_site.keys[SUDO_SCRIPT],
                                 sudo_as_login=LOGIN)
@@ -121,6 +121,13 @@ def test_sudo_as_login_needs_permission(local_site):
     assert shot["created_by"] == {"type": "HumanUser", "id": local_site.user["id"], "name": "Ada Lovelace"} or \
         shot["created_by"]["id"] == local_site.user["id"]
     assert local_site.client().find("Shot", [["code", "is", "nope"]]) == []
+
+
+def test_a_user_without_sudo_permission_is_refused_in_the_sites_words(local_site):
+    user = local_site.client(login=LOGIN, password=PASSWORD, sudo_as_login="someone")
+    with pytest.raises(shotgun_api3.Fault) as raised:
+        user.find_one("Shot", [])
+    assert str(raised.value).startswith("The user does not have permission to 'sudo': ")
 
 
 def test_sudo_to_unknown_login_is_refused(local_site):
