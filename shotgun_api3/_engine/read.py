@@ -67,7 +67,10 @@ def select_rows(
         if archived is not None:
             predicates.append(archived)
     if presets:
-        predicates.append(preset_predicate(env, entity_type, presets))
+        # Presets rank among the rows the filters matched, so they come last.
+        matches = select_rows(env, entity_type, filters, retired, include_archived_projects, None, method)
+        chosen = preset_predicate(env, entity_type, presets, matches)
+        return [row for row in matches if chosen(row)][:enough]
     predicate = all_of(predicates)
     table = env.tables.get(entity_type) or {}
     ids = id_candidates(filters)

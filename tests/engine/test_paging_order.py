@@ -125,6 +125,19 @@ def test_additional_filter_presets_latest_version_per_entity(site, clock):
     assert site.ids("Version", additional_filter_presets=latest) == [1, 3]
 
 
+def test_latest_preset_ranks_only_the_rows_the_filters_matched(site, clock):
+    import datetime as dt
+
+    site.create("Shot", {"code": "s"})
+    for code, hours in (("old", 3), ("mid", 2), ("new", 1)):
+        site.create("Version", {"code": code, "entity": {"type": "Shot", "id": 1},
+                                "created_at": clock.now - dt.timedelta(hours=hours)})
+    latest = [{"preset_name": "LATEST", "latest_by": "ENTITIES_CREATED_AT"}]
+    assert site.ids("Version", [["code", "in", ["old", "mid"]]], additional_filter_presets=latest) == [2]
+    assert site.ids("Version", [["id", "is", 1]], additional_filter_presets=latest) == [1]
+    assert site.ids("Version", [["code", "is", "none"]], additional_filter_presets=latest) == []
+
+
 def test_additional_filter_presets_latest_published_file_by_version_number(site):
     site.create("Shot", {"code": "s"})
     for number in (1, 3, 2):
