@@ -96,9 +96,12 @@ WORK_SCHEDULE_MAX_DAYS = 3660
 # --- preferences_read ------------------------------------------------------------
 
 # The preferences a freshly made site answers (names and values as a site's
-# Preferences page holds them; none can be changed through the API).
+# Preferences page holds them; none can be changed through the API). Hosted
+# sites also answer two groups of viewer settings whose keys change between
+# releases; a fresh site has none set.
 SITE_PREFERENCES = {
     "date_component_order": "month_day",
+    "duration_units": "days",
     "format_currency_fields_decimal_options": "$1,000.99",
     "format_currency_fields_display_dollar_sign": False,
     "format_currency_fields_negative_options": "- $1,000",
@@ -109,10 +112,11 @@ SITE_PREFERENCES = {
     "format_number_fields": "1,000",
     "format_time_hour_fields": "12 hour",
     "hours_per_day": 8.0,
-    "last_day_work_week": None,
     "support_local_storage": True,
     "enable_rv_integration": True,
     "enable_shotgun_review_for_rv": False,
+    "view_master_settings": {},
+    "creative_review_settings": {},
 }
 
 # --- navigation (nav_expand, nav_search) --------------------------------------

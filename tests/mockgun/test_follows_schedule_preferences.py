@@ -141,6 +141,29 @@ def test_preferences_read_answers_named_preferences_and_leaves_out_unknown_ones(
     assert everything["date_component_order"] == "month_day" and "format_date_fields" in everything
 
 
+def test_preferences_read_answers_what_a_fresh_hosted_site_answers(site):
+    everything = site["sg"].preferences_read()
+    assert everything.pop("view_master_settings") == {}
+    assert everything.pop("creative_review_settings") == {}
+    assert everything == {
+        "date_component_order": "month_day",
+        "duration_units": "days",
+        "format_currency_fields_decimal_options": "$1,000.99",
+        "format_currency_fields_display_dollar_sign": False,
+        "format_currency_fields_negative_options": "- $1,000",
+        "format_date_fields": "08/04/22 OR 04/08/22 (depending on the Month order preference)",
+        "format_float_fields": "9,999.99",
+        "format_float_fields_rounding": "9.999999",
+        "format_footage_fields": "10-05",
+        "format_number_fields": "1,000",
+        "format_time_hour_fields": "12 hour",
+        "hours_per_day": 8.0,
+        "support_local_storage": True,
+        "enable_rv_integration": True,
+        "enable_shotgun_review_for_rv": False,
+    }
+
+
 def test_user_subscriptions_round_trip(site):
     sg = site["sg"]
     assert sg.user_subscriptions_read() == []
