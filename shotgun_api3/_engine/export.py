@@ -29,7 +29,7 @@ def _label(call: Any, entity_type: str, field: str) -> str:
 
 @rpc("export_page")
 def export_page(call: Any, params: Any) -> str:
-    """The live records of a Page's entity type (in its project, if it has one) as CSV: id and display name."""
+    """The live records of a named Page's entity type (in its project, if it has one) as CSV: id and display name."""
     if not isinstance(params, dict):
         raise EngineFault("API export_page() expects a parameter object")
     if not params.get("format"):
@@ -40,7 +40,9 @@ def export_page(call: Any, params: Any) -> str:
         raise EngineFault("Export format %r is not supported, only 'csv'" % (params["format"],))
     page = call.engine.row("Page", params["page_id"])
     entity_type = page.get("entity_type") if page is not None and not page.get("__retired") else None
-    if not entity_type or not call.env.schema.has_type(entity_type):
+    # A Page made with only an entity type (no name) is no page the site lists
+    # and has no layout to export: hosted sites refuse it the same way.
+    if not entity_type or not call.env.schema.has_type(entity_type) or not page.get("name"):
         raise EngineFault("Export for Page id=%s not available" % (params["page_id"],))
     columns = _columns(call, entity_type)
     project = page.get("project")

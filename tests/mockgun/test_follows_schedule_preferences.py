@@ -222,3 +222,12 @@ def test_export_page_answers_the_pages_records_as_csv_bytes(site):
 def test_export_page_faults_like_a_site(site, page_id, export_format, message):
     with pytest.raises(shotgun_api3.Fault, match=message):
         site["sg"].export_page(page_id, export_format)
+
+
+def test_export_page_refuses_a_page_made_with_only_an_entity_type(site):
+    sg = site["sg"]
+    page = sg.create("Page", {"entity_type": "Shot"})
+    for layout_name in (None, "My Layout"):
+        with pytest.raises(shotgun_api3.Fault) as raised:
+            sg.export_page(page["id"], "csv", layout_name=layout_name)
+        assert str(raised.value) == "Export for Page id=%d not available" % page["id"]
