@@ -40,6 +40,11 @@ class Engine:
     for tests.
     """
 
+    #: Whether field definitions carry ``visible`` even when a schema read
+    #: names no project, as newer hosted sites answer (the local site turns
+    #: it on; mockgun keeps the older shape of the reference's schema files).
+    reports_field_visibility = False
+
     def __init__(
         self,
         schema: Optional[SiteSchema] = None,

@@ -1,7 +1,8 @@
 """The schema RPCs: ``schema_read``, ``schema_entity_read``, ``schema_field_*``.
 
 Reads answer deep copies in the site's shape (fixtures/schema/README.md);
-with a ``project`` they add each field's per-project ``visible`` value.
+with a ``project`` they add each field's per-project ``visible`` value, and
+without one too when the engine reports field visibility (the local site).
 Changes go through the call's transaction, so the Store persists them.
 """
 
@@ -36,10 +37,14 @@ def _project_id(params: Mapping[str, Any], method: str) -> Optional[int]:
     return project["id"]
 
 
-def _field_answer(schema: SiteSchema, entity_type: str, field: str, project_id: Optional[int]) -> Dict[str, Any]:
+def _field_answer(schema: SiteSchema, entity_type: str, field: str, project_id: Optional[int],
+                  always_visible_key: bool = False) -> Dict[str, Any]:
     definition = copy.deepcopy(schema.fields[entity_type][field])
     if project_id is not None:
         definition["visible"] = {"editable": True, "value": schema.field_visible(project_id, entity_type, field)}
+    elif always_visible_key:
+        # Without a project every field is visible; only custom fields may be hidden.
+        definition["visible"] = {"editable": field.startswith("sg_"), "value": True}
     return definition
 
 
@@ -47,8 +52,9 @@ def _field_answer(schema: SiteSchema, entity_type: str, field: str, project_id: 
 def schema_read(call: Any, params: Any) -> Dict[str, Any]:
     schema = call.engine.schema
     project_id = _project_id(params or {}, "schema_read")
+    visible_key = call.engine.reports_field_visibility
     return {
-        entity_type: {field: _field_answer(schema, entity_type, field, project_id) for field in fields}
+        entity_type: {field: _field_answer(schema, entity_type, field, project_id, visible_key) for field in fields}
         for entity_type, fields in schema.fields.items()
     }
 
@@ -73,10 +79,12 @@ def schema_field_read(call: Any, params: Any) -> Dict[str, Any]:
     schema.require_type(entity_type, "schema_field_read")
     project_id = _project_id(params, "schema_field_read")
     field = params.get("field_name")
+    visible_key = call.engine.reports_field_visibility
     if field:
         schema.require_field(entity_type, field, "schema_field_read")
-        return {field: _field_answer(schema, entity_type, field, project_id)}
-    return {name: _field_answer(schema, entity_type, name, project_id) for name in schema.fields[entity_type]}
+        return {field: _field_answer(schema, entity_type, field, project_id, visible_key)}
+    return {name: _field_answer(schema, entity_type, name, project_id, visible_key)
+            for name in schema.fields[entity_type]}
 
 
 def _properties(params: Mapping[str, Any], method: str) -> Dict[str, Any]:

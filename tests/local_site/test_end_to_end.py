@@ -319,3 +319,14 @@ def test_summarize_text_search_and_note_threads_over_http(sg):
     thread = sg.note_thread_read(note["id"])
     assert [entry["type"] for entry in thread] == ["Note", "Reply"]
     assert thread[1]["content"] == "second"
+
+
+def test_field_definitions_carry_visible_without_a_project_like_newer_sites(sg):
+    assert sg.schema_field_read("Asset", "code")["code"]["visible"] == {"value": True, "editable": False}
+    name = sg.schema_field_create("Asset", "text", "Visibility Probe")
+    assert sg.schema_field_read("Asset", name)[name]["visible"] == {"value": True, "editable": True}
+    assert sg.schema_read()["Shot"]["code"]["visible"] == {"value": True, "editable": False}
+    project = sg.create("Project", {"name": "Visibility"})
+    sg.schema_field_update("Asset", name, {"visible": False}, project)
+    assert sg.schema_field_read("Asset", name, project)[name]["visible"] == {"value": False, "editable": True}
+    assert sg.schema_field_read("Asset", name)[name]["visible"] == {"value": True, "editable": True}
