@@ -100,7 +100,8 @@ class ClientCapabilities:
 
     def __init__(self) -> None:
         _sys = client_sys()
-        platform = _sys.platform
+        # Case-insensitive: suites fake the platform as "Darwin" or "Linux".
+        platform = _sys.platform.lower()
         if platform == "darwin":
             self.platform: Any = "mac"
         elif platform.startswith("linux"):

@@ -102,6 +102,17 @@ def test_server_capability_checks():
     assert str(sg_module.ClientCapabilities()).startswith("ClientCapabilities: platform ")
 
 
+@pytest.mark.parametrize("platform, expected", [
+    ("darwin", "mac"), ("Darwin", "mac"), ("linux", "linux"), ("Linux", "linux"), ("linux2", "linux"),
+    ("win32", "windows"), ("WIN32", "windows"), ("sunos5", None),
+])
+def test_client_platform_is_named_whatever_the_case_of_sys_platform(monkeypatch, platform, expected):
+    monkeypatch.setattr(sg_module.sys, "platform", platform)
+    caps = sg_module.ClientCapabilities()
+    assert caps.platform == expected
+    assert caps.local_path_field == ("local_path_%s" % expected if expected else None)
+
+
 def test_info_works_for_a_client_without_credentials():
     sg = shotgun_api3.Shotgun(SITE, connect=False)
     site = FakeSite()
