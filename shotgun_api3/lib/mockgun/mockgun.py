@@ -30,6 +30,7 @@ from shotgun_api3.shotgun import Shotgun as _SiteClient
 
 from .errors import MockgunError
 from .file_transfer import InProcessFileTransfer
+from .filter_syntax import check_filter_syntax
 from .schema import SchemaFactory
 
 __version__ = "0.0.1"
@@ -165,6 +166,7 @@ class Shotgun(InProcessFileTransfer, _SiteClient):
     ) -> list:
         """The real ``find``, counted in ``finds`` (``find_one`` included) like the reference."""
         self.finds += 1
+        check_filter_syntax(filters)
         return super().find(entity_type, filters, fields, order, filter_operator, limit, retired_only, page,
                             include_archived_projects, additional_filter_presets)
 
