@@ -165,7 +165,8 @@ def _semijoin(env: QueryEnv, entity_type: str, path: str, relation: str, values:
     inner_spec = compile_path(env.schema, env.tables, target_type, rest, method)
     inner_type = inner_spec.info.data_type if inner_spec.info is not None else "number"
     inner = _positive_predicate(env, target_type, rest, inner_spec, inner_type, relation, values, method)
-    if inner({}):
+    empty_link_is_empty = inner_type == "checkbox" and site_choices.DEEP_CHECKBOX_THROUGH_EMPTY_LINK_IS_EMPTY
+    if inner({}) and not empty_link_is_empty:
         return None
     table = env.tables.get(target_type) or {}
     ids = {key for key, row in table.items() if not row.get("__retired") and inner(row)}

@@ -75,6 +75,13 @@ NEGATIVE_RELATIONS_NEGATE = True
 #: An empty ``any`` group matches nothing; an empty ``all`` group matches all.
 EMPTY_ANY_GROUP_MATCHES = False
 
+#: A checkbox read through an empty link (``project.Project.archived`` on a
+#: record without a project) has no value: ``is False`` does not match it,
+#: ``is_not False`` does. Toolkit relies on this to tell site-wide from
+#: project pipeline configurations; a checkbox stored empty on an existing
+#: record still reads as False.
+DEEP_CHECKBOX_THROUGH_EMPTY_LINK_IS_EMPTY = True
+
 #: ``in_calendar_week`` weeks start on Monday (``datetime.weekday() == 0``).
 WEEK_STARTS_ON = 0
 

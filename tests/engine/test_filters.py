@@ -490,3 +490,15 @@ def test_filter_values_may_be_unicode_and_match_case_insensitively(site):
     site.create("Asset", {"code": "Ÿüñ ΣΙΓΜΑ"})
     assert site.ids("Asset", [["code", "contains", "σιγμα"]]) == [1]
     assert site.ids("Asset", [["code", "starts_with", "ÿÜ"]]) == [1]
+
+
+# --- checkbox through a link ------------------------------------------------
+
+
+def test_checkbox_through_an_empty_link_has_no_value(site, project):
+    with_project = site.create("PipelineConfiguration", {"code": "primary", "project": project})["id"]
+    site_wide = site.create("PipelineConfiguration", {"code": "site"})["id"]
+
+    assert site.ids("PipelineConfiguration", [["project.Project.archived", "is", False]]) == [with_project]
+    assert site.ids("PipelineConfiguration", [["project.Project.archived", "is_not", False]]) == [site_wide]
+    assert site.ids("PipelineConfiguration", [["project.Project.archived", "is", True]]) == []
