@@ -24,7 +24,7 @@ nothing else. The downloaded file must equal the uploaded one (size and
 SHA-256). Targets: time ratio ours/reference <= 1.0, peak memory growth of
 ours < 64 MB.
 
-    python benchmarks/bench_files.py [--quick] [--size-mb N] [--route server|direct] [--repeat N]
+    python benchmarks/bench_files.py [--quick] [--size-mb N] [--route server|direct] [--repeat N] [--profile]
 """
 from __future__ import annotations
 
@@ -63,7 +63,11 @@ def upload(config: dict[str, Any]) -> None:
         t0 = time.perf_counter()
         attachment_id = sg.upload("Version", version["id"], config["path"], field_name="sg_uploaded_movie")
         times.append(time.perf_counter() - t0)
+    profile = None
+    if config.get("profile"):
+        profile = profiled(lambda: sg.upload("Version", version["id"], config["path"], field_name="sg_uploaded_movie"))
     h.report({"seconds": min(times), "times": times, "attachment_id": attachment_id, "version_id": version["id"],
+              "profile": profile,
               "peak_growth_mb": (h.peak_rss_bytes() - baseline) / 1e6,
               "rss_before_mb": rss_before / 1e6, "peak_mb": h.peak_rss_bytes() / 1e6})
 
@@ -90,9 +94,28 @@ def download(config: dict[str, Any]) -> None:
             t0 = time.perf_counter()
             sg.download_attachment(movie, file_path=config["out"])
         times.append(time.perf_counter() - t0)
-    h.report({"seconds": min(times), "times": times, "route": route,
+    profile = None
+    if config.get("profile"):
+        profile = profiled(lambda: sg.download_attachment(attachment_id=config["attachment_id"],
+                                                          file_path=config["out"]))
+    h.report({"seconds": min(times), "times": times, "route": route, "profile": profile,
               "peak_growth_mb": (h.peak_rss_bytes() - baseline) / 1e6,
               "rss_before_mb": rss_before / 1e6, "peak_mb": h.peak_rss_bytes() / 1e6})
+
+
+def profiled(transfer: Any) -> str:
+    """cProfile summary of one more transfer (after the measured ones, so it does not skew them)."""
+    import cProfile
+    import io
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    transfer()
+    profiler.disable()
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(12)
+    return out.getvalue()
 
 
 def worker(config: dict[str, Any]) -> None:
@@ -133,7 +156,7 @@ ROUTES = {
 
 
 def run(quick: bool, size_mb: int | None, routes: tuple[str, ...] = ("server", "direct"),
-        repeat: int | None = None) -> list[str]:
+        repeat: int | None = None, profile: bool = False) -> list[str]:
     size_mb = size_mb or (20 if quick else 200)
     repeat = repeat or (1 if quick else 2)
     tables = []
@@ -141,11 +164,12 @@ def run(quick: bool, size_mb: int | None, routes: tuple[str, ...] = ("server", "
         source = Path(folder) / "movie.mov"
         expected = write_random_file(source, size_mb * 1000 * 1000)
         for route in routes:
-            tables.extend(run_route(route, source, expected, size_mb, Path(folder), repeat))
+            tables.extend(run_route(route, source, expected, size_mb, Path(folder), repeat, profile))
     return tables
 
 
-def run_route(route: str, source: Path, expected: str, size_mb: int, folder: Path, repeat: int) -> list[str]:
+def run_route(route: str, source: Path, expected: str, size_mb: int, folder: Path, repeat: int,
+              profile: bool = False) -> list[str]:
     size = size_mb * 1000 * 1000
     results: dict[str, dict[str, Any]] = {}
     checks = []
@@ -155,13 +179,14 @@ def run_route(route: str, source: Path, expected: str, size_mb: int, folder: Pat
     server, access = h.start_local_site(*options)
     try:
         for side in ("reference", "ours"):
-            up = h.try_worker(side, Path(__file__), dict(access, mode="upload", path=str(source), repeat=repeat))
+            up = h.try_worker(side, Path(__file__), dict(access, mode="upload", path=str(source), repeat=repeat,
+                                                                 profile=profile))
             down = None
             out = folder / ("downloaded-%s.mov" % side)
             if up:
                 down = h.try_worker(side, Path(__file__), dict(
                     access, mode="download", attachment_id=up["attachment_id"], version_id=up["version_id"],
-                    out=str(out), repeat=repeat))
+                    out=str(out), repeat=repeat, profile=profile))
             if down:
                 same = out.exists() and out.stat().st_size == size and sha256_of(out) == expected
                 checks.append("CHECK %s: downloaded file %s the uploaded one (download route: %s)"
@@ -199,6 +224,11 @@ def run_route(route: str, source: Path, expected: str, size_mb: int, folder: Pat
     tables = [h.print_table("%d MB up and down through the local site, %s" % (size_mb, ROUTES[route]),
                             h.COMPARISON_HEADERS, rows)]
     print("\n".join(checks) + "\n")
+    for side in ("ours", "reference"):
+        for step in ("upload", "download"):
+            text = (results.get(side, {}).get(step) or {}).get("profile")
+            if text:
+                print("cProfile of one more %s, %s client, %s route:\n%s" % (step, side, route, text))
     return tables
 
 
@@ -213,8 +243,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--route", choices=sorted(ROUTES), action="append",
                         help="upload route(s) to measure (default: both)")
     parser.add_argument("--repeat", type=int, help="transfers per step and side, best reported (default 2)")
+    parser.add_argument("--profile", action="store_true",
+                        help="print a cProfile summary of one extra transfer per step and side")
     args = parser.parse_args(argv[1:])
-    run(args.quick, args.size_mb, tuple(args.route or ("server", "direct")), args.repeat)
+    run(args.quick, args.size_mb, tuple(args.route or ("server", "direct")), args.repeat, args.profile)
     return 0
 
 
