@@ -7,7 +7,9 @@ reference shotgun-api3 3.10.3 from ``.venv-reference``) runs, each in a
 fresh process:
 
 1. ``upload("Version", id, path, field_name="sg_uploaded_movie")``;
-2. ``download_attachment(..., file_path=...)`` of the attachment it made.
+2. ``download_attachment(..., file_path=...)`` of the attachment it made;
+
+each twice per process, the better time reported.
 
 Both upload routes are measured, each against a fresh site: the server
 upload (one multipart form post) and direct-to-storage (the site's emulated
@@ -22,7 +24,7 @@ nothing else. The downloaded file must equal the uploaded one (size and
 SHA-256). Targets: time ratio ours/reference <= 1.0, peak memory growth of
 ours < 64 MB.
 
-    python benchmarks/bench_files.py [--quick] [--size-mb N] [--route server|direct]
+    python benchmarks/bench_files.py [--quick] [--size-mb N] [--route server|direct] [--repeat N] [--profile]
 """
 from __future__ import annotations
 
@@ -56,10 +58,16 @@ def upload(config: dict[str, Any]) -> None:
                                     "project": {"type": "Project", "id": project["id"]}})
     baseline = h.peak_rss_bytes()
     rss_before = h.current_rss_bytes()
-    t0 = time.perf_counter()
-    attachment_id = sg.upload("Version", version["id"], config["path"], field_name="sg_uploaded_movie")
-    elapsed = time.perf_counter() - t0
-    h.report({"seconds": elapsed, "attachment_id": attachment_id, "version_id": version["id"],
+    times = []
+    for _ in range(config.get("repeat", 1)):
+        t0 = time.perf_counter()
+        attachment_id = sg.upload("Version", version["id"], config["path"], field_name="sg_uploaded_movie")
+        times.append(time.perf_counter() - t0)
+    profile = None
+    if config.get("profile"):
+        profile = profiled(lambda: sg.upload("Version", version["id"], config["path"], field_name="sg_uploaded_movie"))
+    h.report({"seconds": min(times), "times": times, "attachment_id": attachment_id, "version_id": version["id"],
+              "profile": profile,
               "peak_growth_mb": (h.peak_rss_bytes() - baseline) / 1e6,
               "rss_before_mb": rss_before / 1e6, "peak_mb": h.peak_rss_bytes() / 1e6})
 
@@ -71,22 +79,43 @@ def download(config: dict[str, Any]) -> None:
     movie = version["sg_uploaded_movie"] if version else None
     baseline = h.peak_rss_bytes()
     rss_before = h.current_rss_bytes()
-    t0 = time.perf_counter()
     route = "attachment id"
-    try:
-        sg.download_attachment(attachment_id=config["attachment_id"], file_path=config["out"])
-    except Exception as error:
-        # The reference sends no session cookie to a server with a port in its URL
-        # (wire-protocol.md 8.9); the field's url is the other documented way.
-        h.note("%s: download by attachment id failed (%s: %s); trying the field's url"
-               % (config["side"], type(error).__name__, error))
-        route = "field url (by id failed: %s)" % type(error).__name__
+    times = []
+    for _ in range(config.get("repeat", 1)):
         t0 = time.perf_counter()
-        sg.download_attachment(movie, file_path=config["out"])
-    elapsed = time.perf_counter() - t0
-    h.report({"seconds": elapsed, "route": route,
+        try:
+            sg.download_attachment(attachment_id=config["attachment_id"], file_path=config["out"])
+        except Exception as error:
+            # The reference sends no session cookie to a server with a port in its URL
+            # (wire-protocol.md 8.9); the field's url is the other documented way.
+            h.note("%s: download by attachment id failed (%s: %s); trying the field's url"
+                   % (config["side"], type(error).__name__, error))
+            route = "field url (by id failed: %s)" % type(error).__name__
+            t0 = time.perf_counter()
+            sg.download_attachment(movie, file_path=config["out"])
+        times.append(time.perf_counter() - t0)
+    profile = None
+    if config.get("profile"):
+        profile = profiled(lambda: sg.download_attachment(attachment_id=config["attachment_id"],
+                                                          file_path=config["out"]))
+    h.report({"seconds": min(times), "times": times, "route": route, "profile": profile,
               "peak_growth_mb": (h.peak_rss_bytes() - baseline) / 1e6,
               "rss_before_mb": rss_before / 1e6, "peak_mb": h.peak_rss_bytes() / 1e6})
+
+
+def profiled(transfer: Any) -> str:
+    """cProfile summary of one more transfer (after the measured ones, so it does not skew them)."""
+    import cProfile
+    import io
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    transfer()
+    profiler.disable()
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(12)
+    return out.getvalue()
 
 
 def worker(config: dict[str, Any]) -> None:
@@ -126,18 +155,21 @@ ROUTES = {
 }
 
 
-def run(quick: bool, size_mb: int | None, routes: tuple[str, ...] = ("server", "direct")) -> list[str]:
+def run(quick: bool, size_mb: int | None, routes: tuple[str, ...] = ("server", "direct"),
+        repeat: int | None = None, profile: bool = False) -> list[str]:
     size_mb = size_mb or (20 if quick else 200)
+    repeat = repeat or (1 if quick else 2)
     tables = []
     with tempfile.TemporaryDirectory(prefix="bench-files-") as folder:
         source = Path(folder) / "movie.mov"
         expected = write_random_file(source, size_mb * 1000 * 1000)
         for route in routes:
-            tables.extend(run_route(route, source, expected, size_mb, Path(folder)))
+            tables.extend(run_route(route, source, expected, size_mb, Path(folder), repeat, profile))
     return tables
 
 
-def run_route(route: str, source: Path, expected: str, size_mb: int, folder: Path) -> list[str]:
+def run_route(route: str, source: Path, expected: str, size_mb: int, folder: Path, repeat: int,
+              profile: bool = False) -> list[str]:
     size = size_mb * 1000 * 1000
     results: dict[str, dict[str, Any]] = {}
     checks = []
@@ -147,13 +179,14 @@ def run_route(route: str, source: Path, expected: str, size_mb: int, folder: Pat
     server, access = h.start_local_site(*options)
     try:
         for side in ("reference", "ours"):
-            up = h.try_worker(side, Path(__file__), dict(access, mode="upload", path=str(source)))
+            up = h.try_worker(side, Path(__file__), dict(access, mode="upload", path=str(source), repeat=repeat,
+                                                                 profile=profile))
             down = None
             out = folder / ("downloaded-%s.mov" % side)
             if up:
                 down = h.try_worker(side, Path(__file__), dict(
                     access, mode="download", attachment_id=up["attachment_id"], version_id=up["version_id"],
-                    out=str(out)))
+                    out=str(out), repeat=repeat, profile=profile))
             if down:
                 same = out.exists() and out.stat().st_size == size and sha256_of(out) == expected
                 checks.append("CHECK %s: downloaded file %s the uploaded one (download route: %s)"
@@ -171,14 +204,17 @@ def run_route(route: str, source: Path, expected: str, size_mb: int, folder: Pat
         up, down = get(side, "upload", "seconds"), get(side, "download", "seconds")
         return up + down if up is not None and down is not None else None
 
+    best = "" if repeat == 1 else " (best of %d)" % repeat
     rows = [
-        h.comparison_row("upload time", get("ours", "upload", "seconds"), get("reference", "upload", "seconds"),
+        h.comparison_row("upload time" + best, get("ours", "upload", "seconds"), get("reference", "upload", "seconds"),
                          "s", None),
-        h.comparison_row("download time", get("ours", "download", "seconds"),
+        h.comparison_row("download time" + best, get("ours", "download", "seconds"),
                          get("reference", "download", "seconds"), "s", None),
-        h.comparison_row("upload + download time", total("ours"), total("reference"), "s", TIME_TARGET),
+        h.comparison_row("upload + download time" + best, total("ours"), total("reference"), "s", TIME_TARGET),
     ]
     for step in ("upload", "download"):
+        rows.append(h.comparison_row("%s: peak RSS of the process" % step, get("ours", step, "peak_mb"),
+                                     get("reference", step, "peak_mb"), "MB", None))
         ours_growth = get("ours", step, "peak_growth_mb")
         row = h.comparison_row("%s: peak RSS growth" % step, ours_growth, get("reference", step, "peak_growth_mb"),
                                "MB", None)
@@ -188,6 +224,11 @@ def run_route(route: str, source: Path, expected: str, size_mb: int, folder: Pat
     tables = [h.print_table("%d MB up and down through the local site, %s" % (size_mb, ROUTES[route]),
                             h.COMPARISON_HEADERS, rows)]
     print("\n".join(checks) + "\n")
+    for side in ("ours", "reference"):
+        for step in ("upload", "download"):
+            text = (results.get(side, {}).get(step) or {}).get("profile")
+            if text:
+                print("cProfile of one more %s, %s client, %s route:\n%s" % (step, side, route, text))
     return tables
 
 
@@ -201,8 +242,11 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--size-mb", type=int, help="file size in MB (10^6 bytes)")
     parser.add_argument("--route", choices=sorted(ROUTES), action="append",
                         help="upload route(s) to measure (default: both)")
+    parser.add_argument("--repeat", type=int, help="transfers per step and side, best reported (default 2)")
+    parser.add_argument("--profile", action="store_true",
+                        help="print a cProfile summary of one extra transfer per step and side")
     args = parser.parse_args(argv[1:])
-    run(args.quick, args.size_mb, tuple(args.route or ("server", "direct")))
+    run(args.quick, args.size_mb, tuple(args.route or ("server", "direct")), args.repeat, args.profile)
     return 0
 
 

@@ -28,7 +28,7 @@ BENCHMARKS: dict[str, Callable[[bool, bool], list[str]]] = {
         quick, None, profile, (bench_client_find.PREFETCH_KNOB, bench_client_find.PREFETCH_VALUE)),
     "mockgun": lambda quick, profile: bench_mockgun.run(quick, True, profile, None),
     "local_site": lambda quick, profile: bench_local_site.run(quick, None, False),
-    "files": lambda quick, profile: bench_files.run(quick, None),
+    "files": lambda quick, profile: bench_files.run(quick, None, profile=profile),
 }
 
 
@@ -37,7 +37,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--quick", action="store_true", help="small smoke sizes for every benchmark")
     parser.add_argument("--only", help="comma-separated subset of: " + ", ".join(BENCHMARKS))
     parser.add_argument("--profile", action="store_true",
-                        help="also print cProfile summaries of our side (find, mockgun)")
+                        help="also print cProfile summaries (find, mockgun, files)")
     args = parser.parse_args(argv[1:])
     names = args.only.split(",") if args.only else list(BENCHMARKS)
     unknown = [name for name in names if name not in BENCHMARKS]
