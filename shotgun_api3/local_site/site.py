@@ -21,6 +21,7 @@ from .auth import AUTHENTICATION_FAILED, Accounts, AuthError, new_totp_secret
 from .store import SqliteStore
 
 DEFAULT_SCHEMA_DIR = Path(__file__).resolve().parent.parent / "data"
+DEFAULT_SCHEMA_ADDITIONS = "local_site_additions.json"
 DATABASE_NAME = "site.sqlite3"
 FILES_DIR = "files"
 DEFAULT_MAX_REQUEST_BYTES = 50 * 1024 * 1024
@@ -47,6 +48,15 @@ def _load_schema_dir(schema_dir: Path) -> dict:
         schema = json.load(handle)
     with open(schema_dir / "schema_entity.json", encoding="utf-8") as handle:
         schema_entity = json.load(handle)
+    if schema_dir == DEFAULT_SCHEMA_DIR:
+        # The shipped schema is an older site's that lacks entity types every
+        # hosted site has today (Ticket, Tag); a new local site gets them too.
+        with open(schema_dir / DEFAULT_SCHEMA_ADDITIONS, encoding="utf-8") as handle:
+            additions = json.load(handle)
+        for entity_type, fields in additions["schema"].items():
+            schema.setdefault(entity_type, fields)
+        for entity_type, properties in additions["schema_entity"].items():
+            schema_entity.setdefault(entity_type, properties)
     return {"schema": schema, "schema_entity": schema_entity}
 
 

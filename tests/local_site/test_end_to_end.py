@@ -330,3 +330,13 @@ def test_field_definitions_carry_visible_without_a_project_like_newer_sites(sg):
     sg.schema_field_update("Asset", name, {"visible": False}, project)
     assert sg.schema_field_read("Asset", name, project)[name]["visible"] == {"value": False, "editable": True}
     assert sg.schema_field_read("Asset", name)[name]["visible"] == {"value": True, "editable": True}
+
+
+def test_a_new_site_has_the_ticket_and_tag_types_of_current_hosted_sites(sg):
+    project = sg.create("Project", {"name": "Tickets"})
+    ticket = sg.create("Ticket", {"title": "Render farm down", "sg_priority": "3", "project": project})
+    assert sg.find_one("Ticket", [["sg_priority", "is", "3"]], ["title", "sg_status_list"]) == {
+        "type": "Ticket", "id": ticket["id"], "title": "Render farm down", "sg_status_list": "opn"}
+    tag = sg.create("Tag", {"name": "urgent"})
+    assert sg.find_one("Tag", [["id", "is", tag["id"]]], ["name"])["name"] == "urgent"
+    assert {"Ticket", "Tag"} <= set(sg.schema_entity_read())
