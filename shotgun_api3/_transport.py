@@ -19,6 +19,8 @@ from typing import Any
 import httplib2
 import socks
 
+from . import _exchange
+
 # What the calling thread's current request is: set by the client around each
 # RPC, read by the connection classes below.
 call_state = threading.local()
@@ -139,6 +141,40 @@ class Http(httplib2.Http):
             connection_type = _CONNECTION_TYPES.get(uri.split(":", 1)[0].lower())
         return super().request(uri, method=method, body=body, headers=headers, redirections=redirections,
                                connection_type=connection_type)
+
+    def _conn_request(self, conn, request_uri, method, body, headers):
+        """Exchange on an open, still alive keep-alive connection directly (see ``_exchange``); else httplib2's way.
+
+        The direct exchange keeps the write safety of the connection classes:
+        a write is never sent twice, a read whose kept-alive connection was
+        dead is sent again on a new one, as httplib2 does.
+        """
+        request = None
+        if (conn.sock is not None and isinstance(conn, _WriteSafeConnectionMixin) and not conn.debuglevel
+                and conn._tunnel_host is None):
+            request = _exchange.encode_request(conn, method, request_uri, body, headers)
+        if request is None or _peer_closed(conn.sock):
+            return super()._conn_request(conn, request_uri, method, body, headers)
+        mark_request_sent(True)
+        try:
+            try:
+                response, content = _exchange.exchange(conn, request, method)
+            except _exchange.StaleConnection as stale:
+                if current_call_is_write():
+                    raise ResendRefused(stale.original) from stale.original
+                # Like httplib2: a read is sent once more, on a new connection.
+                conn.connect()
+                try:
+                    response, content = _exchange.exchange(conn, request, method)
+                except _exchange.StaleConnection as again:
+                    raise again.original from None
+        except (http.client.HTTPException, OSError) as exc:
+            if current_call_is_write() and not isinstance(exc, socket.timeout):
+                raise ResendRefused(exc) from exc
+            raise
+        if method != "HEAD":
+            content = httplib2._decompressContent(response, content, self.limit_kwargs)
+        return response, content
 
 
 class ProxyInfo(httplib2.ProxyInfo):
