@@ -233,3 +233,17 @@ def test_an_answer_cut_short_raises_incomplete_read_and_the_client_recovers():
         with pytest.raises(http.client.IncompleteRead):
             sg.find("Shot", [])
         assert sg.find("Shot", []) == []
+
+
+def test_see_other_answer_to_a_post_on_a_kept_alive_connection_is_followed_with_a_get():
+    def script(index, body):
+        if index == 1:
+            return answer(b"", "303 See Other", ("Location: /elsewhere?page=2",))
+        return answer(read_json([{"type": "Shot", "id": index}]))
+
+    with RawSite(script) as site:
+        sg = client(site.url)
+        sg.server_caps  # the info call
+        assert sg.find("Shot", []) == [{"type": "Shot", "id": 2}]
+        assert site.requests[2][1].startswith(b"GET /elsewhere?page=2 HTTP/1.1\r\n")
+        assert [number for number, _, _ in site.requests] == [1, 1, 1]
