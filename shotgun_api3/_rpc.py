@@ -32,6 +32,8 @@ _MAINTENANCE_TEXT = (
 )
 _RETRY_AFTER_LIMIT = 60.0  # seconds; a longer Retry-After is capped (a script should not hang for long)
 _SANITIZED_KEYS = ("user_password", "script_key", "session_token")
+# What json.dumps(payload, ensure_ascii=False) uses, made once instead of per call.
+_PAYLOAD_ENCODER = json.JSONEncoder(ensure_ascii=False)
 
 
 class MalformedAnswerError(ShotgunError, ValueError):
@@ -144,7 +146,7 @@ class RpcMethods:
 
     def _encode_payload(self, payload: Any) -> bytes:
         """Serialise a payload as UTF-8 JSON with non-ASCII characters left as they are."""
-        return json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        return _PAYLOAD_ENCODER.encode(payload).encode("utf-8")
 
     def _decode_response(self, headers: dict, body: Any) -> Any:
         """Decode a JSON body (by content type); other bodies (CSV exports...) are returned as they are."""

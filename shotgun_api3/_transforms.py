@@ -60,14 +60,23 @@ def outbound_value(value: Any, convert_to_utc: bool) -> Any:
     return value
 
 
+# Leaf classes that are never converted: checked first, by exact class, since
+# every RPC walks its whole params (filters, fields) through here.
+_PLAIN_LEAVES = frozenset({str, int, float, bool, type(None)})
+
+
 def transform_outbound(data: Any, convert_to_utc: bool) -> Any:
     """Copy lists, tuples and dicts recursively, converting date/time leaves; falsy values stay as they are."""
-    if not data:
+    if data.__class__ in _PLAIN_LEAVES or not data:
         return data
+    plain = _PLAIN_LEAVES
     if isinstance(data, dict):
-        return {key: transform_outbound(value, convert_to_utc) for key, value in data.items()}
+        return {
+            key: value if value.__class__ in plain else transform_outbound(value, convert_to_utc)
+            for key, value in data.items()
+        }
     if isinstance(data, list):
-        return [transform_outbound(value, convert_to_utc) for value in data]
+        return [value if value.__class__ in plain else transform_outbound(value, convert_to_utc) for value in data]
     if isinstance(data, tuple):
         return tuple(transform_outbound(value, convert_to_utc) for value in data)
     return outbound_value(data, convert_to_utc)
