@@ -114,7 +114,8 @@ def exchange(conn: Any, request: bytes, method: str) -> tuple:
     except BaseException:
         conn.close()
         raise
-    response = httplib2.Response(headers)
+    response = httplib2.Response({})
+    response.update(headers)  # not Response(headers): a "Status" header of the site must not be parsed
     response["status"] = str(status)
     response.status = status
     response.reason = reason

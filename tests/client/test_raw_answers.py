@@ -166,7 +166,7 @@ def test_http_1_0_answer_without_length_is_read_to_the_end_of_the_connection():
 def test_repeated_and_folded_headers_and_a_continue_answer_reach_the_caller():
     def script(index, body):
         continue_first = b"HTTP/1.1 100 Continue\r\n\r\n"
-        return continue_first + answer(b'{"ok": 1}', "201 Made It", ("X-Dup: a", "X-Dup: b", "X-Fold: one", " two"))
+        return continue_first + answer(b'{"ok": 1}', "201 Made It", ("X-Dup: a", "X-Dup: b", "X-Fold: one", " two", "Status: 201 Created"))
 
     with RawSite(script) as site:
         sg = client(site.url)
@@ -247,3 +247,21 @@ def test_see_other_answer_to_a_post_on_a_kept_alive_connection_is_followed_with_
         assert sg.find("Shot", []) == [{"type": "Shot", "id": 2}]
         assert site.requests[2][1].startswith(b"GET /elsewhere?page=2 HTTP/1.1\r\n")
         assert [number for number, _, _ in site.requests] == [1, 1, 1]
+
+
+@pytest.mark.parametrize("raw", [
+    answer(b'{"a": 1}', "200 OK", ("X-Dup: a", "X-Dup: b", "X-Fold: one", "\ttwo", "Status: 200 Fine",
+                                   "X-Space:   padded  ", "X-Latin: caf\u00e9")),
+    answer(b"", "404", ()),
+    b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
+    answer(gzip.compress(b'{"zipped": true}'), "200 OK", ("Content-Encoding: gzip",)),
+])
+def test_an_answer_reads_the_same_on_a_new_connection_and_on_a_kept_alive_one(raw):
+    with RawSite(lambda index, body: raw) as site:
+        sg = client(site.url)
+        sg.server_caps  # the info call: the connection is open from here on
+        sg.close()
+        first = sg._http_request("POST", "/api3/json", b"{}", {})  # opens the connection: http.client
+        second = sg._http_request("POST", "/api3/json", b"{}", {})  # on the kept-alive connection
+        assert first == second
+        assert [number for number, _, _ in site.requests] == [1, 2, 2]
