@@ -7,6 +7,7 @@ the connections of every thread; each thread then reconnects on its next call.
 """
 from __future__ import annotations
 
+import functools
 import logging
 import ssl
 import threading
@@ -185,7 +186,7 @@ class ConnectionMethods:
 
         Returns ``((status, reason), headers, body)`` with lower-case header names.
         """
-        url = urllib.parse.urlunparse((self.config.scheme, self.config.server, path, None, None, None))
+        url = _url(self.config.scheme, self.config.server, path)
         connection = self._get_connection()
         response, content = connection.request(url, method=verb, body=body, headers=headers)
         response_headers = {str(key).lower(): value for key, value in response.items()}
@@ -196,6 +197,12 @@ class ConnectionMethods:
         executor = self.__dict__.pop("_prefetch_executor", None)
         if executor is not None:
             executor.shutdown(wait=False)
+
+
+@functools.lru_cache(maxsize=256)
+def _url(scheme: str, server: str, path: str) -> str:
+    """The request URL of a path on the site (memoised: the same few are built for every call)."""
+    return urllib.parse.urlunparse((scheme, server, path, None, None, None))
 
 
 def _client_version() -> str:

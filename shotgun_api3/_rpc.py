@@ -2,8 +2,8 @@
 
 ``_call_rpc(method, params)`` is the one door every API method goes through
 (mockgun replaces it). Each step is a method of its own because test rigs and
-subclasses replace single steps; the fast decoding path is taken only while
-none of the decoding steps is replaced.
+subclasses replace single steps; the fast encoding and decoding paths are
+taken only while none of the steps they stand for is replaced.
 """
 from __future__ import annotations
 
@@ -32,6 +32,8 @@ _MAINTENANCE_TEXT = (
 )
 _RETRY_AFTER_LIMIT = 60.0  # seconds; a longer Retry-After is capped (a script should not hang for long)
 _SANITIZED_KEYS = ("user_password", "script_key", "session_token")
+# What json.dumps(payload, ensure_ascii=False) uses, made once instead of per call.
+_PAYLOAD_ENCODER = json.JSONEncoder(ensure_ascii=False)
 
 
 class MalformedAnswerError(ShotgunError, ValueError):
@@ -44,9 +46,14 @@ class RpcMethods:
     def _call_rpc(self, method: str, params: Any, include_auth_params: bool = True, first: bool = False) -> Any:
         """Make one RPC: transform and send ``params``, check and decode the answer, unwrap ``results``."""
         LOG.debug("Starting rpc call to %s with params %s", method, params)
-        params = self._transform_outbound(params)
-        payload = self._build_payload(method, params, include_auth_params=include_auth_params)
-        encoded_payload = self._encode_payload(payload)
+        if self._seam_is_default("_transform_outbound") and self._seam_is_default("_build_payload") and (
+                self._seam_is_default("_encode_payload")):
+            payload = self._build_payload(method, params, include_auth_params=include_auth_params)
+            encoded_payload = _transforms.encode_outbound(payload, self.config.convert_datetimes_to_utc)
+        else:
+            params = self._transform_outbound(params)
+            payload = self._build_payload(method, params, include_auth_params=include_auth_params)
+            encoded_payload = self._encode_payload(payload)
         request_headers = {"content-type": "application/json; charset=utf-8", "connection": "keep-alive"}
         if self.config.localized is True:
             request_headers["locale"] = "auto"
@@ -144,7 +151,7 @@ class RpcMethods:
 
     def _encode_payload(self, payload: Any) -> bytes:
         """Serialise a payload as UTF-8 JSON with non-ASCII characters left as they are."""
-        return json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        return _PAYLOAD_ENCODER.encode(payload).encode("utf-8")
 
     def _decode_response(self, headers: dict, body: Any) -> Any:
         """Decode a JSON body (by content type); other bodies (CSV exports...) are returned as they are."""
@@ -229,7 +236,11 @@ class RpcMethods:
         return sanitized
 
 
-_DEFAULT_STEPS = {name: RpcMethods.__dict__[name] for name in ("_decode_response", "_json_loads", "_transform_inbound")}
+_DEFAULT_STEPS = {
+    name: RpcMethods.__dict__[name]
+    for name in ("_decode_response", "_json_loads", "_transform_inbound", "_transform_outbound", "_build_payload",
+                 "_encode_payload")
+}
 
 
 def _is_json(headers: dict) -> bool:

@@ -10,6 +10,7 @@ reconnecting before anything was sent.
 """
 from __future__ import annotations
 
+import functools
 import http.client
 import select
 import socket
@@ -18,6 +19,8 @@ from typing import Any
 
 import httplib2
 import socks
+
+from . import _exchange
 
 # What the calling thread's current request is: set by the client around each
 # RPC, read by the connection classes below.
@@ -137,8 +140,85 @@ class Http(httplib2.Http):
                 connection_type=None):
         if connection_type is None:
             connection_type = _CONNECTION_TYPES.get(uri.split(":", 1)[0].lower())
+        if not self.cache and not self.force_exception_to_status_code and isinstance(uri, str):
+            answer = self._request_on_open_connection(uri, method, body, headers, redirections)
+            if answer is not None:
+                return answer
         return super().request(uri, method=method, body=body, headers=headers, redirections=redirections,
                                connection_type=connection_type)
+
+    def _request_on_open_connection(self, uri, method, body, headers, redirections):
+        """httplib2's ``request`` for a URI whose connection is open, without a cache: ``None`` otherwise.
+
+        Does what httplib2's ``request`` does in that case (header
+        normalisation, default headers, then ``_request`` with its redirects
+        and authentication), with the URI normalisation memoised: httplib2
+        re-encodes the URI character by character on every call.
+        """
+        try:
+            absolute_uri, scheme, authority, request_uri = _normalized_uri(uri)
+        except Exception:  # httplib2 raises its own way
+            return None
+        conn_key = scheme + ":" + authority
+        conn = self.connections.get(conn_key)
+        if conn is None:
+            return None
+        headers = {} if headers is None else self._normalize_headers(headers)
+        if "cache-control" in headers:
+            return None
+        if "user-agent" not in headers:
+            headers["user-agent"] = "Python-httplib2/%s (gzip)" % httplib2.__version__
+        if "range" not in headers and "accept-encoding" not in headers:
+            headers["accept-encoding"] = "gzip, deflate"
+        try:
+            return self._request(conn, authority, absolute_uri, request_uri, method, body, headers, redirections, None)
+        except socket.timeout:
+            conn = self.connections.pop(conn_key, None)
+            if conn:
+                conn.close()
+            raise
+
+    def _conn_request(self, conn, request_uri, method, body, headers):
+        """Exchange on an open, still alive keep-alive connection directly (see ``_exchange``); else httplib2's way.
+
+        The direct exchange keeps the write safety of the connection classes:
+        a write is never sent twice, a read whose kept-alive connection was
+        dead is sent again on a new one, as httplib2 does.
+        """
+        request = None
+        if (conn.sock is not None and isinstance(conn, _WriteSafeConnectionMixin) and not conn.debuglevel
+                and conn._tunnel_host is None):
+            request = _exchange.encode_request(conn, method, request_uri, body, headers)
+        if request is None or _peer_closed(conn.sock):
+            return super()._conn_request(conn, request_uri, method, body, headers)
+        mark_request_sent(True)
+        try:
+            try:
+                response, content = _exchange.exchange(conn, request, method)
+            except _exchange.StaleConnection as stale:
+                if current_call_is_write():
+                    raise ResendRefused(stale.original) from stale.original
+                # Like httplib2: a read is sent once more, on a new connection.
+                conn.connect()
+                try:
+                    response, content = _exchange.exchange(conn, request, method)
+                except _exchange.StaleConnection as again:
+                    raise again.original from None
+        except (http.client.HTTPException, OSError) as exc:
+            if current_call_is_write() and not isinstance(exc, socket.timeout):
+                raise ResendRefused(exc) from exc
+            raise
+        if method != "HEAD":
+            content = httplib2._decompressContent(response, content, self.limit_kwargs)
+        return response, content
+
+
+@functools.lru_cache(maxsize=256)
+def _normalized_uri(uri: str) -> tuple:
+    """``(absolute URI, scheme, authority, request URI)`` as httplib2 derives them from a request URI."""
+    uri = httplib2.iri2uri(uri).replace(" ", "%20").replace("\r", "%0D").replace("\n", "%0A")
+    scheme, authority, request_uri, _ = httplib2.urlnorm(uri)
+    return uri, scheme, authority, request_uri
 
 
 class ProxyInfo(httplib2.ProxyInfo):
