@@ -2,8 +2,8 @@
 
 Rows arrive in id order; each sort field, from the last to the first, is
 applied with a stable sort, so the first field is the primary key and rows
-tied on every key stay in id order. Empty values sort last ascending and
-first descending (``site_choices.NULLS_LAST_ASCENDING``).
+tied on every key stay in id order. Empty values are placed as
+``site_choices.NULLS_LAST_ASCENDING`` says.
 """
 
 from __future__ import annotations

@@ -94,10 +94,12 @@ FRAMES_PER_FOOT = 16
 
 # --- Ordering (question 1) --------------------------------------------------
 
-#: Empty values sort last ascending and first descending (a SQL database's
-#: default), text sorts ignoring case, links sort by the target's display name,
-#: and records tied on every key keep id order.
-NULLS_LAST_ASCENDING = True
+#: Empty values sort first ascending and last descending, as the smallest
+#: value. A site's placement is not established (its database would put them
+#: last); where the site is uncertain we answer like the reference mockgun,
+#: whose tests pin this order. Text sorts ignoring case, links sort by the
+#: target's display name, and records tied on every key keep id order.
+NULLS_LAST_ASCENDING = False
 
 # --- Retired / archived (question 11) ---------------------------------------
 

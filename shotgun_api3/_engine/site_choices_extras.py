@@ -32,8 +32,8 @@ MIXED_STATUS_ROLL_UP = "ip"
 # Records whose grouped value is empty form one group with this name and a
 # None group_value ...
 EMPTY_GROUP_NAME = ""
-# ... placed last ascending and first descending, as empty values are placed
-# when the engine orders records (site_choices.NULLS_LAST_ASCENDING).
+# ... placed last ascending and first descending (the reference mockgun has no
+# summarize to follow here; a site's database would place them so).
 EMPTY_GROUP_SORTS_LAST_ASCENDING = True
 
 # Week groups start on Monday (ISO weeks) and are named by that day.

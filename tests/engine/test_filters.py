@@ -457,7 +457,7 @@ def test_three_hop_path_through_a_multi_entity_hop_then_a_link(linked):
     assert linked.ids("Asset", [[path, "is_not", "SQ1"]]) == [2, 3]
     assert linked.ids("Asset", [[path, "in", ["SQ2"]]]) == [1, 2]
     assert linked.find("Asset", [["id", "is", 1]], [path])[0][path] == ["SQ1", "SQ2"]
-    assert linked.ids("Asset", order=[{"field_name": path, "direction": "asc"}]) == [1, 2, 3]
+    assert linked.ids("Asset", order=[{"field_name": path, "direction": "asc"}]) == [3, 1, 2]
 
 
 def test_color_uuid_and_entity_type_in_and_not_in(site):

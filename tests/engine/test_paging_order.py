@@ -28,22 +28,22 @@ def test_text_sorts_ignoring_case(shots):
     assert [r["code"] for r in shots.find("Shot", [], ["code"], order=_order("code"))] == ["s0", "S1", "s2", "s3", "s4"]
 
 
-def test_empty_values_sort_last_ascending_and_first_descending_where_reference_mockgun_puts_them_first(shots):
-    assert shots.ids("Shot", order=_order("sg_cut_in")) == [3, 1, 4, 2, 5]
-    assert shots.ids("Shot", order=_order("sg_cut_in", "desc")) == [2, 5, 1, 4, 3]
+def test_empty_values_sort_first_ascending_and_last_descending_like_the_reference_mockgun(shots):
+    assert shots.ids("Shot", order=_order("sg_cut_in")) == [2, 5, 3, 1, 4]
+    assert shots.ids("Shot", order=_order("sg_cut_in", "desc")) == [1, 4, 3, 2, 5]
 
 
 def test_first_sort_key_is_primary_where_reference_mockgun_makes_the_last_primary(shots):
     order = [{"field_name": "sg_cut_in", "direction": "desc"}, {"field_name": "code", "direction": "asc"}]
-    assert shots.ids("Shot", order=order) == [2, 5, 4, 1, 3]
+    assert shots.ids("Shot", order=order) == [4, 1, 3, 2, 5]
 
 
 def test_entity_fields_sort_by_display_name(shots):
-    assert shots.ids("Shot", order=_order("sg_sequence")) == [2, 4, 1, 3, 5]
+    assert shots.ids("Shot", order=_order("sg_sequence")) == [3, 5, 2, 4, 1]
 
 
 def test_dotted_fields_sort(shots):
-    assert shots.ids("Shot", order=_order("sg_sequence.Sequence.code", "desc")) == [3, 5, 1, 2, 4]
+    assert shots.ids("Shot", order=_order("sg_sequence.Sequence.code", "desc")) == [1, 2, 4, 3, 5]
 
 
 def test_sort_direction_must_be_asc_or_desc(shots):
