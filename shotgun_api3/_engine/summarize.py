@@ -14,7 +14,7 @@ from .errors import EngineFault
 from .grouping_types import Bucket, buckets_for, group_order, grouping_type_applies
 from .paths import compile_path
 from .read import select_rows
-from .registry import rpc
+from .registry import params_object, rpc
 from .summary_types import aggregate, summary_type_applies
 
 Record = Mapping[str, Any]
@@ -162,8 +162,7 @@ def _check_grouping(call: Any, entity_type: str, grouping: Any) -> List[_Field]:
 @rpc("summarize")
 def summarize(call: Any, params: Any) -> Dict[str, Any]:
     """Answer ``summarize``: summaries and groups over the live records matching the filters."""
-    if not isinstance(params, dict):
-        raise EngineFault("API summarize() expects a parameter object")
+    params = params_object(params, "summarize")
     entity_type = params.get("type")
     env = call.env
     env.schema.require_type(entity_type, "summarize")
