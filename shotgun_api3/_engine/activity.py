@@ -8,7 +8,7 @@ from . import site_choices_extras as choices
 from .errors import EngineFault
 from .link_pairs import PAIRS
 from .notes import thread_time, user_link
-from .registry import rpc
+from .registry import params_object, rpc
 
 Row = Dict[str, Any]
 _UPDATE_TYPES = {"New": "create", "Change": "update", "Retirement": "delete", "Revival": "revive"}
@@ -107,8 +107,7 @@ def _optional_int(params: Mapping[str, Any], name: str) -> Optional[int]:
 @rpc("activity_stream")
 def activity_stream(call: Any, params: Any) -> Dict[str, Any]:
     """Answer ``activity_stream_read``: the entity's updates, newest first."""
-    if not isinstance(params, dict):
-        raise EngineFault("API activity_stream_read() expects a parameter object")
+    params = params_object(params, "activity_stream_read")
     entity_type, entity_id = params.get("type"), params.get("id")
     call.env.schema.require_type(entity_type, "activity_stream_read")
     if call.engine.row(entity_type, entity_id) is None:

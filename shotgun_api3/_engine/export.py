@@ -11,7 +11,7 @@ import io
 from typing import Any, List
 
 from .errors import EngineFault
-from .registry import rpc
+from .registry import params_object, rpc
 
 #: Content type the HTTP layer answers export_page with.
 CONTENT_TYPE = "text/csv; charset=utf-8"
@@ -30,8 +30,7 @@ def _label(call: Any, entity_type: str, field: str) -> str:
 @rpc("export_page")
 def export_page(call: Any, params: Any) -> str:
     """The live records of a named Page's entity type (in its project, if it has one) as CSV: id and display name."""
-    if not isinstance(params, dict):
-        raise EngineFault("API export_page() expects a parameter object")
+    params = params_object(params, "export_page")
     if not params.get("format"):
         raise EngineFault("'format' missing")
     if params.get("page_id") is None:

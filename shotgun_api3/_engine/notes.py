@@ -6,7 +6,7 @@ from typing import Any, Dict, List, Mapping, Optional
 
 from . import site_choices_extras as choices
 from .errors import EngineFault
-from .registry import rpc
+from .registry import params_object, rpc
 
 # The keys each kind of thread item carries before any requested entity_fields.
 _DEFAULT_FIELDS = {
@@ -93,8 +93,7 @@ def thread_rows(call: Any, note: Mapping[str, Any]) -> List[Mapping[str, Any]]:
 @rpc("note_thread_contents")
 def note_thread_contents(call: Any, params: Any) -> List[Dict[str, Any]]:
     """Answer ``note_thread_read``: the Note, then its replies and attachments, oldest first."""
-    if not isinstance(params, dict):
-        raise EngineFault("API note_thread_read() expects a parameter object")
+    params = params_object(params, "note_thread_read")
     note_id = params.get("note_id")
     entity_fields = params.get("entity_fields") or {}
     if not isinstance(entity_fields, dict):

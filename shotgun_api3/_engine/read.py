@@ -12,7 +12,7 @@ from .filters import all_of, compile_filters, id_candidates, match_all
 from .ordering import sort_rows
 from .presenting import field_presenter
 from .presets import preset_predicate
-from .registry import rpc
+from .registry import params_object, rpc
 from .relations import QueryEnv
 
 Row = Dict[str, Any]
@@ -119,8 +119,7 @@ def _positive_int(value: Any, name: str, default: int) -> int:
 @rpc("read")
 def read(call: Any, params: Any) -> Dict[str, Any]:
     """Answer a ``read``: ``{"entities": [...], "paging_info": {...}}``."""
-    if not isinstance(params, dict):
-        raise EngineFault("API read() expects a parameter object")
+    params = params_object(params, "read")
     entity_type = params.get("type")
     env = call.env
     env.schema.require_type(entity_type, "read")

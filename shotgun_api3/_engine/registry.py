@@ -12,6 +12,8 @@ from __future__ import annotations
 import importlib
 from typing import Any, Callable, Dict
 
+from .errors import EngineFault
+
 Handler = Callable[[Any, Any], Any]
 
 HANDLERS: Dict[str, Handler] = {}
@@ -46,6 +48,13 @@ def rpc(method_name: str) -> Callable[[Handler], Handler]:
         return handler
 
     return register
+
+
+def params_object(params: Any, method: str) -> Dict[str, Any]:
+    """``params`` when it is the object of named params ``method`` needs, else the fault a site answers."""
+    if not isinstance(params, dict):
+        raise EngineFault(f"API {method}() expects a parameter object")
+    return params
 
 
 def load_handlers() -> Dict[str, Handler]:

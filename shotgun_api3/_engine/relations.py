@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, Callable, Dict, List, Mapping, NamedTuple, Optional, Sequence
+from typing import Any, Callable, Dict, List, Mapping, NamedTuple, Optional, Sequence, Tuple
 
 from . import site_choices
 from .comparable import date_key, datetime_key, footage_frames, number_key, parse_date, parse_wire_datetime
@@ -184,53 +184,48 @@ def _string_test(data_type: str, relation: str, args: _Args) -> Test:
 # --- ordered values (numbers, dates, date_times, footage) ----------------------
 
 
-def _number_arg(args: _Args) -> Callable[[Any], Any]:
+def _arg_converter(args: _Args, key: Callable[[Any], Any], what: str) -> Callable[[Any], Any]:
+    """Filter values to comparable keys; a value ``key`` cannot read is a fault saying it is not ``what``."""
+
     def convert(value: Any) -> Any:
         if value is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
-            raise args.fault(f"{value!r} is not a number")
-        return number_key(value)
+        converted = key(value)
+        if converted is None:
+            raise args.fault(f"{value!r} is not {what}")
+        return converted
 
     return convert
+
+
+def _filter_number_key(value: Any) -> Any:
+    # number_key reads a stored True/False as 1/0; a filter value must be a real number.
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        return None
+    return number_key(value)
+
+
+def _filter_date_key(value: Any) -> Optional[str]:
+    # date_key keeps any string's first ten characters; a filter value must parse.
+    if isinstance(value, str) and parse_date(value) is None and parse_wire_datetime(value) is None:
+        return None
+    return date_key(value)
+
+
+def _number_arg(args: _Args) -> Callable[[Any], Any]:
+    return _arg_converter(args, _filter_number_key, "a number")
 
 
 def _footage_arg(args: _Args) -> Callable[[Any], Any]:
-    def convert(value: Any) -> Any:
-        if value is None:
-            return None
-        frames = footage_frames(value)
-        if frames is None:
-            raise args.fault(f"{value!r} is not a footage value")
-        return frames
-
-    return convert
+    return _arg_converter(args, footage_frames, "a footage value")
 
 
 def _date_arg(args: _Args) -> Callable[[Any], Any]:
-    def convert(value: Any) -> Any:
-        if value is None:
-            return None
-        if isinstance(value, str) and parse_date(value) is None and parse_wire_datetime(value) is None:
-            raise args.fault(f"{value!r} is not a date (YYYY-MM-DD)")
-        key = date_key(value)
-        if key is None:
-            raise args.fault(f"{value!r} is not a date (YYYY-MM-DD)")
-        return key
-
-    return convert
+    return _arg_converter(args, _filter_date_key, "a date (YYYY-MM-DD)")
 
 
 def _datetime_arg(args: _Args) -> Callable[[Any], Any]:
-    def convert(value: Any) -> Any:
-        if value is None:
-            return None
-        key = datetime_key(value)
-        if key is None:
-            raise args.fault(f"{value!r} is not a date_time (YYYY-MM-DDTHH:MM:SSZ)")
-        return key
-
-    return convert
+    return _arg_converter(args, datetime_key, "a date_time (YYYY-MM-DDTHH:MM:SSZ)")
 
 
 def _ordered_test(relation: str, args: _Args, convert: Callable[[Any], Any], key: Callable[[Any], Any]) -> Test:
@@ -321,13 +316,16 @@ def _name_test(relation: str, args: _Args) -> Callable[[Optional[str]], bool]:
     raise args.fault("unsupported relation")
 
 
+def _live_key(env: QueryEnv, args: _Args, item: Any) -> Optional[Tuple[Any, Any]]:
+    """The ``(type, id)`` of a filter's link value, or ``None`` when it is empty or names no live record."""
+    key = _link_key(args, item)
+    if key is not None and link_is_live(env.tables, {"type": key[0], "id": key[1]}):
+        return key
+    return None
+
+
 def _live_keys(env: QueryEnv, args: _Args, items: Sequence[Any]) -> set:
-    keys = set()
-    for item in items:
-        key = _link_key(args, item)
-        if key is not None and link_is_live(env.tables, {"type": key[0], "id": key[1]}):
-            keys.add(key)
-    return keys
+    return {key for key in (_live_key(env, args, item) for item in items) if key is not None}
 
 
 def _entity_test(env: QueryEnv, relation: str, args: _Args) -> Test:
@@ -340,10 +338,10 @@ def _entity_test(env: QueryEnv, relation: str, args: _Args) -> Test:
         arg = args.one()
         if arg is None:
             return lambda v: not live(v)
-        keys = _live_keys(env, args, [arg])
-        if not keys:
+        key = _live_key(env, args, arg)
+        if key is None:
             return lambda v: False
-        wanted_type, wanted_id = next(iter(keys))
+        wanted_type, wanted_id = key
         return lambda v: v.__class__ is dict and v.get("id") == wanted_id and v.get("type") == wanted_type
     if relation == "in":
         items = args.many()
@@ -373,10 +371,10 @@ def _multi_test(env: QueryEnv, relation: str, args: _Args) -> Test:
         arg = args.one()
         if arg is None:
             return lambda v: not live_members(v)
-        keys = _live_keys(env, args, [arg])
-        if not keys:
+        key = _live_key(env, args, arg)
+        if key is None:
             return lambda v: False
-        wanted_type, wanted_id = next(iter(keys))
+        wanted_type, wanted_id = key
         return lambda v: any(
             link.get("id") == wanted_id and link.get("type") == wanted_type for link in live_members(v)
         )

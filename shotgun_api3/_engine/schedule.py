@@ -12,7 +12,7 @@ from typing import Any, Dict, List, Mapping, Optional
 
 from . import site_choices_extras as choices
 from .errors import EngineFault
-from .registry import rpc
+from .registry import params_object, rpc
 
 STATE_NAME = "work_schedule_exceptions"
 
@@ -69,8 +69,7 @@ def day_schedule(exceptions: List[Mapping[str, Any]], day: str, project: Optiona
 def work_schedule_read(call: Any, params: Any) -> Dict[str, Any]:
     """Answer ``work_schedule_read``: ``{"YYYY-MM-DD": {"description", "reason", "working"}}`` for each day of the range."""
     method = "work_schedule_read"
-    if not isinstance(params, dict):
-        raise EngineFault("API %s() expects a parameter object" % method)
+    params = params_object(params, method)
     start = _day(params.get("start_date"), "start_date", method)
     end = _day(params.get("end_date"), "end_date", method)
     if end < start:
@@ -96,8 +95,7 @@ def work_schedule_update(call: Any, params: Any) -> Dict[str, Any]:
     and has no effect: task dates are not derived from the schedule here.
     """
     method = "work_schedule_update"
-    if not isinstance(params, dict):
-        raise EngineFault("API %s() expects a parameter object" % method)
+    params = params_object(params, method)
     day = _day(params.get("date"), "date", method).isoformat()
     working = params.get("working")
     if not isinstance(working, bool):

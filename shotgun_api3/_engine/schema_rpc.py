@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import copy
 import re
-from typing import Any, Dict, Mapping, Optional
+from typing import Any, Dict, Mapping, Optional, Tuple
 
 from .errors import EngineFault
-from .registry import rpc
+from .registry import params_object, rpc
 from .schema import SiteSchema
 from .values import default_value
 
@@ -72,8 +72,7 @@ def schema_entity_read(call: Any, params: Any) -> Dict[str, Any]:
 
 @rpc("schema_field_read")
 def schema_field_read(call: Any, params: Any) -> Dict[str, Any]:
-    if not isinstance(params, dict):
-        raise EngineFault("API schema_field_read() expects a parameter object")
+    params = params_object(params, "schema_field_read")
     schema = call.engine.schema
     entity_type = params.get("type")
     schema.require_type(entity_type, "schema_field_read")
@@ -99,6 +98,14 @@ def _properties(params: Mapping[str, Any], method: str) -> Dict[str, Any]:
     return found
 
 
+def _existing_field(schema: SiteSchema, params: Mapping[str, Any], method: str) -> Tuple[str, str]:
+    """The ``type`` and ``field_name`` a call names, once both are known to exist on the site."""
+    entity_type, field = params.get("type"), params.get("field_name")
+    schema.require_type(entity_type, method)
+    schema.require_field(entity_type, field, method)
+    return entity_type, field
+
+
 def internal_name(display_name: str, taken: Mapping[str, Any]) -> str:
     """``sg_`` + the snake-cased display name, with ``_1``, ``_2``... when taken."""
     snake = re.sub(r"[^0-9a-z]+", "_", display_name.strip().lower()).strip("_") or "field"
@@ -113,8 +120,7 @@ def internal_name(display_name: str, taken: Mapping[str, Any]) -> str:
 @rpc("schema_field_create")
 def schema_field_create(call: Any, params: Any) -> str:
     method = "schema_field_create"
-    if not isinstance(params, dict):
-        raise EngineFault(f"API {method}() expects a parameter object")
+    params = params_object(params, method)
     engine = call.engine
     entity_type = params.get("type")
     engine.schema.require_type(entity_type, method)
@@ -163,12 +169,9 @@ def schema_field_create(call: Any, params: Any) -> str:
 @rpc("schema_field_update")
 def schema_field_update(call: Any, params: Any) -> bool:
     method = "schema_field_update"
-    if not isinstance(params, dict):
-        raise EngineFault(f"API {method}() expects a parameter object")
+    params = params_object(params, method)
     engine = call.engine
-    entity_type, field = params.get("type"), params.get("field_name")
-    engine.schema.require_type(entity_type, method)
-    engine.schema.require_field(entity_type, field, method)
+    entity_type, field = _existing_field(engine.schema, params, method)
     props = _properties(params, method)
     project_id = _project_id(params, method)
     call.txn.schema_will_change()
@@ -187,12 +190,9 @@ def schema_field_update(call: Any, params: Any) -> bool:
 @rpc("schema_field_delete")
 def schema_field_delete(call: Any, params: Any) -> bool:
     method = "schema_field_delete"
-    if not isinstance(params, dict):
-        raise EngineFault(f"API {method}() expects a parameter object")
+    params = params_object(params, method)
     engine = call.engine
-    entity_type, field = params.get("type"), params.get("field_name")
-    engine.schema.require_type(entity_type, method)
-    engine.schema.require_field(entity_type, field, method)
+    entity_type, field = _existing_field(engine.schema, params, method)
     if not field.startswith("sg_"):
         raise EngineFault(f"API {method}() {entity_type}.{field} is a built-in field and cannot be deleted")
     call.txn.schema_will_change()

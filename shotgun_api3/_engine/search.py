@@ -6,7 +6,7 @@ from typing import Any, Dict, List, Optional
 from . import site_choices_extras as choices
 from .errors import EngineFault
 from .read import select_rows
-from .registry import rpc
+from .registry import params_object, rpc
 
 
 def search_terms(text: str) -> List[str]:
@@ -45,8 +45,7 @@ def _match(call: Any, entity_type: str, row: Dict[str, Any], name: str) -> Dict[
 @rpc("query_display_name_cache")
 def query_display_name_cache(call: Any, params: Any) -> Dict[str, Any]:
     """Answer ``text_search``: ``{"terms": [...], "matches": [...]}``."""
-    if not isinstance(params, dict):
-        raise EngineFault("API text_search() expects a parameter object")
+    params = params_object(params, "text_search")
     text = params.get("text")
     if not isinstance(text, str) or len(text.strip()) < choices.SEARCH_MIN_CHARACTERS:
         raise EngineFault("API text_search() text must be at least %d characters long, got %r"

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Mapping, Optional
 
 from .errors import EngineFault
-from .registry import rpc
+from .registry import params_object, rpc
 
 STATE_NAME = "follows"
 _FOLLOWER_TYPES = ("HumanUser", "ApiUser")
@@ -31,8 +31,7 @@ def _follows(call: Any) -> List[Dict[str, Any]]:
 
 
 def _set_follow(call: Any, params: Any, method: str, following: bool) -> Dict[str, Any]:
-    if not isinstance(params, dict):
-        raise EngineFault("API %s() expects a parameter object" % method)
+    params = params_object(params, method)
     user = _link(call, params.get("user"), "user", method, _FOLLOWER_TYPES)
     entity = _link(call, params.get("entity"), "entity", method)
     pair = {"user": user, "entity": entity}
@@ -64,8 +63,7 @@ def _present_live(call: Any, links: List[Mapping[str, Any]]) -> List[Dict[str, A
 @rpc("followers")
 def followers(call: Any, params: Any) -> List[Dict[str, Any]]:
     """The live users following ``entity``, in the order they started."""
-    if not isinstance(params, dict):
-        raise EngineFault("API followers() expects a parameter object")
+    params = params_object(params, "followers")
     entity = _link(call, params.get("entity"), "entity", "followers")
     return _present_live(call, [pair["user"] for pair in _follows(call) if pair["entity"] == entity])
 
@@ -73,8 +71,7 @@ def followers(call: Any, params: Any) -> List[Dict[str, Any]]:
 @rpc("following")
 def following(call: Any, params: Any) -> List[Dict[str, Any]]:
     """The live entities ``user`` follows, optionally of one type and in one project."""
-    if not isinstance(params, dict):
-        raise EngineFault("API following() expects a parameter object")
+    params = params_object(params, "following")
     user = _link(call, params.get("user"), "user", "following", _FOLLOWER_TYPES)
     entity_type = params.get("entity_type")
     project = params.get("project")

@@ -14,7 +14,7 @@ from .errors import EngineFault
 from .grouping_types import Bucket, buckets_for, group_order, grouping_type_applies
 from .paths import compile_path
 from .read import select_rows
-from .registry import rpc
+from .registry import params_object, rpc
 from .summary_types import aggregate, summary_type_applies
 
 Record = Mapping[str, Any]
@@ -127,20 +127,22 @@ def _resolve_field(call: Any, entity_type: str, path: Any, what: str) -> _Field:
     return _Field(path, data_type, spec.through_multi, call.engine.presenter(entity_type, path))
 
 
+def _check_spec(call: Any, entity_type: str, spec: Any, noun: str, type_applies: Callable[[Any, str], bool]) -> _Field:
+    """The field of one summary or grouping ``spec``, once its ``type`` is known to apply to that field."""
+    if not isinstance(spec, dict):
+        raise EngineFault("API summarize() each %s must be a {'field', 'type'} object, got %r" % (noun, spec))
+    field = _resolve_field(call, entity_type, spec.get("field"), "a " + noun)
+    spec_type = spec.get("type")
+    if not type_applies(spec_type, field.data_type):
+        raise EngineFault("API summarize() %s type %r is not valid for %s.%s (a %s field)"
+                          % (noun, spec_type, entity_type, field.path, field.data_type))
+    return field
+
+
 def _check_summaries(call: Any, entity_type: str, summaries: Any) -> List[_Field]:
     if not isinstance(summaries, list):
         raise EngineFault("API summarize() 'summaries' must be a list of {'field', 'type'} objects")
-    fields = []
-    for summary in summaries:
-        if not isinstance(summary, dict):
-            raise EngineFault("API summarize() each summary must be a {'field', 'type'} object, got %r" % (summary,))
-        field = _resolve_field(call, entity_type, summary.get("field"), "a summary")
-        summary_type = summary.get("type")
-        if not summary_type_applies(summary_type, field.data_type):
-            raise EngineFault("API summarize() summary type %r is not valid for %s.%s (a %s field)"
-                              % (summary_type, entity_type, field.path, field.data_type))
-        fields.append(field)
-    return fields
+    return [_check_spec(call, entity_type, summary, "summary", summary_type_applies) for summary in summaries]
 
 
 def _check_grouping(call: Any, entity_type: str, grouping: Any) -> List[_Field]:
@@ -150,25 +152,17 @@ def _check_grouping(call: Any, entity_type: str, grouping: Any) -> List[_Field]:
         raise EngineFault("API summarize() 'grouping' must be a list of {'field', 'type', 'direction'} objects")
     fields = []
     for level in grouping:
-        if not isinstance(level, dict):
-            raise EngineFault("API summarize() each grouping must be a {'field', 'type'} object, got %r" % (level,))
-        field = _resolve_field(call, entity_type, level.get("field"), "a grouping")
-        grouping_type = level.get("type")
-        if not grouping_type_applies(grouping_type, field.data_type):
-            raise EngineFault("API summarize() grouping type %r is not valid for %s.%s (a %s field)"
-                              % (grouping_type, entity_type, field.path, field.data_type))
+        fields.append(_check_spec(call, entity_type, level, "grouping", grouping_type_applies))
         if level.get("direction") not in ("asc", "desc", None):
             raise EngineFault("API summarize() grouping direction must be 'asc' or 'desc', not %r"
                               % (level.get("direction"),))
-        fields.append(field)
     return fields
 
 
 @rpc("summarize")
 def summarize(call: Any, params: Any) -> Dict[str, Any]:
     """Answer ``summarize``: summaries and groups over the live records matching the filters."""
-    if not isinstance(params, dict):
-        raise EngineFault("API summarize() expects a parameter object")
+    params = params_object(params, "summarize")
     entity_type = params.get("type")
     env = call.env
     env.schema.require_type(entity_type, "summarize")

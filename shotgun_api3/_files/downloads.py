@@ -14,7 +14,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import xml.etree.ElementTree
-from typing import Any, Dict, Optional, Union
+from typing import Any, Callable, Dict, Optional, Union
 
 from .._errors import ShotgunFileDownloadError
 from .progress import ProgressCallback, TransferProgress, reporting_progress
@@ -113,6 +113,16 @@ def _content_length(response: Any) -> Optional[int]:
     return length if length >= 0 else None
 
 
+def deliver_chunk(sink: Callable[[bytes], Any], chunk: bytes, progress: Optional[TransferProgress]) -> None:
+    """Hand one chunk of a download to ``sink`` and count it; a failed write is the client's ``IOError``."""
+    try:
+        sink(chunk)
+    except OSError as error:
+        raise IOError("Unable to write Attachment to disk using file_path. %s" % error) from error
+    if progress is not None:
+        progress.advance(len(chunk))
+
+
 def _copy_body(response: Any, url: str, sink: Any, progress: Optional[TransferProgress],
                expected: Optional[int]) -> None:
     """Move the body to ``sink`` in chunks: read failures are download errors, write failures ``IOError``."""
@@ -125,12 +135,7 @@ def _copy_body(response: Any, url: str, sink: Any, progress: Optional[TransferPr
         if not chunk:
             break
         received += len(chunk)
-        try:
-            sink(chunk)
-        except OSError as error:
-            raise IOError("Unable to write Attachment to disk using file_path. %s" % error) from error
-        if progress is not None:
-            progress.advance(len(chunk))
+        deliver_chunk(sink, chunk, progress)
     # A sized read returns b"" when the connection drops early instead of
     # raising, so a short body is only noticed by counting.
     if expected is not None and received != expected:

@@ -9,8 +9,11 @@ import signal
 import sys
 import threading
 from pathlib import Path
-from typing import Iterator, List, Optional
+from typing import TYPE_CHECKING, Iterator, List, Optional
 from urllib.parse import quote
+
+if TYPE_CHECKING:
+    from .site import Site
 
 DEFAULT_PORT = 8090
 LOCK_NAME = "site.lock"
@@ -54,6 +57,24 @@ def _open_site(folder: str):
         raise CommandError(str(error)) from None
 
 
+@contextlib.contextmanager
+def _locked_site(folder: str, purpose: str, explain: str = "%s") -> Iterator[Site]:
+    """The site in ``folder``, opened under its lock and closed after; a ``SiteError`` becomes a ``CommandError``.
+
+    ``explain`` is the message, with ``%s`` standing for the site's error.
+    """
+    from .site import SiteError
+
+    with exclusive_site(Path(folder), purpose):
+        site = _open_site(folder)
+        try:
+            yield site
+        except SiteError as error:
+            raise CommandError(explain % error) from None
+        finally:
+            site.close()
+
+
 def cmd_init(args) -> int:
     from .site import Site, SiteError
 
@@ -75,39 +96,21 @@ def cmd_init(args) -> int:
 
 
 def cmd_add_script(args) -> int:
-    from .site import SiteError
-
-    folder = Path(args.site)
-    with exclusive_site(folder, "add a script"):
-        site = _open_site(args.site)
-        try:
-            _, key = site.add_script(args.name, key=args.key, can_sudo=args.allow_sudo)
-        except SiteError as error:
-            raise CommandError(str(error)) from None
-        finally:
-            site.close()
+    with _locked_site(args.site, "add a script") as site:
+        _, key = site.add_script(args.name, key=args.key, can_sudo=args.allow_sudo)
     print("Script added: script_name=%s  api_key=%s%s" % (args.name, key, "  (may sudo_as_login)" if args.allow_sudo else ""))
     return 0
 
 
 def cmd_add_user(args) -> int:
-    from .site import SiteError
-
     password = args.password
     if password is None:
         password = getpass.getpass("Password for %s: " % args.login)
         if password != getpass.getpass("Again: "):
             raise CommandError("the passwords do not match")
-    folder = Path(args.site)
-    with exclusive_site(folder, "add a user"):
-        site = _open_site(args.site)
-        try:
-            entity, totp_secret = site.add_user(args.login, password, name=args.name, two_factor=args.two_factor,
-                                                can_sudo=args.allow_sudo, email=args.email)
-        except SiteError as error:
-            raise CommandError(str(error)) from None
-        finally:
-            site.close()
+    with _locked_site(args.site, "add a user") as site:
+        entity, totp_secret = site.add_user(args.login, password, name=args.name, two_factor=args.two_factor,
+                                            can_sudo=args.allow_sudo, email=args.email)
     print("HumanUser %d added: login=%s (password as given)" % (entity["id"], args.login))
     if totp_secret:
         print("Two-factor secret (add it to an authenticator app): %s" % totp_secret)
@@ -147,19 +150,11 @@ def cmd_serve(args) -> int:
 
 def cmd_seed_demo(args) -> int:
     from .demo import seed_site
-    from .site import SiteError
 
-    folder = Path(args.site)
-    with exclusive_site(folder, "seed it"):
-        site = _open_site(args.site)
-        try:
-            for line in seed_site(site):
-                print(line)
-        except SiteError as error:
-            raise CommandError("%s: the demo needs a site without its script and user (seed a fresh site)"
-                               % error) from None
-        finally:
-            site.close()
+    explain = "%s: the demo needs a site without its script and user (seed a fresh site)"
+    with _locked_site(args.site, "seed it", explain) as site:
+        for line in seed_site(site):
+            print(line)
     return 0
 
 

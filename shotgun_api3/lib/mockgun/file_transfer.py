@@ -18,6 +18,7 @@ from shotgun_api3._engine import EngineFault
 from shotgun_api3._engine import files as engine_files
 from shotgun_api3._engine.filestore import FileStore
 from shotgun_api3._errors import ShotgunError, ShotgunFileDownloadError
+from shotgun_api3._files.downloads import deliver_chunk
 from shotgun_api3._files.progress import current_progress, reporting_progress
 
 _SERVE_PATH = re.compile(r"^/file_serve/attachment/(\d+)/?$")
@@ -125,12 +126,7 @@ class InProcessFileTransfer:
         sink = target.file.write if target is not None else chunks.append
         with reporting_progress(progress_callback, store.size(stored_name)) as progress:
             for chunk in store.iter_bytes(stored_name):
-                try:
-                    sink(chunk)
-                except OSError as error:
-                    raise IOError("Unable to write Attachment to disk using file_path. %s" % error) from error
-                if progress is not None:
-                    progress.advance(len(chunk))
+                deliver_chunk(sink, chunk, progress)
         return None if target is not None else b"".join(chunks)
 
     def _stored_name_for(self, url: str) -> Optional[str]:
