@@ -31,7 +31,7 @@ from .._engine.filestore import FileStore, FileStoreError
 from .auth import AuthError
 from .form_data import (FormError, MultipartReader, multipart_boundary, parse_disposition, read_text,
                         read_urlencoded)
-from .http import Request, Response
+from .http import FileBody, Request, Response
 from .signed_urls import is_valid, signed_url
 
 LOG = logging.getLogger("shotgun_api3")
@@ -358,7 +358,7 @@ def _serve_stored(site: Any, stored_name: str, content_type: str, filename: str,
     quoted = urllib.parse.quote(filename, safe="")
     headers = [("Content-Type", content_type or "application/octet-stream"), ("Content-Length", str(size)),
                ("Content-Disposition", "attachment; filename*=UTF-8''%s" % quoted)]
-    return Response(200, headers, b"" if head else store.iter_bytes(stored_name))
+    return Response(200, headers, b"" if head else FileBody(store.open(stored_name), size))
 
 
 def _thumbnail(site: Any, request: Request) -> Response:
