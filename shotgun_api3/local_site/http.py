@@ -128,9 +128,16 @@ class LimitedBody:
         return data
 
     def readinto(self, buffer) -> int:
-        data = self.read(len(buffer))
-        buffer[:len(data)] = data
-        return len(data)
+        """Fill ``buffer`` (up to what is left of the body) straight from the connection, without a copy."""
+        size = min(len(buffer), self.remaining)
+        if size <= 0:
+            return 0
+        count = self._source.readinto(memoryview(buffer).cast("B")[:size])
+        if count < size:
+            self.remaining = 0
+            raise ConnectionError("connection closed before the request body was complete")
+        self.remaining -= count
+        return count
 
     def readable(self) -> bool:
         return True
