@@ -74,11 +74,11 @@ class FileBody:
 
     On a plain-HTTP connection the server hands it to the kernel
     (``socket.sendfile``), so serving a stored file costs no copies through
-    Python; over TLS, or for anyone iterating it, it reads in chunks. The file
+    Python; over TLS, or for anyone iterating it, it reads 1 MB chunks. The file
     is closed once sent (or by :meth:`close`).
     """
 
-    def __init__(self, file: BinaryIO, length: int, chunk_size: int = 4 * 1024 * 1024) -> None:
+    def __init__(self, file: BinaryIO, length: int, chunk_size: int = 1024 * 1024) -> None:
         self.file = file
         self.length = length
         self.chunk_size = chunk_size
