@@ -46,6 +46,8 @@ STALE_UPLOAD_SWEEP_SECONDS = 600
 _last_sweep: "weakref.WeakKeyDictionary[FileStore, float]" = weakref.WeakKeyDictionary()
 _STORAGE_PATH = re.compile(r"^/storage/([0-9a-f]{32})/(\d{1,5})/([^/]+)$")
 _UPLOAD_ID = re.compile(r"^[0-9a-f]{32}$")
+#: Bytes of a storage PUT read at a time (the block size that measured best for form uploads).
+STORAGE_READ_CHUNK = 1024 * 1024
 
 
 class _FormFailure(Exception):
@@ -301,12 +303,16 @@ def _storage_put(site: Any, request: Request) -> Response:
     digest = hashlib.md5(usedforsecurity=False)
 
     def hashed():
+        # One reused buffer filled straight from the connection; the store
+        # writes each view out before the next read.
+        view = memoryview(bytearray(STORAGE_READ_CHUNK))
         remaining = request.content_length
         while remaining > 0:
-            chunk = request.body.read(min(1024 * 1024, remaining))
-            if not chunk:
+            count = request.body.readinto(view[:min(len(view), remaining)])
+            if not count:
                 raise ConnectionError("request body ended early")
-            remaining -= len(chunk)
+            remaining -= count
+            chunk = view[:count]
             digest.update(chunk)
             yield chunk
 
