@@ -124,17 +124,30 @@ def deliver_chunk(sink: Callable[[bytes], Any], chunk: bytes, progress: Optional
 
 
 def _copy_body(response: Any, url: str, sink: Any, progress: Optional[TransferProgress],
-               expected: Optional[int]) -> None:
-    """Move the body to ``sink`` in chunks: read failures are download errors, write failures ``IOError``."""
+               expected: Optional[int], reuse_buffer: bool = False) -> None:
+    """Move the body to ``sink`` in chunks: read failures are download errors, write failures ``IOError``.
+
+    With ``reuse_buffer`` (a sink that copies what it is given, such as a
+    file's ``write``) the body is read into one buffer again and again
+    instead of a fresh ``bytes`` per chunk.
+    """
     received = 0
+    buffer = None
+    if reuse_buffer and hasattr(response, "readinto"):
+        buffer = memoryview(bytearray(DOWNLOAD_CHUNK_SIZE))
     while True:
         try:
-            chunk = response.read(DOWNLOAD_CHUNK_SIZE)
+            if buffer is not None:
+                count = response.readinto(buffer)
+                chunk = buffer[:count]
+            else:
+                chunk = response.read(DOWNLOAD_CHUNK_SIZE)
+                count = len(chunk)
         except (OSError, http.client.HTTPException) as error:
             raise ShotgunFileDownloadError("Failed to read %s\n%s" % (url, error)) from error
-        if not chunk:
+        if not count:
             break
-        received += len(chunk)
+        received += count
         deliver_chunk(sink, chunk, progress)
     # A sized read returns b"" when the connection drops early instead of
     # raising, so a short body is only noticed by counting.
@@ -220,7 +233,7 @@ class DownloadMethods:
             sink = target.file.write if target is not None else chunks.append
             expected = _content_length(response)
             with reporting_progress(progress_callback, expected) as progress:
-                _copy_body(response, url, sink, progress, expected)
+                _copy_body(response, url, sink, progress, expected, reuse_buffer=target is not None)
         return None if target is not None else b"".join(chunks)
 
     def get_attachment_download_url(self, attachment: Union[Dict[str, Any], int, None]) -> Optional[str]:

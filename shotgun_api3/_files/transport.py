@@ -40,6 +40,25 @@ def tls_context(ca_certs: str) -> ssl.SSLContext:
     return _tls_context(ca_certs, stamp)
 
 
+class CaFileHTTPSHandler(urllib.request.HTTPSHandler):
+    """urllib's HTTPS handler trusting only a CA file, whose TLS context is built on the first HTTPS request.
+
+    Loading a CA bundle costs tens of milliseconds per process; a client of a
+    plain-HTTP site (the local site) never needs it. ``https_open`` reads
+    ``_context`` on every Python we support, so a property makes it lazy.
+    """
+
+    def __init__(self, ca_certs: str) -> None:
+        # Not HTTPSHandler.__init__: on 3.12+ it builds a default context at once.
+        urllib.request.AbstractHTTPHandler.__init__(self)
+        self._ca_certs = ca_certs
+        self._check_hostname = None  # read by https_open before Python 3.12
+
+    @property
+    def _context(self) -> ssl.SSLContext:
+        return tls_context(self._ca_certs)
+
+
 class TransferTransport:
     """Openers, form posts and the storage request seam (mixed into ``Shotgun``)."""
 
@@ -53,7 +72,7 @@ class TransferTransport:
         # The client stores its CA path name-mangled (``Shotgun.__ca_certs``).
         ca_certs = getattr(self, "_Shotgun__ca_certs", None)
         if ca_certs:
-            handlers.append(urllib.request.HTTPSHandler(context=tls_context(ca_certs)))
+            handlers.append(CaFileHTTPSHandler(ca_certs))
         if self.config.proxy_handler:
             handlers.append(self.config.proxy_handler)
         if handler is not None:

@@ -11,8 +11,12 @@ import re
 import urllib.parse
 from typing import BinaryIO, Dict, Iterator, Optional, Tuple
 
-#: Bytes read from the request body at a time.
+#: Bytes of a file part read from the request body at a time (one reused block).
+#: Measured on loopback: 1 MB costs less CPU than 256 KB (more calls) and than
+#: 4 MB (the block no longer stays in the CPU cache between receive and write).
 READ_CHUNK = 1024 * 1024
+#: Bytes read at a time while looking for part heads and reading text fields.
+HEAD_READ = 64 * 1024
 #: Caps on what is held in memory: the head of one part, one text field, a whole url-encoded form.
 MAX_PART_HEAD = 16 * 1024
 MAX_TEXT_FIELD = 1024 * 1024
@@ -73,11 +77,13 @@ class MultipartReader:
         # A leading CRLF lets the first boundary match the same pattern as the others.
         self._buffer = bytearray(b"\r\n")
         self._delimiter = b"\r\n--" + boundary
+        self._block: Optional[bytearray] = None
 
     def _fill(self) -> bool:
         if self._remaining <= 0:
             return False
-        data = self._body.read(min(READ_CHUNK, self._remaining))
+        # Part heads and text fields are small: fill the buffer in small reads.
+        data = self._body.read(min(READ_CHUNK, HEAD_READ, self._remaining))
         if not data:
             raise FormError("the form body ended early")
         self._remaining -= len(data)
@@ -108,57 +114,69 @@ class MultipartReader:
             del self._buffer[:cut]
         return False
 
-    def _read(self) -> Optional[bytes]:
-        if self._remaining <= 0:
-            return None
-        data = self._body.read(min(READ_CHUNK, self._remaining))
-        if not data:
-            raise FormError("the form body ended early")
-        self._remaining -= len(data)
-        return data
-
-    def _part_data(self) -> Iterator[bytes]:
+    def _part_data(self) -> Iterator[memoryview]:
         """Yield the bytes up to the next delimiter and consume the delimiter.
 
-        Large reads are not copied into the buffer: the delimiter is looked
-        for across the buffered tail and the start of the new read, then in
-        the read itself, and the data is handed out as views of the read.
+        Large parts are read straight into one reused block (``readinto``),
+        the delimiter is looked for in what was read plus the few bytes kept
+        from the previous block, and the data is handed out as views of the
+        block: nothing is allocated or copied per chunk. A view is only valid
+        until the next one is asked for.
         """
         delimiter = self._delimiter
         size = len(delimiter)
         keep = size - 1
         if (yield from self._buffered_step(delimiter)):
             return
+        # The buffer now holds fewer than ``size`` bytes: the start of the block.
+        block = self._reading_block(size)
+        view = memoryview(block)
+        filled = len(self._buffer)
+        view[:filled] = self._buffer
+        self._buffer = bytearray()
         while True:
-            data = self._read()
-            if data is None:
+            if self._remaining <= 0:
                 raise FormError("the form body ended without its closing boundary")
-            if len(data) < size:
-                self._buffer += data
-                if (yield from self._buffered_step(delimiter)):
-                    return
-                continue
-            # The buffer now holds at most ``keep`` bytes: a delimiter that
-            # starts in it ends within the first ``keep`` bytes of ``data``.
-            tail = bytes(self._buffer)
-            bridge = tail + data[:keep]
-            index = bridge.find(delimiter)
-            if index >= 0:
-                if index:
-                    yield bridge[:index]
-                self._buffer = bytearray(data[index + size - len(tail):])
-                return
-            if tail:
-                yield tail
-            view = memoryview(data)
-            index = data.find(delimiter)
+            want = min(len(block) - filled, self._remaining)
+            count = self._read_into(view[filled:filled + want])
+            self._remaining -= count
+            searched_from = max(0, filled - keep)
+            filled += count
+            index = block.find(delimiter, searched_from, filled)
             if index >= 0:
                 if index:
                     yield view[:index]
-                self._buffer = bytearray(view[index + size:])
+                self._buffer = bytearray(view[index + size:filled])
                 return
-            yield view[:len(data) - keep]
-            self._buffer = bytearray(view[len(data) - keep:])
+            if filled < len(block):
+                if self._remaining > 0:
+                    continue  # fill the block before handing it out
+                raise FormError("the form body ended without its closing boundary")
+            cut = filled - keep
+            yield view[:cut]
+            # Slide the possible start of a delimiter to the front of the block.
+            tail = bytes(view[cut:filled])
+            view[:keep] = tail
+            filled = keep
+
+    def _reading_block(self, delimiter_size: int) -> bytearray:
+        """The reused read block, made on first use (at least a delimiter long, so every read makes progress)."""
+        size = max(READ_CHUNK, delimiter_size)
+        if self._block is None or len(self._block) != size:
+            self._block = bytearray(size)
+        return self._block
+
+    def _read_into(self, target: memoryview) -> int:
+        readinto = getattr(self._body, "readinto", None)
+        if readinto is not None:
+            count = readinto(target)
+        else:
+            data = self._body.read(len(target))
+            count = len(data)
+            target[:count] = data
+        if not count:
+            raise FormError("the form body ended early")
+        return count
 
     def _read_head(self) -> Dict[str, str]:
         while True:
@@ -178,8 +196,12 @@ class MultipartReader:
                 headers[name.strip().lower()] = value.strip()
         return headers
 
-    def parts(self) -> Iterator[Tuple[Dict[str, str], Iterator[bytes]]]:
-        """Yield ``(part headers, data chunks)`` for each part, in order."""
+    def parts(self) -> Iterator[Tuple[Dict[str, str], Iterator[memoryview]]]:
+        """Yield ``(part headers, data chunks)`` for each part, in order.
+
+        The chunks of a part are views valid until the next chunk is asked
+        for: write them out or copy them (``bytes(chunk)``) to keep them.
+        """
         self._skip_to_delimiter()
         while True:
             self._need(2)

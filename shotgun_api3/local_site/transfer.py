@@ -31,7 +31,7 @@ from .._engine.filestore import FileStore, FileStoreError
 from .auth import AuthError
 from .form_data import (FormError, MultipartReader, multipart_boundary, parse_disposition, read_text,
                         read_urlencoded)
-from .http import Request, Response
+from .http import FileBody, Request, Response
 from .signed_urls import is_valid, signed_url
 
 LOG = logging.getLogger("shotgun_api3")
@@ -46,6 +46,8 @@ STALE_UPLOAD_SWEEP_SECONDS = 600
 _last_sweep: "weakref.WeakKeyDictionary[FileStore, float]" = weakref.WeakKeyDictionary()
 _STORAGE_PATH = re.compile(r"^/storage/([0-9a-f]{32})/(\d{1,5})/([^/]+)$")
 _UPLOAD_ID = re.compile(r"^[0-9a-f]{32}$")
+#: Bytes of a storage PUT read at a time (the block size that measured best for form uploads).
+STORAGE_READ_CHUNK = 1024 * 1024
 
 
 class _FormFailure(Exception):
@@ -301,12 +303,16 @@ def _storage_put(site: Any, request: Request) -> Response:
     digest = hashlib.md5(usedforsecurity=False)
 
     def hashed():
+        # One reused buffer filled straight from the connection; the store
+        # writes each view out before the next read.
+        view = memoryview(bytearray(STORAGE_READ_CHUNK))
         remaining = request.content_length
         while remaining > 0:
-            chunk = request.body.read(min(1024 * 1024, remaining))
-            if not chunk:
+            count = request.body.readinto(view[:min(len(view), remaining)])
+            if not count:
                 raise ConnectionError("request body ended early")
-            remaining -= len(chunk)
+            remaining -= count
+            chunk = view[:count]
             digest.update(chunk)
             yield chunk
 
@@ -358,7 +364,7 @@ def _serve_stored(site: Any, stored_name: str, content_type: str, filename: str,
     quoted = urllib.parse.quote(filename, safe="")
     headers = [("Content-Type", content_type or "application/octet-stream"), ("Content-Length", str(size)),
                ("Content-Disposition", "attachment; filename*=UTF-8''%s" % quoted)]
-    return Response(200, headers, b"" if head else store.iter_bytes(stored_name))
+    return Response(200, headers, b"" if head else FileBody(store.open(stored_name), size))
 
 
 def _thumbnail(site: Any, request: Request) -> Response:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import os
 
 import pytest
 
@@ -54,6 +55,18 @@ def test_concatenate_assembles_parts_in_order(store):
     parts = [store.write(b"AA"), store.write(b"BB"), store.write(b"C")]
     whole = store.concatenate(parts)
     assert store.read_bytes(whole) == b"AABBC"
+
+
+def test_concatenate_copies_large_and_empty_parts_exactly(store):
+    first, second = bytes(range(256)) * 5000, b"\x00\xff" * 70001
+    parts = [store.write(first), store.write(b""), store.write(second)]
+    assert store.read_bytes(store.concatenate(parts)) == first + second
+
+
+def test_concatenate_without_kernel_copy_gives_the_same_file(store, monkeypatch):
+    monkeypatch.delattr(os, "sendfile")
+    parts = [store.write(b"AA" * 100000), store.write(b"BB")]
+    assert store.read_bytes(store.concatenate(parts)) == b"AA" * 100000 + b"BB"
 
 
 @pytest.mark.parametrize("name", ["../etc/passwd", "a/b", "..", ".hidden", "", "a\\b", "x" * 200, None, "a\x00b"])

@@ -25,7 +25,8 @@ def parse(body, boundary=b"BOUNDARY"):
     out = []
     for headers, data in MultipartReader(io.BytesIO(body), boundary, len(body)).parts():
         name, filename = parse_disposition(headers.get("content-disposition", ""))
-        out.append((name, filename, b"".join(data)))
+        # A chunk is a view valid until the next one is read: copy each.
+        out.append((name, filename, b"".join(bytes(chunk) for chunk in data)))
     return out
 
 
@@ -98,3 +99,31 @@ def test_near_boundaries_at_every_read_offset_parse_exactly(tmp_path, monkeypatc
         parsed = parse(body)
         assert parsed[0] == ("field", None, b"\r\n--BOUNDAR")
         assert parsed[-1] == ("file", "clip.mov", payload), chunk
+
+
+class ReadOnlyBody:
+    """A body stream with ``read`` but no ``readinto``."""
+
+    def __init__(self, data):
+        self._stream = io.BytesIO(data)
+
+    def read(self, size=-1):
+        return self._stream.read(size)
+
+
+def test_a_body_without_readinto_parses_the_same(tmp_path, monkeypatch):
+    payload = b"\r\n--BOUNDAR" + b"q" * 3000
+    body = client_body(tmp_path, {"a": "1"}, payload)
+    monkeypatch.setattr(form_data, "READ_CHUNK", 100)
+    parts = [(headers, b"".join(bytes(chunk) for chunk in data))
+             for headers, data in MultipartReader(ReadOnlyBody(body), b"BOUNDARY", len(body)).parts()]
+    assert [data for _, data in parts] == [b"1", payload]
+
+
+def test_a_body_cut_inside_a_file_part_is_a_form_error_at_any_read_size(tmp_path, monkeypatch):
+    body = client_body(tmp_path, {}, b"z" * 5000)
+    for chunk in (1, 13, 100, 4096):
+        monkeypatch.setattr(form_data, "READ_CHUNK", chunk)
+        for cut in (60, 2000, len(body) - 30):
+            with pytest.raises(FormError):
+                parse(body[:cut])

@@ -242,6 +242,14 @@ def test_https_site_with_our_client(tmp_path):
             sg = shotgun_api3.Shotgun(server.url, script_name="tls", api_key=api_key, ca_certs=str(cert))
             assert sg.create("Shot", {"code": "secure"})["code"] == "secure"
             assert sg.find_one("Shot", [["code", "is", "secure"]], ["code"])["code"] == "secure"
+            # Files go through urllib with the CA file (loaded on first use) and
+            # come back over TLS without sendfile.
+            payload = bytes(range(256)) * 9000
+            path = tmp_path / "clip.mov"
+            path.write_bytes(payload)
+            shot = sg.find_one("Shot", [["code", "is", "secure"]])
+            attachment_id = sg.upload("Shot", shot["id"], str(path))
+            assert sg.download_attachment(attachment_id) == payload
             sg.close()
     finally:
         site.close()
