@@ -207,8 +207,16 @@ _PLAIN_LEAVES = frozenset(_IMMUTABLE_TYPES)
 
 
 def _fresh(value: Any) -> Any:
-    """A copy of ``value`` sharing no mutable object with it (a faster deepcopy for plain data)."""
+    """A copy of ``value`` sharing no mutable object with it (a faster deepcopy for plain data).
+
+    Leaves of the common plain types are taken as they are without a call
+    per leaf: most answers are records of strings, numbers and links.
+    """
     kind = type(value)
+    if kind is dict:
+        return {key: item if type(item) in _PLAIN_LEAVES else _fresh(item) for key, item in value.items()}
+    if kind is list:
+        return [item if type(item) in _PLAIN_LEAVES else _fresh(item) for item in value]
     if kind in _PLAIN_LEAVES or isinstance(value, _IMMUTABLE_TYPES):
         return value
     if isinstance(value, dict):
@@ -220,13 +228,23 @@ def _fresh(value: Any) -> Any:
     return copy.deepcopy(value)
 
 
+# Exact types passed into the engine as they are (``date`` is converted, so it is not here).
+_PASSED_LEAVES = _PLAIN_LEAVES - {datetime.date}
+
+
 def _in_process_params(value: Any) -> Any:
     """A private copy of call params, with ``date`` values in the site's ``YYYY-MM-DD`` form.
 
     Datetimes stay objects: the engine accepts them and stores them as given.
-    Tuples become lists, as they would through JSON.
+    Tuples become lists, as they would through JSON. Plain leaves are taken
+    without a call per leaf (params are mostly short dicts of strings).
     """
     kind = type(value)
+    if kind is dict:
+        return {key: item if type(item) in _PASSED_LEAVES else _in_process_params(item)
+                for key, item in value.items()}
+    if kind is list or kind is tuple:
+        return [item if type(item) in _PASSED_LEAVES else _in_process_params(item) for item in value]
     if kind is datetime.date:
         return value.isoformat()
     if kind in _PLAIN_LEAVES:
