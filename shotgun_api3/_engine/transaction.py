@@ -91,13 +91,18 @@ class Transaction:
 
     def _set(self, entity_type: str, row: Row, field: str, value: Any) -> None:
         """Write one field of a row, remembering its first value in this call for rollback."""
+        originals = self._originals_of(entity_type, row)
+        if originals is not None and field not in originals:
+            originals[field] = row.get(field, _ABSENT)
+        row[field] = value
+
+    def _originals_of(self, entity_type: str, row: Row) -> Optional[Dict[str, Any]]:
+        """The first values of the row's fields changed in this call (``None`` for a row it created)."""
         key = (entity_type, row["id"])
         originals = self._originals.get(key, _ABSENT)
         if originals is _ABSENT:
             originals = self._originals[key] = {}
-        if originals is not None and field not in originals:
-            originals[field] = row.get(field, _ABSENT)
-        row[field] = value
+        return originals
 
     def live_row(self, entity_type: str, entity_id: Any, method: str) -> Row:
         """The live row of a record, or a fault naming it."""
@@ -177,9 +182,11 @@ class Transaction:
         infos = self.engine.schema.require_type(entity_type, method)
         row = self.live_row(entity_type, entity_id, method)
         changes: List[Tuple[FieldInfo, Any, Any]] = []
+        env = self.env
+        check_flags = site_choices.ENFORCE_SCHEMA_FLAGS
         for field, value in data.items():
             info = infos.get(field)
-            if info is None or field in _NEVER_UPDATED or site_choices.ENFORCE_SCHEMA_FLAGS:
+            if info is None or check_flags or field in _NEVER_UPDATED:
                 info = self._writable(entity_type, infos, field, method, creating=False)
             mode = modes.get(field, "set") if modes else "set"
             if mode != "set":
@@ -191,7 +198,7 @@ class Transaction:
             if mode != "set" and info.data_type in LINK_LIST_TYPES:
                 new = self._apply_mode(info, old, value, mode, method, validate)
             elif validate:
-                new = coerce_value(self.env, info, value, method)
+                new = coerce_value(env, info, value, method)
             else:
                 new = value
             if info.data_type in _PRESENTED_TYPES:
@@ -210,8 +217,12 @@ class Transaction:
                 changes.append((infos["name"], row.get("name"), full))
         if not changes:
             return row
+        originals = self._originals_of(entity_type, row)
         for info, old, new in changes:
-            self._set(entity_type, row, info.name, new)
+            name = info.name
+            if originals is not None and name not in originals:
+                originals[name] = old if name in row else _ABSENT
+            row[name] = new
         # Only a real change touches the audit fields
         # (site_choices.TOUCH_UPDATED_AT_ONLY_ON_CHANGE): we returned above otherwise.
         if "updated_at" in infos:
@@ -219,7 +230,7 @@ class Transaction:
         user = self._user
         if user is not None and "updated_by" in infos and _link_key(row.get("updated_by")) != _link_key(user):
             self._set(entity_type, row, "updated_by", dict(user))
-        if "cached_display_name" in infos and _NAME_SOURCES.intersection(data):
+        if "cached_display_name" in infos and not _NAME_SOURCES.isdisjoint(data):
             name = display_name(self.engine.schema, entity_type, row)
             if name != row.get("cached_display_name"):
                 self._set(entity_type, row, "cached_display_name", name)
@@ -228,8 +239,10 @@ class Transaction:
             if pairs.has_pairs(entity_type, info.name):
                 self._sync_pairs(entity_type, row, info.name, _as_list(old), _as_list(new))
         if self._events and entity_type != "EventLogEntry":
+            # Every change is logged under the record's name after the update.
+            name = display_name(self.engine.schema, entity_type, row)
             for info, old, new in changes:
-                self._log_change(entity_type, row, info, old, new)
+                self._log_change(entity_type, row, info, old, new, name)
         return row
 
     def _apply_mode(self, info: FieldInfo, old: Any, value: Any, mode: str, method: str, validate: bool) -> List[Any]:
@@ -374,7 +387,10 @@ class Transaction:
 
     # --- event log ------------------------------------------------------------
 
-    def _log_change(self, entity_type: str, row: Row, info: FieldInfo, old: Any, new: Any) -> None:
+    def _log_change(
+        self, entity_type: str, row: Row, info: FieldInfo, old: Any, new: Any, name: Any = _ABSENT
+    ) -> None:
+        """Log one changed field; ``name`` is the record's display name when the caller has it."""
         present = value_presenter(self.env, info) if info.data_type in _PRESENTED_TYPES else _same_value
         added = removed = None
         if info.data_type in LINK_LIST_TYPES:
@@ -389,7 +405,8 @@ class Transaction:
         )
         label = self.engine.schema.display_label(entity_type, info.name)
         quoted = (meta["old_value"], meta["new_value"]) if info.data_type in _QUOTED_TYPES else None
-        name = display_name(self.engine.schema, entity_type, row)
+        if name is _ABSENT:
+            name = display_name(self.engine.schema, entity_type, row)
         description = events.describe(self._actor(), "Change", entity_type, name, label, quoted)
         self.log_event(
             events.event_type(entity_type, "Change"), entity_type, row, attribute=info.name, meta=meta,
