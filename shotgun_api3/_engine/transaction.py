@@ -391,27 +391,28 @@ class Transaction:
         self, entity_type: str, row: Row, info: FieldInfo, old: Any, new: Any, name: Any = _ABSENT
     ) -> None:
         """Log one changed field; ``name`` is the record's display name when the caller has it."""
-        present = value_presenter(self.env, info) if info.data_type in _PRESENTED_TYPES else _same_value
+        data_type = info.data_type
         added = removed = None
-        if info.data_type in LINK_LIST_TYPES:
-            old_keys = {_link_key(link) for link in old or ()}
-            new_keys = {_link_key(link) for link in new or ()}
-            added = [present([link])[0] for link in new or () if _link_key(link) not in old_keys and link_is_live(self.engine.tables, link)]
-            removed = [
-                {"type": link["type"], "id": link["id"]} for link in old or () if _link_key(link) not in new_keys
-            ]
-        meta = events.change_meta(
-            entity_type, row["id"], info.name, info.data_type, present(old), present(new), added, removed
-        )
+        if data_type in _PRESENTED_TYPES:
+            present = value_presenter(self.env, info)
+            if data_type in LINK_LIST_TYPES:
+                old_keys = {_link_key(link) for link in old or ()}
+                new_keys = {_link_key(link) for link in new or ()}
+                tables = self.engine.tables
+                added = [present([link])[0] for link in new or ()
+                         if _link_key(link) not in old_keys and link_is_live(tables, link)]
+                removed = [
+                    {"type": link["type"], "id": link["id"]} for link in old or () if _link_key(link) not in new_keys
+                ]
+            old, new = present(old), present(new)
+        meta = events.change_meta(entity_type, row["id"], info.name, data_type, old, new, added, removed)
         label = self.engine.schema.display_label(entity_type, info.name)
-        quoted = (meta["old_value"], meta["new_value"]) if info.data_type in _QUOTED_TYPES else None
         if name is _ABSENT:
             name = display_name(self.engine.schema, entity_type, row)
-        description = events.describe(self._actor(), "Change", entity_type, name, label, quoted)
-        self.log_event(
-            events.event_type(entity_type, "Change"), entity_type, row, attribute=info.name, meta=meta,
-            description=description,
+        description = events.describe(
+            self._actor(), "Change", entity_type, name, label, (old, new) if data_type in _QUOTED_TYPES else None
         )
+        self._add_event(events.event_type(entity_type, "Change"), entity_type, row, info.name, meta, description)
 
     def log_event(
         self,
@@ -426,15 +427,28 @@ class Transaction:
         """Write one EventLogEntry for this call (its user, session and time)."""
         if not self._events:
             return None
+        if description is None and action is not None and entity_type is not None:
+            name = display_name(self.engine.schema, entity_type, row) if row is not None else None
+            description = events.describe(self._actor(), action, entity_type, name, attribute)
+        return self._add_event(event_type, entity_type, row, attribute, meta, description)
+
+    def _add_event(
+        self,
+        event_type: str,
+        entity_type: Optional[str],
+        row: Optional[Row],
+        attribute: Optional[str],
+        meta: Optional[Dict[str, Any]],
+        description: Optional[str],
+    ) -> Row:
+        """Store one EventLogEntry row (the work of :meth:`log_event` once its description is known)."""
         engine = self.engine
         event_id = engine.next_id("EventLogEntry")
-        entity_link = {"type": entity_type, "id": row["id"]} if row is not None and entity_type else None
-        project = row.get("project") if row is not None else None
-        if entity_type == "Project" and row is not None:
-            project = entity_link
-        if description is None and action is not None and entity_type is not None:
-            name = display_name(engine.schema, entity_type, row) if row is not None else None
-            description = events.describe(self._actor(), action, entity_type, name, attribute)
+        if row is not None:
+            entity_link = {"type": entity_type, "id": row["id"]} if entity_type else None
+            project = entity_link if entity_type == "Project" else row.get("project")
+        else:
+            entity_link = project = None
         event = engine.new_row("EventLogEntry", event_id)
         event["event_type"] = event_type
         event["description"] = description
