@@ -182,7 +182,8 @@ class Shotgun(InProcessFileTransfer, _SiteClient):
             results = {"session_id": MOCK_SESSION_TOKEN}
         else:
             try:
-                results = self._engine.call(method, _in_process_params(params), self._call_context())
+                in_process = _write_params(params) if method in _WRITE_METHODS else _in_process_params(params)
+                results = self._engine.call(method, in_process, self._call_context())
             except EngineFault as fault:
                 # The exception the real client raises for the site's error answer.
                 raise fault_for_answer({"exception": True, "message": fault.message,
@@ -254,3 +255,47 @@ def _in_process_params(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_in_process_params(item) for item in value]
     return _fresh(value)
+
+
+# Methods whose params the client builds as ``{"type", ["id",] "fields": [{"field_name", "value"...}],
+# ["return_fields"]}`` and whose engine handlers only read them, storing copies of the values
+# (the engine's contract, pinned by test_the_engine_keeps_no_reference_to_objects_the_caller_passed).
+_WRITE_METHODS = frozenset(("create", "update"))
+
+
+def _write_params(params: Any) -> Any:
+    """The params of a create/update for the engine, copying only what needs converting.
+
+    Field values that are plain leaves go as they are; any other value
+    (links, lists, dates...) is converted by :func:`_in_process_params`.
+    Params of any other shape are copied whole.
+    """
+    if type(params) is not dict:
+        return _in_process_params(params)
+    fields = None
+    for key, value in params.items():
+        if key == "fields":
+            fields = value
+        elif type(value) not in _PASSED_LEAVES and not _is_name_list(value):
+            return _in_process_params(params)
+    if type(fields) is not list:
+        return _in_process_params(params)
+    converted = None
+    for index, entry in enumerate(fields):
+        if type(entry) is not dict:
+            return _in_process_params(params)
+        for key, value in entry.items():
+            if type(value) not in _PASSED_LEAVES:
+                if key != "value":
+                    return _in_process_params(params)
+                if converted is None:
+                    converted = list(fields)
+                converted[index] = {**entry, "value": _in_process_params(value)}
+    if converted is None:
+        return params
+    return {**params, "fields": converted}
+
+
+def _is_name_list(value: Any) -> bool:
+    """Whether ``value`` is a list of strings (``return_fields``): read by the engine, never kept."""
+    return type(value) is list and all(type(item) is str for item in value)
