@@ -150,10 +150,11 @@ class Transaction:
             row["cached_display_name"] = display_name(self.engine.schema, entity_type, row)
         table[new_id] = row
         self._originals[(entity_type, new_id)] = None
-        pairs = self.engine.link_pairs
-        for field, value in values.items():
-            if value and pairs.has_pairs(entity_type, field):
-                self._sync_pairs(entity_type, row, field, [], _as_list(value), is_new=True)
+        paired = self.engine.link_pairs.fields_of(entity_type)
+        if paired:
+            for field, value in values.items():
+                if value and field in paired:
+                    self._sync_pairs(entity_type, row, field, [], _as_list(value), is_new=True)
         if self._events and entity_type != "EventLogEntry":
             self.log_event(
                 events.event_type(entity_type, "New"),
@@ -188,20 +189,18 @@ class Transaction:
             info = infos.get(field)
             if info is None or check_flags or field in _NEVER_UPDATED:
                 info = self._writable(entity_type, infos, field, method, creating=False)
-            mode = modes.get(field, "set") if modes else "set"
-            if mode != "set":
-                if mode not in ("add", "remove"):
-                    raise EngineFault(
-                        f"API {method}() unknown multi_entity_update_mode '{mode}' for {entity_type}.{field}"
-                    )
+            data_type = info.data_type
             old = row.get(field)
-            if mode != "set" and info.data_type in LINK_LIST_TYPES:
+            mode = modes.get(field, "set") if modes else "set"
+            if mode == "set":
+                new = coerce_value(env, info, value, method) if validate else value
+            elif mode not in ("add", "remove"):
+                raise EngineFault(f"API {method}() unknown multi_entity_update_mode '{mode}' for {entity_type}.{field}")
+            elif data_type in LINK_LIST_TYPES:
                 new = self._apply_mode(info, old, value, mode, method, validate)
-            elif validate:
-                new = coerce_value(env, info, value, method)
             else:
-                new = value
-            if info.data_type in _PRESENTED_TYPES:
+                new = coerce_value(env, info, value, method) if validate else value
+            if data_type in _PRESENTED_TYPES:
                 if _same(info, old, new):
                     continue
             elif old.__class__ is new.__class__ and old == new:
@@ -226,7 +225,9 @@ class Transaction:
         # Only a real change touches the audit fields
         # (site_choices.TOUCH_UPDATED_AT_ONLY_ON_CHANGE): we returned above otherwise.
         if "updated_at" in infos:
-            self._set(entity_type, row, "updated_at", self.now)
+            if originals is not None and "updated_at" not in originals:
+                originals["updated_at"] = row.get("updated_at", _ABSENT)
+            row["updated_at"] = self.now
         user = self._user
         if user is not None and "updated_by" in infos and _link_key(row.get("updated_by")) != _link_key(user):
             self._set(entity_type, row, "updated_by", dict(user))
@@ -234,10 +235,11 @@ class Transaction:
             name = display_name(self.engine.schema, entity_type, row)
             if name != row.get("cached_display_name"):
                 self._set(entity_type, row, "cached_display_name", name)
-        pairs = self.engine.link_pairs
-        for info, old, new in changes:
-            if pairs.has_pairs(entity_type, info.name):
-                self._sync_pairs(entity_type, row, info.name, _as_list(old), _as_list(new))
+        paired = self.engine.link_pairs.fields_of(entity_type)
+        if paired:
+            for info, old, new in changes:
+                if info.name in paired:
+                    self._sync_pairs(entity_type, row, info.name, _as_list(old), _as_list(new))
         if self._events and entity_type != "EventLogEntry":
             # Every change is logged under the record's name after the update.
             name = display_name(self.engine.schema, entity_type, row)
