@@ -191,7 +191,8 @@ class Shotgun(InProcessFileTransfer, _SiteClient):
         if method == "export_page" and isinstance(results, str):
             # A site answers CSV, not JSON: the real client hands back the raw body.
             return results.encode("utf-8")
-        results = _fresh(results)
+        if method not in _FRESH_ANSWER_METHODS:
+            results = _fresh(results)
         if first and isinstance(results, list):
             return results[0] if results else None
         return results
@@ -257,45 +258,36 @@ def _in_process_params(value: Any) -> Any:
     return _fresh(value)
 
 
-# Methods whose params the client builds as ``{"type", ["id",] "fields": [{"field_name", "value"...}],
-# ["return_fields"]}`` and whose engine handlers only read them, storing copies of the values
+# Methods whose answers the engine builds from its presenters, which copy every value
+# (pinned by test_results_do_not_share_objects_with_tables): answered without another copy.
+_FRESH_ANSWER_METHODS = frozenset(("read", "create", "update"))
+
+# Methods whose engine handlers only read their params and store copies of the values they keep
 # (the engine's contract, pinned by test_the_engine_keeps_no_reference_to_objects_the_caller_passed).
 _WRITE_METHODS = frozenset(("create", "update"))
 
 
 def _write_params(params: Any) -> Any:
-    """The params of a create/update for the engine, copying only what needs converting.
+    """The params of a create/update for the engine: as they are unless something needs converting.
 
-    Field values that are plain leaves go as they are; any other value
-    (links, lists, dates...) is converted by :func:`_in_process_params`.
-    Params of any other shape are copied whole.
+    Dicts, lists and plain leaves other than ``date`` read the same in
+    process as after JSON; anything else (dates, tuples, other objects)
+    sends the params through :func:`_in_process_params`.
     """
-    if type(params) is not dict:
-        return _in_process_params(params)
-    fields = None
-    for key, value in params.items():
-        if key == "fields":
-            fields = value
-        elif type(value) not in _PASSED_LEAVES and not _is_name_list(value):
-            return _in_process_params(params)
-    if type(fields) is not list:
-        return _in_process_params(params)
-    converted = None
-    for index, entry in enumerate(fields):
-        if type(entry) is not dict:
-            return _in_process_params(params)
-        for key, value in entry.items():
-            if type(value) not in _PASSED_LEAVES:
-                if key != "value":
-                    return _in_process_params(params)
-                if converted is None:
-                    converted = list(fields)
-                converted[index] = {**entry, "value": _in_process_params(value)}
-    if converted is None:
-        return params
-    return {**params, "fields": converted}
+    return params if _passes_as_is(params) else _in_process_params(params)
 
 
-def _is_name_list(value: Any) -> bool:
-    """Whether ``value`` is a list of strings (``return_fields``): read by the engine, never kept."""
-    return type(value) is list and all(type(item) is str for item in value)
+def _passes_as_is(value: Any) -> bool:
+    """Whether ``value`` is made only of dicts, lists and leaves the engine takes unconverted."""
+    kind = type(value)
+    if kind is dict:
+        for item in value.values():
+            if type(item) not in _PASSED_LEAVES and not _passes_as_is(item):
+                return False
+        return True
+    if kind is list:
+        for item in value:
+            if type(item) not in _PASSED_LEAVES and not _passes_as_is(item):
+                return False
+        return True
+    return kind in _PASSED_LEAVES
