@@ -234,3 +234,14 @@ def test_find_pages_through_every_record_whatever_the_assigned_version(sg, versi
     assert [shot["id"] for shot in found] == list(range(1, 1203))
     assert len(sg.find("Shot", [], limit=501)) == 501
     assert [shot["id"] for shot in sg.find("Shot", [], limit=10, page=3)] == list(range(21, 31))
+
+
+def test_event_log_entries_follow_the_session_uuid_set_between_calls(sg):
+    sg.create("Shot", {"code": "sh010"})
+    sg.set_session_uuid("uuid-1")
+    sg.create("Shot", {"code": "sh020"})
+    sg.set_session_uuid("uuid-2")
+    sg.create("Shot", {"code": "sh030"})
+    events = sg.find("EventLogEntry", [["event_type", "is", "Shotgun_Shot_New"]], ["session_uuid"],
+                     order=[{"field_name": "id", "direction": "asc"}])
+    assert [event["session_uuid"] for event in events] == [None, "uuid-1", "uuid-2"]

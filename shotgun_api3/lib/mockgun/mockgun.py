@@ -76,6 +76,7 @@ class Shotgun(InProcessFileTransfer, _SiteClient):
                 "Mockgun instance, please call Mockgun.set_schema_paths() in order to specify which Flow "
                 "Production Tracking schema Mockgun should operate against.")
         schema = SchemaFactory.get_site_schema(schema_path, schema_entity_path)
+        self._context_cache: Optional[Tuple[tuple, CallContext]] = None
         # The real constructor validates the URL and builds config; credentials
         # are left out of it so none of its credential rules apply, and
         # connect=False keeps it from asking for server info at once.
@@ -198,8 +199,18 @@ class Shotgun(InProcessFileTransfer, _SiteClient):
         return results
 
     def _call_context(self) -> CallContext:
-        return CallContext(user=None, session_uuid=self.config.session_uuid,
-                           sudo_as_login=self.config.sudo_as_login, script_name=self.config.script_name)
+        """The caller as the engine sees it, rebuilt only when the config it comes from changes.
+
+        The engine never changes a context it is given, so one is shared by the calls
+        made with the same session, sudo login and script name.
+        """
+        config = self.config
+        key = (config.session_uuid, config.sudo_as_login, config.script_name)
+        cached = self._context_cache
+        if cached is None or cached[0] != key:
+            cached = self._context_cache = (key, CallContext(user=None, session_uuid=key[0],
+                                                             sudo_as_login=key[1], script_name=key[2]))
+        return cached[1]
 
 
 # Values that cannot be changed in place: shared freely between caller and store.
