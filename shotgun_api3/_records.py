@@ -34,6 +34,8 @@ class RecordMethods:
                 if isinstance(value, str):
                     if "&lt;" in value:
                         value = record[key] = value.replace("&lt;", "<")
+                    if key != "image":
+                        continue  # only an image URL string needs more than the &lt; fix
                 if key == "image":
                     if old_server is None:
                         old_server = not self.server_caps.ensure_return_image_urls_support()

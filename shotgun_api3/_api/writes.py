@@ -124,11 +124,18 @@ class WriteMethods:
         self, entity_type: str, entity_id: int, data: dict, multi_entity_update_modes: dict | None
     ) -> dict:
         """Build the params of an ``update``: field entries with their modes, entity values trimmed."""
-        fields = self._dict_to_list(
-            data, extra_data=self._dict_to_extra_data(multi_entity_update_modes, "multi_entity_update_mode")
-        )
-        if not entity_optimization_disabled():
-            fields = [{key: _optimize_filter_field(value) for key, value in entry.items()} for entry in fields]
+        modes = multi_entity_update_modes or {}
+        optimize = not entity_optimization_disabled()
+        fields = []
+        for name, value in data.items():
+            # Only dicts and lists can be trimmed; field names and modes are strings.
+            if optimize and isinstance(value, (dict, list)):
+                value = _optimize_filter_field(value)
+            entry = {"field_name": name, "value": value}
+            if name in modes:
+                mode = modes[name]
+                entry["multi_entity_update_mode"] = _optimize_filter_field(mode) if optimize else mode
+            fields.append(entry)
         return {"type": entity_type, "id": entity_id, "fields": fields}
 
     def _dict_to_list(

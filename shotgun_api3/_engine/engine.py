@@ -61,7 +61,7 @@ class Engine:
         self.state: Dict[str, Any] = {}
         self._state_ids: Dict[str, int] = {}
         self._next_ids: Dict[str, Tuple[int, int]] = {}
-        self._templates: Dict[str, Tuple[Row, Tuple[str, ...]]] = {}
+        self._templates: Dict[str, Tuple[Row, Tuple[str, ...], Tuple[Any, ...]]] = {}
         self._pairs: Optional[LinkPairs] = None
         self._now_second = -1
         self._handlers: Dict[str, Any] = {}
@@ -129,20 +129,26 @@ class Engine:
         if template is None:
             infos = self.schema.field_infos(entity_type)
             base: Row = {"type": entity_type, "id": 0, "__retired": False}
-            list_fields = []
+            empty_lists = []
+            other_mutables = []
             for name, info in infos.items():
                 if name == "id":
                     continue
-                base[name] = default_value(info)
-                if isinstance(base[name], (list, dict)):
-                    list_fields.append(name)
-            template = (base, tuple(list_fields))
+                value = base[name] = default_value(info)
+                if type(value) is list and not value:
+                    empty_lists.append(name)
+                elif isinstance(value, (list, dict)):
+                    other_mutables.append(info)
+            template = (base, tuple(empty_lists), tuple(other_mutables))
             self._templates[entity_type] = template
-        base, list_fields = template
+        base, empty_lists, other_mutables = template
         row = dict(base)
         row["id"] = entity_id
-        for name in list_fields:
-            row[name] = default_value(self.schema.field(entity_type, name))  # fresh list per row
+        # Every row gets its own lists and dicts.
+        for name in empty_lists:
+            row[name] = []
+        for info in other_mutables:
+            row[info.name] = default_value(info)
         return row
 
     # --- schema -----------------------------------------------------------------

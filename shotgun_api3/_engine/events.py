@@ -30,15 +30,14 @@ def describe(
     if action == "Change":
         if change is not None:
             old, new = change
-            return f'{who} changed "{attribute}" from "{_quote(old)}" to "{_quote(new)}" on {what}'
+            # None reads as an empty quote (written inline: this runs for every logged change).
+            old_text = "" if old is None else old
+            new_text = "" if new is None else new
+            return f'{who} changed "{attribute}" from "{old_text}" to "{new_text}" on {what}'
         return f'{who} changed "{attribute}" on {what}'
     if action == "Retirement":
         return f"{who} retired {what}"
     return f"{who} revived {what}"
-
-
-def _quote(value: Any) -> str:
-    return "" if value is None else str(value)
 
 
 def new_meta(entity_type: str, entity_id: int) -> Dict[str, Any]:

@@ -7,7 +7,7 @@ fields exist in the loaded schema are used.
 
 from __future__ import annotations
 
-from typing import Dict, Optional, Tuple
+from typing import Dict, FrozenSet, Optional, Tuple
 
 from .schema import SiteSchema
 
@@ -44,6 +44,9 @@ PAIRS: Tuple[Tuple[str, str, str, str], ...] = (
 )
 
 
+_NO_FIELDS: FrozenSet[str] = frozenset()
+
+
 class LinkPairs:
     """Lookup of the paired field for a link, restricted to one schema."""
 
@@ -63,6 +66,10 @@ class LinkPairs:
             self._reverse[(right_type, right_field, left_type)] = (left_type, left_field)
             self._fields.add((left_type, left_field))
             self._fields.add((right_type, right_field))
+        by_type: Dict[str, set] = {}
+        for entity_type, field in self._fields:
+            by_type.setdefault(entity_type, set()).add(field)
+        self._by_type = {entity_type: frozenset(fields) for entity_type, fields in by_type.items()}
 
     def paired(self, entity_type: str, field: str, target_type: str) -> Optional[Tuple[str, str]]:
         """The ``(type, field)`` on a ``target_type`` record that mirrors ``entity_type.field``."""
@@ -70,3 +77,7 @@ class LinkPairs:
 
     def has_pairs(self, entity_type: str, field: str) -> bool:
         return (entity_type, field) in self._fields
+
+    def fields_of(self, entity_type: str) -> FrozenSet[str]:
+        """The fields of ``entity_type`` that have a paired field (empty for most types)."""
+        return self._by_type.get(entity_type, _NO_FIELDS)

@@ -21,6 +21,9 @@ Presenter = Callable[[Any], Any]
 
 _IMMUTABLE = (str, int, float, bool, type(None))
 
+#: Data types with a presenter of their own; every other field answers its stored value (copied).
+_PRESENTED_TYPES = frozenset(("entity", "multi_entity", "addressing", "tag_list", "checkbox", "password", "url"))
+
 
 def _plain(value: Any) -> Any:
     if isinstance(value, _IMMUTABLE):
@@ -32,6 +35,21 @@ def _url(value: Any) -> Any:
     if isinstance(value, dict):
         return {key: (dict(item) if isinstance(item, dict) else item) for key, item in value.items()}
     return _plain(value)
+
+
+def answers_stored_value(info: Optional[FieldInfo]) -> bool:
+    """Whether a field answers its stored value as it is (see :func:`present_stored`)."""
+    return info is not None and info.data_type not in _PRESENTED_TYPES
+
+
+def present_stored(value: Any) -> Any:
+    """The answered form of a stored value of a field that :func:`answers_stored_value`."""
+    if value.__class__ in _IMMUTABLE_EXACT:
+        return value
+    return _plain(value)
+
+
+_IMMUTABLE_EXACT = frozenset(_IMMUTABLE)
 
 
 def value_presenter(env: QueryEnv, info: Optional[FieldInfo]) -> Presenter:

@@ -156,8 +156,8 @@ class SiteSchema:
 
     def display_label(self, entity_type: str, field: str) -> str:
         """The field's display name (its ``name`` property), or its internal name."""
-        definition = self.fields.get(entity_type, {}).get(field, {})
-        return _value(definition, "name", field) or field
+        item = self.fields.get(entity_type, {}).get(field, {}).get("name")
+        return (item.get("value", field) if isinstance(item, dict) else field) or field
 
     def has_type(self, entity_type: str) -> bool:
         return entity_type in self._infos

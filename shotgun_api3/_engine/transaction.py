@@ -91,13 +91,18 @@ class Transaction:
 
     def _set(self, entity_type: str, row: Row, field: str, value: Any) -> None:
         """Write one field of a row, remembering its first value in this call for rollback."""
+        originals = self._originals_of(entity_type, row)
+        if originals is not None and field not in originals:
+            originals[field] = row.get(field, _ABSENT)
+        row[field] = value
+
+    def _originals_of(self, entity_type: str, row: Row) -> Optional[Dict[str, Any]]:
+        """The first values of the row's fields changed in this call (``None`` for a row it created)."""
         key = (entity_type, row["id"])
         originals = self._originals.get(key, _ABSENT)
         if originals is _ABSENT:
             originals = self._originals[key] = {}
-        if originals is not None and field not in originals:
-            originals[field] = row.get(field, _ABSENT)
-        row[field] = value
+        return originals
 
     def live_row(self, entity_type: str, entity_id: Any, method: str) -> Row:
         """The live row of a record, or a fault naming it."""
@@ -145,10 +150,11 @@ class Transaction:
             row["cached_display_name"] = display_name(self.engine.schema, entity_type, row)
         table[new_id] = row
         self._originals[(entity_type, new_id)] = None
-        pairs = self.engine.link_pairs
-        for field, value in values.items():
-            if value and pairs.has_pairs(entity_type, field):
-                self._sync_pairs(entity_type, row, field, [], _as_list(value), is_new=True)
+        paired = self.engine.link_pairs.fields_of(entity_type)
+        if paired:
+            for field, value in values.items():
+                if value and field in paired:
+                    self._sync_pairs(entity_type, row, field, [], _as_list(value), is_new=True)
         if self._events and entity_type != "EventLogEntry":
             self.log_event(
                 events.event_type(entity_type, "New"),
@@ -177,24 +183,24 @@ class Transaction:
         infos = self.engine.schema.require_type(entity_type, method)
         row = self.live_row(entity_type, entity_id, method)
         changes: List[Tuple[FieldInfo, Any, Any]] = []
+        env = self.env
+        check_flags = site_choices.ENFORCE_SCHEMA_FLAGS
         for field, value in data.items():
             info = infos.get(field)
-            if info is None or field in _NEVER_UPDATED or site_choices.ENFORCE_SCHEMA_FLAGS:
+            if info is None or check_flags or field in _NEVER_UPDATED:
                 info = self._writable(entity_type, infos, field, method, creating=False)
-            mode = modes.get(field, "set") if modes else "set"
-            if mode != "set":
-                if mode not in ("add", "remove"):
-                    raise EngineFault(
-                        f"API {method}() unknown multi_entity_update_mode '{mode}' for {entity_type}.{field}"
-                    )
+            data_type = info.data_type
             old = row.get(field)
-            if mode != "set" and info.data_type in LINK_LIST_TYPES:
+            mode = modes.get(field, "set") if modes else "set"
+            if mode == "set":
+                new = coerce_value(env, info, value, method) if validate else value
+            elif mode not in ("add", "remove"):
+                raise EngineFault(f"API {method}() unknown multi_entity_update_mode '{mode}' for {entity_type}.{field}")
+            elif data_type in LINK_LIST_TYPES:
                 new = self._apply_mode(info, old, value, mode, method, validate)
-            elif validate:
-                new = coerce_value(self.env, info, value, method)
             else:
-                new = value
-            if info.data_type in _PRESENTED_TYPES:
+                new = coerce_value(env, info, value, method) if validate else value
+            if data_type in _PRESENTED_TYPES:
                 if _same(info, old, new):
                     continue
             elif old.__class__ is new.__class__ and old == new:
@@ -210,26 +216,35 @@ class Transaction:
                 changes.append((infos["name"], row.get("name"), full))
         if not changes:
             return row
+        originals = self._originals_of(entity_type, row)
         for info, old, new in changes:
-            self._set(entity_type, row, info.name, new)
+            name = info.name
+            if originals is not None and name not in originals:
+                originals[name] = old if name in row else _ABSENT
+            row[name] = new
         # Only a real change touches the audit fields
         # (site_choices.TOUCH_UPDATED_AT_ONLY_ON_CHANGE): we returned above otherwise.
         if "updated_at" in infos:
-            self._set(entity_type, row, "updated_at", self.now)
+            if originals is not None and "updated_at" not in originals:
+                originals["updated_at"] = row.get("updated_at", _ABSENT)
+            row["updated_at"] = self.now
         user = self._user
         if user is not None and "updated_by" in infos and _link_key(row.get("updated_by")) != _link_key(user):
             self._set(entity_type, row, "updated_by", dict(user))
-        if "cached_display_name" in infos and _NAME_SOURCES.intersection(data):
+        if "cached_display_name" in infos and not _NAME_SOURCES.isdisjoint(data):
             name = display_name(self.engine.schema, entity_type, row)
             if name != row.get("cached_display_name"):
                 self._set(entity_type, row, "cached_display_name", name)
-        pairs = self.engine.link_pairs
-        for info, old, new in changes:
-            if pairs.has_pairs(entity_type, info.name):
-                self._sync_pairs(entity_type, row, info.name, _as_list(old), _as_list(new))
-        if self._events and entity_type != "EventLogEntry":
+        paired = self.engine.link_pairs.fields_of(entity_type)
+        if paired:
             for info, old, new in changes:
-                self._log_change(entity_type, row, info, old, new)
+                if info.name in paired:
+                    self._sync_pairs(entity_type, row, info.name, _as_list(old), _as_list(new))
+        if self._events and entity_type != "EventLogEntry":
+            # Every change is logged under the record's name after the update.
+            name = display_name(self.engine.schema, entity_type, row)
+            for info, old, new in changes:
+                self._log_change(entity_type, row, info, old, new, name)
         return row
 
     def _apply_mode(self, info: FieldInfo, old: Any, value: Any, mode: str, method: str, validate: bool) -> List[Any]:
@@ -374,27 +389,32 @@ class Transaction:
 
     # --- event log ------------------------------------------------------------
 
-    def _log_change(self, entity_type: str, row: Row, info: FieldInfo, old: Any, new: Any) -> None:
-        present = value_presenter(self.env, info) if info.data_type in _PRESENTED_TYPES else _same_value
+    def _log_change(
+        self, entity_type: str, row: Row, info: FieldInfo, old: Any, new: Any, name: Any = _ABSENT
+    ) -> None:
+        """Log one changed field; ``name`` is the record's display name when the caller has it."""
+        data_type = info.data_type
         added = removed = None
-        if info.data_type in LINK_LIST_TYPES:
-            old_keys = {_link_key(link) for link in old or ()}
-            new_keys = {_link_key(link) for link in new or ()}
-            added = [present([link])[0] for link in new or () if _link_key(link) not in old_keys and link_is_live(self.engine.tables, link)]
-            removed = [
-                {"type": link["type"], "id": link["id"]} for link in old or () if _link_key(link) not in new_keys
-            ]
-        meta = events.change_meta(
-            entity_type, row["id"], info.name, info.data_type, present(old), present(new), added, removed
-        )
+        if data_type in _PRESENTED_TYPES:
+            present = value_presenter(self.env, info)
+            if data_type in LINK_LIST_TYPES:
+                old_keys = {_link_key(link) for link in old or ()}
+                new_keys = {_link_key(link) for link in new or ()}
+                tables = self.engine.tables
+                added = [present([link])[0] for link in new or ()
+                         if _link_key(link) not in old_keys and link_is_live(tables, link)]
+                removed = [
+                    {"type": link["type"], "id": link["id"]} for link in old or () if _link_key(link) not in new_keys
+                ]
+            old, new = present(old), present(new)
+        meta = events.change_meta(entity_type, row["id"], info.name, data_type, old, new, added, removed)
         label = self.engine.schema.display_label(entity_type, info.name)
-        quoted = (meta["old_value"], meta["new_value"]) if info.data_type in _QUOTED_TYPES else None
-        name = display_name(self.engine.schema, entity_type, row)
-        description = events.describe(self._actor(), "Change", entity_type, name, label, quoted)
-        self.log_event(
-            events.event_type(entity_type, "Change"), entity_type, row, attribute=info.name, meta=meta,
-            description=description,
+        if name is _ABSENT:
+            name = display_name(self.engine.schema, entity_type, row)
+        description = events.describe(
+            self._actor(), "Change", entity_type, name, label, (old, new) if data_type in _QUOTED_TYPES else None
         )
+        self._add_event(events.event_type(entity_type, "Change"), entity_type, row, info.name, meta, description)
 
     def log_event(
         self,
@@ -409,15 +429,28 @@ class Transaction:
         """Write one EventLogEntry for this call (its user, session and time)."""
         if not self._events:
             return None
+        if description is None and action is not None and entity_type is not None:
+            name = display_name(self.engine.schema, entity_type, row) if row is not None else None
+            description = events.describe(self._actor(), action, entity_type, name, attribute)
+        return self._add_event(event_type, entity_type, row, attribute, meta, description)
+
+    def _add_event(
+        self,
+        event_type: str,
+        entity_type: Optional[str],
+        row: Optional[Row],
+        attribute: Optional[str],
+        meta: Optional[Dict[str, Any]],
+        description: Optional[str],
+    ) -> Row:
+        """Store one EventLogEntry row (the work of :meth:`log_event` once its description is known)."""
         engine = self.engine
         event_id = engine.next_id("EventLogEntry")
-        entity_link = {"type": entity_type, "id": row["id"]} if row is not None and entity_type else None
-        project = row.get("project") if row is not None else None
-        if entity_type == "Project" and row is not None:
-            project = entity_link
-        if description is None and action is not None and entity_type is not None:
-            name = display_name(engine.schema, entity_type, row) if row is not None else None
-            description = events.describe(self._actor(), action, entity_type, name, attribute)
+        if row is not None:
+            entity_link = {"type": entity_type, "id": row["id"]} if entity_type else None
+            project = entity_link if entity_type == "Project" else row.get("project")
+        else:
+            entity_link = project = None
         event = engine.new_row("EventLogEntry", event_id)
         event["event_type"] = event_type
         event["description"] = description

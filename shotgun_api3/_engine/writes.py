@@ -6,7 +6,7 @@ from typing import Any, Dict, List, Mapping, Tuple
 
 from . import site_choices
 from .errors import EngineFault
-from .presenting import field_presenter
+from .presenting import answers_stored_value, field_presenter, present_stored
 from .registry import rpc
 
 Row = Dict[str, Any]
@@ -54,11 +54,17 @@ def _with_valid(value: Any) -> Any:
 
 def _record(call: Any, entity_type: str, row: Row, fields: List[str], valid: bool) -> Dict[str, Any]:
     env = call.env
+    infos = env.schema.field_infos(entity_type)
     record: Dict[str, Any] = {"type": entity_type, "id": row["id"]}
     for field in dict.fromkeys(fields):
         if field in ("type", "id"):
             continue
-        value = field_presenter(env, entity_type, field, call.method_name)(row)
+        info = infos.get(field)
+        if answers_stored_value(info):
+            # Most written fields (text, numbers, lists of choices) need no presenter built.
+            value = present_stored(row.get(field))
+        else:
+            value = field_presenter(env, entity_type, field, call.method_name)(row)
         record[field] = _with_valid(value) if valid else value
     return record
 

@@ -85,6 +85,44 @@ def test_results_never_share_objects_with_the_store(sg):
     assert sg._db["Shot"][shot["id"]]["assets"] == [{"type": "Asset", "id": asset["id"]}]
 
 
+def test_changing_what_was_passed_to_create_or_update_later_leaves_the_store_alone(sg):
+    asset = sg.create("Asset", {"code": "hero"})
+    link = {"type": "Asset", "id": asset["id"]}
+    assets, tags, splits = [link], ["x"], {"k": [1]}
+    shot = sg.create("Shot", {"code": "sh010", "assets": assets, "tag_list": tags})
+    task = sg.create("Task", {"content": "layout", "entity": link})
+    sg.update("Task", task["id"], {"splits": splits, "content": "plain text"})
+    link["id"] = 99
+    assets.append({"type": "Asset", "id": 5})
+    tags.append("y")
+    splits["k"].append(2)
+    stored_shot = sg._db["Shot"][shot["id"]]
+    assert stored_shot["assets"] == [{"type": "Asset", "id": asset["id"]}]
+    assert stored_shot["tag_list"] == ["x"]
+    assert sg._db["Task"][task["id"]]["entity"] == {"type": "Asset", "id": asset["id"]}
+    assert sg._db["Task"][task["id"]]["splits"] == {"k": [1]}
+
+
+def test_write_results_share_no_objects_with_the_store(sg):
+    asset = sg.create("Asset", {"code": "hero"})
+    shot = sg.create("Shot", {"code": "sh010", "assets": [asset], "tag_list": ["x"]}, ["assets", "tag_list"])
+    updated = sg.update("Shot", shot["id"], {"tag_list": ["y"], "assets": [asset]})
+    for record in (shot, updated):
+        record["tag_list"].append("z")
+        record.get("assets", [{}])[0]["id"] = 42
+    stored = sg._db["Shot"][shot["id"]]
+    assert stored["tag_list"] == ["y"]
+    assert stored["assets"] == [{"type": "Asset", "id": asset["id"]}]
+
+
+def test_dates_and_tuples_inside_written_values_arrive_as_they_would_over_the_wire(sg):
+    task = sg.create("Task", {"content": "t", "splits": {"when": datetime.date(2024, 1, 10), "frames": (1, 2)}})
+    sg.update("Task", task["id"], {"due_date": datetime.date(2024, 2, 1)})
+    stored = sg._db["Task"][task["id"]]
+    assert stored["splits"] == {"when": "2024-01-10", "frames": [1, 2]}
+    assert stored["due_date"] == "2024-02-01"
+
+
 def test_naive_and_aware_datetimes_come_back_as_written(sg):
     naive = datetime.datetime(2024, 5, 1, 10, 0, 30)
     aware = datetime.datetime(2024, 5, 1, 10, 0, 30, tzinfo=UTC)
@@ -196,3 +234,14 @@ def test_find_pages_through_every_record_whatever_the_assigned_version(sg, versi
     assert [shot["id"] for shot in found] == list(range(1, 1203))
     assert len(sg.find("Shot", [], limit=501)) == 501
     assert [shot["id"] for shot in sg.find("Shot", [], limit=10, page=3)] == list(range(21, 31))
+
+
+def test_event_log_entries_follow_the_session_uuid_set_between_calls(sg):
+    sg.create("Shot", {"code": "sh010"})
+    sg.set_session_uuid("uuid-1")
+    sg.create("Shot", {"code": "sh020"})
+    sg.set_session_uuid("uuid-2")
+    sg.create("Shot", {"code": "sh030"})
+    events = sg.find("EventLogEntry", [["event_type", "is", "Shotgun_Shot_New"]], ["session_uuid"],
+                     order=[{"field_name": "id", "direction": "asc"}])
+    assert [event["session_uuid"] for event in events] == [None, "uuid-1", "uuid-2"]

@@ -77,6 +77,7 @@ class Shotgun(InProcessFileTransfer, _SiteClient):
                 "Mockgun instance, please call Mockgun.set_schema_paths() in order to specify which Flow "
                 "Production Tracking schema Mockgun should operate against.")
         schema = SchemaFactory.get_site_schema(schema_path, schema_entity_path)
+        self._context_cache: Optional[Tuple[tuple, CallContext]] = None
         # The real constructor validates the URL and builds config; credentials
         # are left out of it so none of its credential rules apply, and
         # connect=False keeps it from asking for server info at once.
@@ -184,7 +185,8 @@ class Shotgun(InProcessFileTransfer, _SiteClient):
             results = {"session_id": MOCK_SESSION_TOKEN}
         else:
             try:
-                results = self._engine.call(method, _in_process_params(params), self._call_context())
+                in_process = _write_params(params) if method in _WRITE_METHODS else _in_process_params(params)
+                results = self._engine.call(method, in_process, self._call_context())
             except EngineFault as fault:
                 # The exception the real client raises for the site's error answer.
                 raise fault_for_answer({"exception": True, "message": fault.message,
@@ -192,14 +194,25 @@ class Shotgun(InProcessFileTransfer, _SiteClient):
         if method == "export_page" and isinstance(results, str):
             # A site answers CSV, not JSON: the real client hands back the raw body.
             return results.encode("utf-8")
-        results = _fresh(results)
+        if method not in _FRESH_ANSWER_METHODS:
+            results = _fresh(results)
         if first and isinstance(results, list):
             return results[0] if results else None
         return results
 
     def _call_context(self) -> CallContext:
-        return CallContext(user=None, session_uuid=self.config.session_uuid,
-                           sudo_as_login=self.config.sudo_as_login, script_name=self.config.script_name)
+        """The caller as the engine sees it, rebuilt only when the config it comes from changes.
+
+        The engine never changes a context it is given, so one is shared by the calls
+        made with the same session, sudo login and script name.
+        """
+        config = self.config
+        key = (config.session_uuid, config.sudo_as_login, config.script_name)
+        cached = self._context_cache
+        if cached is None or cached[0] != key:
+            cached = self._context_cache = (key, CallContext(user=None, session_uuid=key[0],
+                                                             sudo_as_login=key[1], script_name=key[2]))
+        return cached[1]
 
 
 # Values that cannot be changed in place: shared freely between caller and store.
@@ -209,8 +222,16 @@ _PLAIN_LEAVES = frozenset(_IMMUTABLE_TYPES)
 
 
 def _fresh(value: Any) -> Any:
-    """A copy of ``value`` sharing no mutable object with it (a faster deepcopy for plain data)."""
+    """A copy of ``value`` sharing no mutable object with it (a faster deepcopy for plain data).
+
+    Leaves of the common plain types are taken as they are without a call
+    per leaf: most answers are records of strings, numbers and links.
+    """
     kind = type(value)
+    if kind is dict:
+        return {key: item if type(item) in _PLAIN_LEAVES else _fresh(item) for key, item in value.items()}
+    if kind is list:
+        return [item if type(item) in _PLAIN_LEAVES else _fresh(item) for item in value]
     if kind in _PLAIN_LEAVES or isinstance(value, _IMMUTABLE_TYPES):
         return value
     if isinstance(value, dict):
@@ -222,13 +243,23 @@ def _fresh(value: Any) -> Any:
     return copy.deepcopy(value)
 
 
+# Exact types passed into the engine as they are (``date`` is converted, so it is not here).
+_PASSED_LEAVES = _PLAIN_LEAVES - {datetime.date}
+
+
 def _in_process_params(value: Any) -> Any:
     """A private copy of call params, with ``date`` values in the site's ``YYYY-MM-DD`` form.
 
     Datetimes stay objects: the engine accepts them and stores them as given.
-    Tuples become lists, as they would through JSON.
+    Tuples become lists, as they would through JSON. Plain leaves are taken
+    without a call per leaf (params are mostly short dicts of strings).
     """
     kind = type(value)
+    if kind is dict:
+        return {key: item if type(item) in _PASSED_LEAVES else _in_process_params(item)
+                for key, item in value.items()}
+    if kind is list or kind is tuple:
+        return [item if type(item) in _PASSED_LEAVES else _in_process_params(item) for item in value]
     if kind is datetime.date:
         return value.isoformat()
     if kind in _PLAIN_LEAVES:
@@ -238,3 +269,38 @@ def _in_process_params(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_in_process_params(item) for item in value]
     return _fresh(value)
+
+
+# Methods whose answers the engine builds from its presenters, which copy every value
+# (pinned by test_results_do_not_share_objects_with_tables): answered without another copy.
+_FRESH_ANSWER_METHODS = frozenset(("read", "create", "update"))
+
+# Methods whose engine handlers only read their params and store copies of the values they keep
+# (the engine's contract, pinned by test_the_engine_keeps_no_reference_to_objects_the_caller_passed).
+_WRITE_METHODS = frozenset(("create", "update"))
+
+
+def _write_params(params: Any) -> Any:
+    """The params of a create/update for the engine: as they are unless something needs converting.
+
+    Dicts, lists and plain leaves other than ``date`` read the same in
+    process as after JSON; anything else (dates, tuples, other objects)
+    sends the params through :func:`_in_process_params`.
+    """
+    return params if _passes_as_is(params) else _in_process_params(params)
+
+
+def _passes_as_is(value: Any) -> bool:
+    """Whether ``value`` is made only of dicts, lists and leaves the engine takes unconverted."""
+    kind = type(value)
+    if kind is dict:
+        for item in value.values():
+            if type(item) not in _PASSED_LEAVES and not _passes_as_is(item):
+                return False
+        return True
+    if kind is list:
+        for item in value:
+            if type(item) not in _PASSED_LEAVES and not _passes_as_is(item):
+                return False
+        return True
+    return kind in _PASSED_LEAVES
