@@ -66,6 +66,11 @@ class Engine:
         self._now_second = -1
         self._handlers: Dict[str, Any] = {}
         self._now_value = dt.datetime.fromtimestamp(0, dt.timezone.utc)
+        # Set by an in-process caller (mockgun) for the span of one paged
+        # find(): the pages of one query are cut from one selection instead of
+        # one scan per page. Nothing else runs in that span, so it cannot go
+        # stale; ``None`` (the default, and always on the server) disables it.
+        self.read_memo: Optional[Dict[Any, Any]] = None
         loaded_tables = None
         if store is not None:
             schema_dicts, loaded_tables = store.load()

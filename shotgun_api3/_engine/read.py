@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from itertools import islice
 from operator import itemgetter
 from typing import Any, Dict, List, Optional
@@ -145,6 +146,16 @@ def read(call: Any, params: Any) -> Dict[str, Any]:
         "return_paging_info_without_counts" not in params and "return_paging_info" not in params
     )
     enough = None if (sorts or wants_count) else page * per_page + 1
+    memo = call.engine.read_memo
+    paging_loop = bool(params.get("return_paging_info_without_counts") or params.get("return_paging_info"))
+    memo_key = None
+    if memo is not None and paging_loop:
+        memo_key = (threading.get_ident(), entity_type, repr((params.get("filters"), return_only, sorts,
+                    params.get("include_archived_projects", True), params.get("additional_filter_presets"))))
+        rows = memo.get(memo_key)
+        if rows is not None:
+            return _page(env, entity_type, rows, page, per_page, fields, wants_count)
+        enough = None
     rows = select_rows(
         env,
         entity_type,
@@ -157,6 +168,14 @@ def read(call: Any, params: Any) -> Dict[str, Any]:
     )
     if sorts:
         rows = sort_rows(env, entity_type, rows, sorts)
+    if memo_key is not None:
+        memo[memo_key] = rows
+    return _page(env, entity_type, rows, page, per_page, fields, wants_count)
+
+
+def _page(env: QueryEnv, entity_type: str, rows: List[Row], page: int, per_page: int, fields: Any,
+          wants_count: bool) -> Dict[str, Any]:
+    """One page of the selected, ordered ``rows`` as a read answers it."""
     start = (page - 1) * per_page
     page_rows = rows[start:start + per_page]
     entities = present_rows(env, entity_type, page_rows, list(fields))

@@ -168,8 +168,17 @@ class Shotgun(InProcessFileTransfer, _SiteClient):
         """The real ``find``, counted in ``finds`` (``find_one`` included) like the reference."""
         self.finds += 1
         check_filter_syntax(filters)
-        return super().find(entity_type, filters, fields, order, filter_operator, limit, retired_only, page,
-                            include_archived_projects, additional_filter_presets)
+        # The client's paging loop asks for page after page of one query; the
+        # engine selects once for the whole loop (no rig code runs meanwhile).
+        owns_memo = self._engine.read_memo is None
+        if owns_memo:
+            self._engine.read_memo = {}
+        try:
+            return super().find(entity_type, filters, fields, order, filter_operator, limit, retired_only, page,
+                                include_archived_projects, additional_filter_presets)
+        finally:
+            if owns_memo:
+                self._engine.read_memo = None
 
     def get_session_token(self) -> str:
         """The configured session token, else the reference mockgun's fixed one."""
