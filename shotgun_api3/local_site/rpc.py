@@ -11,6 +11,7 @@ import json
 import logging
 from typing import Any, Optional
 
+from .._engine.export import CONTENT_TYPE as EXPORT_CONTENT_TYPE
 from .auth import AuthError
 from .http import Request, Response
 
@@ -116,6 +117,9 @@ def handle_rpc(site, request: Request) -> Response:
         # and log the traceback (params are not logged: they may hold secrets).
         LOG.exception("local site: %s failed with an internal error", method)
         return fault_response("Internal error in the local site while running %s; see the server log." % method)
+    if method == "export_page" and isinstance(results, str):
+        # A site answers an export as the CSV itself, not as JSON.
+        return Response(200, [("Content-Type", EXPORT_CONTENT_TYPE)], results.encode("utf-8"))
     try:
         return json_response({"results": results})
     except (TypeError, ValueError):

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-pytest.importorskip("shotgun_api3._engine.engine", reason="needs the site engine")
 
-from shotgun_api3._engine import CallContext, Engine, EngineFault  # noqa: E402
-from shotgun_api3._engine.files import (LINK_UPLOAD, SHARE_THUMBNAIL, attachment_file, files_context,  # noqa: E402
+from shotgun_api3._engine import CallContext, Engine, EngineFault
+from shotgun_api3._engine.files import (LINK_UPLOAD, SHARE_THUMBNAIL, attachment_file, files_context,
                                         parse_thumbnail_path)
 
 SCRIPT = CallContext(user={"type": "ApiUser", "id": 1})

@@ -9,11 +9,10 @@ import urllib.request
 
 import pytest
 
-pytest.importorskip("shotgun_api3.local_site.server", reason="needs the local site server")
 
-from shotgun_api3 import ShotgunError, ShotgunFileDownloadError  # noqa: E402
+from shotgun_api3 import ShotgunError, ShotgunFileDownloadError
 
-from .site_fixtures import running_site  # noqa: E402
+from .site_fixtures import running_site
 
 ROUTES = ["server", "storage"]
 

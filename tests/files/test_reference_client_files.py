@@ -5,11 +5,10 @@ import json
 
 import pytest
 
-pytest.importorskip("shotgun_api3.local_site.server", reason="needs the local site server")
 
-from tests.support.reference_venv import run_reference  # noqa: E402
+from tests.support.reference_venv import run_reference
 
-from .site_fixtures import SCRIPT, running_site  # noqa: E402
+from .site_fixtures import SCRIPT, running_site
 
 SCRIPT_TEXT = r'''
 import json, os, sys

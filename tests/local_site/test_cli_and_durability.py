@@ -11,10 +11,9 @@ import pytest
 
 from shotgun_api3.local_site.cli import main
 
-pytest.importorskip("shotgun_api3._engine")
-import shotgun_api3  # noqa: E402
-from shotgun_api3.local_site.server import LocalSiteServer  # noqa: E402
-from shotgun_api3.local_site.site import Site  # noqa: E402
+import shotgun_api3
+from shotgun_api3.local_site.server import LocalSiteServer
+from shotgun_api3.local_site.site import Site
 
 
 @pytest.mark.parametrize("command", [[], ["init"], ["serve"], ["add-script"], ["add-user"], ["seed-demo"], ["demo"]])

@@ -7,8 +7,7 @@ import json
 
 import pytest
 
-pytest.importorskip("shotgun_api3._engine")
-import shotgun_api3  # noqa: E402
+import shotgun_api3
 from shotgun_api3.local_site.auth import totp_code
 
 from .conftest import LOGIN, PASSWORD, SCRIPT, SUDO_SCRIPT
@@ -348,3 +347,14 @@ def test_a_new_site_has_the_ticket_and_tag_types_of_current_hosted_sites(sg):
     tag = sg.create("Tag", {"name": "urgent"})
     assert sg.find_one("Tag", [["id", "is", tag["id"]]], ["name"])["name"] == "urgent"
     assert {"Ticket", "Tag"} <= set(sg.schema_entity_read())
+
+
+def test_export_page_answers_csv_bytes_over_http_like_a_site(sg):
+    project = sg.create("Project", {"name": "Exports"})
+    sg.create("Shot", {"code": "sh010", "project": project})
+    page = sg.create("Page", {"name": "Shots", "entity_type": "Shot", "project": project})
+    answer = sg.export_page(page["id"], "csv")
+    assert isinstance(answer, bytes)
+    assert answer.splitlines()[1].endswith(b"sh010")
+    with pytest.raises(shotgun_api3.Fault, match="not available"):
+        sg.export_page(page["id"] + 100, "csv")

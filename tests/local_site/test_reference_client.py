@@ -11,7 +11,6 @@ from tests.support.reference_venv import run_reference
 
 from .conftest import SCRIPT, start_site
 
-pytest.importorskip("shotgun_api3._engine")
 
 # Runs unchanged under either package: argv is url, script name, key. It
 # prints one JSON document of everything it got back; values that depend
