@@ -312,9 +312,9 @@ class _Connection:
             body = request.body
             if keep_alive and isinstance(body, LimitedBody) and not body.discard(MAX_DRAIN_BYTES):
                 keep_alive = False
-            with self.server._lock:
-                if self.server._stopping:
-                    keep_alive = False
+            # A plain read: the check under the lock below closes any race.
+            if self.server._stopping:
+                keep_alive = False
             self._send(response, keep_alive, head_only=request.method == "HEAD")
         finally:
             with self.server._lock:
