@@ -47,6 +47,25 @@ def _ids_ascending(table: Dict[int, Row]) -> bool:
     return keys == sorted(keys)
 
 
+def _single_id_lookup(filters: Any) -> Optional[int]:
+    """N when ``filters`` is exactly one top-level ``id is N`` (an int), else None."""
+    if filters.__class__ is not dict or len(filters) > 2:
+        return None
+    conditions = filters.get("conditions")
+    if conditions.__class__ is not list or len(conditions) != 1:
+        return None
+    if len(filters) == 2 and filters.get("logical_operator") not in ("and", "all"):
+        return None
+    condition = conditions[0]
+    if condition.__class__ is not dict or condition.get("path") != "id" or condition.get("relation") != "is":
+        return None
+    values = condition.get("values")
+    if values.__class__ is not list or len(values) != 1:
+        return None
+    value = values[0]
+    return value if value.__class__ is int else None
+
+
 def select_rows(
     env: QueryEnv,
     entity_type: str,
@@ -62,6 +81,15 @@ def select_rows(
     With ``enough`` the caller needs only the first ``enough`` matches (no
     count, no sort), and the scan may stop there.
     """
+    if not presets and include_archived_projects is not False:
+        pinned = _single_id_lookup(filters)
+        if pinned is not None:
+            # ``id is N`` alone (every find_one by id): the row is looked up,
+            # and there is no other condition left to compile or test.
+            row = (env.tables.get(entity_type) or {}).get(pinned)
+            if row is None or row.get("id") != pinned or bool(row.get("__retired")) != retired:
+                return []
+            return [row]
     predicates = [compile_filters(env, entity_type, filters, method)]
     if include_archived_projects is False:
         archived = _archived_predicate(env, entity_type)

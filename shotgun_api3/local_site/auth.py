@@ -183,7 +183,7 @@ class Accounts:
 
     def authenticate(self, auth: Mapping, is_active: Callable[[dict], bool]) -> Identity:
         """Check one wire auth dict; ``is_active(link)`` says whether the entity may still log in."""
-        if not isinstance(auth, Mapping):
+        if auth.__class__ is not dict and not isinstance(auth, Mapping):
             raise AuthError("Authentication failed: the first RPC param must be the auth dict.")
         if auth.get("user_login") is not None or auth.get("user_password") is not None:
             identity = self._authenticate_user(auth)

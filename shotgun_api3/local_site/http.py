@@ -202,8 +202,12 @@ def _read_header_lines(reader: BinaryIO) -> list:
 def _parse_header_lines(lines: list) -> dict:
     """Header lines to a dict with lower-case names; repeated headers are joined with ", "."""
     headers = {}
-    for raw in lines:
-        name, sep, value = raw.decode("latin-1").partition(":")
+    if not lines:
+        return headers
+    # One decode for the whole head; no line can hold "\r\n", so the split
+    # gives back exactly the lines read.
+    for line in b"\r\n".join(lines).decode("latin-1").split("\r\n"):
+        name, sep, value = line.partition(":")
         if not sep:
             raise BadRequest(400, "malformed header line")
         name = name.strip().lower()
@@ -212,6 +216,33 @@ def _parse_header_lines(lines: list) -> dict:
             value = headers[name] + ", " + value
         headers[name] = value
     return headers
+
+
+#: Encoded header blocks of the response header lists seen most (the JSON
+#: API answers with the same one every time), so they are not re-encoded.
+_HEADER_BLOCKS: dict = {}
+_HEADER_BLOCKS_LIMIT = 64
+_STATIC_HEADER_NAMES = frozenset(("content-type", "allow", "cache-control", "accept-ranges"))
+
+
+def _header_block(headers: list) -> tuple:
+    """``(whether a Content-Length is among them, the encoded header lines)`` of response headers."""
+    key = tuple(headers)
+    try:
+        return _HEADER_BLOCKS[key]
+    except (KeyError, TypeError):
+        pass
+    block = b"".join(("%s: %s\r\n" % (name, value)).encode("latin-1") for name, value in headers)
+    has_length = any(name.lower() == "content-length" for name, _ in headers)
+    # Per-answer values (cookies, ETags, ranges...) are not worth keeping,
+    # and a cookie is a secret: only lists of static header kinds are.
+    if len(_HEADER_BLOCKS) < _HEADER_BLOCKS_LIMIT and all(
+            name.lower() in _STATIC_HEADER_NAMES for name, _ in headers):
+        try:
+            _HEADER_BLOCKS[key] = (has_length, block)
+        except TypeError:
+            pass
+    return has_length, block
 
 
 def _refuse(sock: socket.socket) -> None:
@@ -281,9 +312,9 @@ class _Connection:
             body = request.body
             if keep_alive and isinstance(body, LimitedBody) and not body.discard(MAX_DRAIN_BYTES):
                 keep_alive = False
-            with self.server._lock:
-                if self.server._stopping:
-                    keep_alive = False
+            # A plain read: the check under the lock below closes any race.
+            if self.server._stopping:
+                keep_alive = False
             self._send(response, keep_alive, head_only=request.method == "HEAD")
         finally:
             with self.server._lock:
@@ -338,15 +369,13 @@ class _Connection:
         if status_line is None:
             status_line = ("HTTP/1.1 %d Status %d\r\n" % (response.status, response.status)).encode("ascii")
         body = response.body
-        names = {name.lower() for name, _ in response.headers}
-        head = [status_line]
-        for name, value in response.headers:
-            head.append(("%s: %s\r\n" % (name, value)).encode("latin-1"))
+        has_length, header_block = _header_block(response.headers)
+        head = [status_line, header_block]
         chunked = False
         if isinstance(body, (bytes, bytearray, memoryview)):
-            if "content-length" not in names:
+            if not has_length:
                 head.append(b"Content-Length: %d\r\n" % len(body))
-        elif "content-length" not in names:
+        elif not has_length:
             chunked = True
             head.append(b"Transfer-Encoding: chunked\r\n")
         head.append(b"Connection: keep-alive\r\n\r\n" if keep_alive else b"Connection: close\r\n\r\n")

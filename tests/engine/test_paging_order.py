@@ -177,3 +177,19 @@ def test_page_without_counts_skips_retired_rows(many):
 def test_top_level_or_with_no_conditions_matches_nothing(many):
     assert many.find("Asset", {"logical_operator": "or", "conditions": []}) == []
     assert len(many.find("Asset", {"logical_operator": "and", "conditions": []})) == 7
+
+
+def test_read_by_single_id_answers_live_retired_and_missing_records(many):
+    many.delete("Asset", 2)
+    assert many.ids("Asset", [["id", "is", 3]]) == [3]
+    assert many.ids("Asset", [["id", "is", 2]]) == []
+    assert many.ids("Asset", [["id", "is", 2]], return_only="retired") == [2]
+    assert many.ids("Asset", [["id", "is", 3]], return_only="retired") == []
+    assert many.ids("Asset", [["id", "is", 999]]) == []
+    assert many.ids("Asset", {"conditions": [{"path": "id", "relation": "is", "values": [4]}]}) == [4]
+
+
+def test_read_by_single_id_still_rejects_a_non_integer_id(many):
+    assert many.ids("Asset", [["id", "is", None]]) == []
+    with pytest.raises(EngineFault):
+        many.ids("Asset", [["id", "is", "x"]])
