@@ -7,8 +7,8 @@ port, and prints one line ``LOCAL-SITE {"url": ..., "script_name": ...,
 "api_key": ...}``. It stops (finishing requests in flight) on SIGTERM or
 SIGINT and removes the temporary folder. Only the public local-site API is
 used: ``Site.create`` / ``Site.in_memory``, ``Site.add_script``,
-``Site.server_info``, ``Site.anonymous_downloads`` and ``LocalSiteServer``
-(see docs/local_site.rst and docs/files.rst).
+``Site.server_info``, ``Site.anonymous_downloads``, ``LocalSiteServer`` and
+``tune_garbage_collector`` (see docs/local_site.rst and docs/files.rst).
 """
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     profilers = start_thread_profiling() if args.profile else None
 
-    from shotgun_api3.local_site.server import LocalSiteServer
+    from shotgun_api3.local_site.server import LocalSiteServer, tune_garbage_collector
     from shotgun_api3.local_site.site import Site
 
     options = {}
@@ -57,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.anonymous_downloads:
         site.anonymous_downloads = True
     server = LocalSiteServer(site, host="127.0.0.1", port=0)
+    tune_garbage_collector()  # as `shotgun-local-site serve` does
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())

@@ -119,7 +119,7 @@ def cmd_add_user(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from .server import LocalSiteServer
+    from .server import LocalSiteServer, tune_garbage_collector
 
     if bool(args.tls_cert) != bool(args.tls_key):
         raise CommandError("--tls-cert and --tls-key go together")
@@ -131,6 +131,7 @@ def cmd_serve(args) -> int:
         except OSError as error:
             site.close()
             raise CommandError("cannot listen on %s:%s: %s" % (args.host, args.port, error)) from None
+        tune_garbage_collector()
         stop = threading.Event()
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, lambda *_: stop.set())

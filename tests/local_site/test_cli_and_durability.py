@@ -177,3 +177,18 @@ def test_public_url_is_what_the_site_hands_out():
         server.stop()
     finally:
         site.close()
+
+
+def test_a_serving_process_collects_garbage_less_often_and_keeps_its_tables_out_of_it():
+    import gc
+
+    from shotgun_api3.local_site.server import tune_garbage_collector
+
+    before = gc.get_threshold()
+    try:
+        tune_garbage_collector()
+        assert gc.get_threshold()[0] >= 50_000
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
