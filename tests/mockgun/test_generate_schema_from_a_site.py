@@ -4,18 +4,7 @@ import datetime
 import pytest
 
 from shotgun_api3.lib import mockgun
-from tests.local_site.conftest import start_site
-
-
-@pytest.fixture
-def local_site():
-    from shotgun_api3.local_site.site import Site
-
-    site = Site.in_memory()
-    running = start_site(site)
-    yield running
-    running.server.stop()
-    site.close()
+from tests.local_site.conftest import local_site  # noqa: F401 - the served site fixture
 
 
 @pytest.fixture
