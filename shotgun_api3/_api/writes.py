@@ -45,21 +45,22 @@ class WriteMethods:
         (default), ``"add"`` or ``"remove"``. ``image: None`` clears the
         thumbnail; an ``image``/``filmstrip_image`` path is uploaded.
         """
-        data = dict(data)
-        image = None
-        if data.get("image") is not None:
-            image = data.pop("image")
-        filmstrip_image = None
-        if "filmstrip_image" in data:
-            version_gate(self.server_caps, _FILMSTRIP_MINIMUM, "Filmstrip thumbnail support", "3.1")
-            filmstrip_image = data.pop("filmstrip_image")
+        image = filmstrip_image = None
+        if "image" in data or "filmstrip_image" in data:
+            data = dict(data)
+            if data.get("image") is not None:
+                image = data.pop("image")
+            if "filmstrip_image" in data:
+                version_gate(self.server_caps, _FILMSTRIP_MINIMUM, "Filmstrip thumbnail support", "3.1")
+                filmstrip_image = data.pop("filmstrip_image")
         if data:
             params = self._translate_update_params(entity_type, entity_id, data, multi_entity_update_modes)
             record = self._call_rpc("update", params)
             result = _written_record(self._parse_records(record), "update")
         else:
             result = {"id": entity_id, "type": entity_type}
-        self._upload_thumbnails_of(entity_type, result, image, filmstrip_image)
+        if image is not None or filmstrip_image is not None:
+            self._upload_thumbnails_of(entity_type, result, image, filmstrip_image)
         return result
 
     def delete(self, entity_type: str, entity_id: int) -> bool:
@@ -124,6 +125,10 @@ class WriteMethods:
         self, entity_type: str, entity_id: int, data: dict, multi_entity_update_modes: dict | None
     ) -> dict:
         """Build the params of an ``update``: field entries with their modes, entity values trimmed."""
+        if not multi_entity_update_modes and not any(isinstance(value, (dict, list)) for value in data.values()):
+            # The common case: nothing to trim, no modes.
+            fields = [{"field_name": name, "value": value} for name, value in data.items()]
+            return {"type": entity_type, "id": entity_id, "fields": fields}
         modes = multi_entity_update_modes or {}
         optimize = not entity_optimization_disabled()
         fields = []

@@ -113,14 +113,18 @@ class Engine:
         The next id is cached with the table size it was computed for; rows a
         rig adds to the table directly change the size and force a rescan.
         """
-        table = self._tables.setdefault(entity_type, {})
+        table = self._tables.get(entity_type)
+        if table is None:
+            table = self._tables[entity_type] = {}
         cached = self._next_ids.get(entity_type)
-        if cached is not None and cached[1] == len(table) and cached[0] not in table:
-            candidate = cached[0]
-        else:
-            candidate = max((key for key in table if isinstance(key, int)), default=0) + 1
-            if cached is not None:
-                candidate = max(candidate, cached[0])
+        if cached is not None:
+            candidate, size = cached
+            if size == len(table) and candidate not in table:
+                self._next_ids[entity_type] = (candidate + 1, size + 1)
+                return candidate
+        candidate = max((key for key in table if isinstance(key, int)), default=0) + 1
+        if cached is not None:
+            candidate = max(candidate, cached[0])
         self._next_ids[entity_type] = (candidate + 1, len(table) + 1)
         return candidate
 
@@ -130,6 +134,26 @@ class Engine:
 
     def new_row(self, entity_type: str, entity_id: int) -> Row:
         """A row holding every field of the type at the value a new record gets."""
+        base, empty_lists, other_mutables = self._template(entity_type)
+        row = dict(base)
+        row["id"] = entity_id
+        # Every row gets its own lists and dicts.
+        for name in empty_lists:
+            row[name] = []
+        for info in other_mutables:
+            row[info.name] = default_value(info)
+        return row
+
+    def plain_template(self, entity_type: str) -> Optional[Row]:
+        """The fields of a new row when none of them holds a list or dict, else ``None``.
+
+        ``{**template, "id": n, ...}`` is then a new row, built without the
+        per-row copies :meth:`new_row` makes (the event log writes many).
+        """
+        base, empty_lists, other_mutables = self._template(entity_type)
+        return None if empty_lists or other_mutables else base
+
+    def _template(self, entity_type: str) -> Tuple[Row, Tuple[str, ...], Tuple[Any, ...]]:
         template = self._templates.get(entity_type)
         if template is None:
             infos = self.schema.field_infos(entity_type)
@@ -146,15 +170,7 @@ class Engine:
                     other_mutables.append(info)
             template = (base, tuple(empty_lists), tuple(other_mutables))
             self._templates[entity_type] = template
-        base, empty_lists, other_mutables = template
-        row = dict(base)
-        row["id"] = entity_id
-        # Every row gets its own lists and dicts.
-        for name in empty_lists:
-            row[name] = []
-        for info in other_mutables:
-            row[info.name] = default_value(info)
-        return row
+        return template
 
     # --- schema -----------------------------------------------------------------
 

@@ -28,45 +28,23 @@ def describe(
     if action == "New":
         return f"{who} created new {what}"
     if action == "Change":
-        if change is not None:
-            old, new = change
-            # None reads as an empty quote (written inline: this runs for every logged change).
-            old_text = "" if old is None else old
-            new_text = "" if new is None else new
-            return f'{who} changed "{attribute}" from "{old_text}" to "{new_text}" on {what}'
-        return f'{who} changed "{attribute}" on {what}'
+        return describe_change(who, what, attribute, change)
     if action == "Retirement":
         return f"{who} retired {what}"
     return f"{who} revived {what}"
 
 
+def describe_change(who: str, what: str, attribute: Optional[str], change: Optional[Tuple[Any, Any]]) -> str:
+    """The description of one changed field: ``who`` changed ``attribute`` on ``what``."""
+    if change is None:
+        return f'{who} changed "{attribute}" on {what}'
+    old, new = change
+    # None reads as an empty quote.
+    return f'{who} changed "{attribute}" from "{"" if old is None else old}" to "{"" if new is None else new}" on {what}'
+
+
 def new_meta(entity_type: str, entity_id: int) -> Dict[str, Any]:
     return {"type": "new_entity", "entity_type": entity_type, "entity_id": entity_id}
-
-
-def change_meta(
-    entity_type: str,
-    entity_id: int,
-    attribute: str,
-    data_type: str,
-    old: Any,
-    new: Any,
-    added: Optional[list] = None,
-    removed: Optional[list] = None,
-) -> Dict[str, Any]:
-    meta: Dict[str, Any] = {
-        "type": "attribute_change",
-        "entity_type": entity_type,
-        "entity_id": entity_id,
-        "attribute_name": attribute,
-        "field_data_type": data_type,
-        "old_value": old,
-        "new_value": new,
-    }
-    if added is not None:
-        meta["added"] = added
-        meta["removed"] = removed or []
-    return meta
 
 
 def retirement_meta(entity_type: str, entity_id: int, retired: bool) -> Dict[str, Any]:

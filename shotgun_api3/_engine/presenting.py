@@ -37,19 +37,19 @@ def _url(value: Any) -> Any:
     return _plain(value)
 
 
-def answers_stored_value(info: Optional[FieldInfo]) -> bool:
-    """Whether a field answers its stored value as it is (see :func:`present_stored`)."""
-    return info is not None and info.data_type not in _PRESENTED_TYPES
-
-
 def present_stored(value: Any) -> Any:
-    """The answered form of a stored value of a field that :func:`answers_stored_value`."""
+    """The answered form of a stored value of a field whose type is not in :data:`PRESENTED_TYPES`."""
     if value.__class__ in _IMMUTABLE_EXACT:
         return value
     return _plain(value)
 
 
 _IMMUTABLE_EXACT = frozenset(_IMMUTABLE)
+
+#: For callers presenting stored values inline: values of these exact types are answered
+#: as they are, fields of these types through their presenter.
+IMMUTABLE_EXACT = _IMMUTABLE_EXACT
+PRESENTED_TYPES = _PRESENTED_TYPES
 
 
 def value_presenter(env: QueryEnv, info: Optional[FieldInfo]) -> Presenter:

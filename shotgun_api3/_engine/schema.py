@@ -36,6 +36,8 @@ class FieldInfo(NamedTuple):
     valid_values: Tuple[str, ...]
     default: Any
     editable: bool
+    #: The display name (the definition's ``name``), as event descriptions quote it.
+    label: str = ""
 
 
 def _property(definition: Dict[str, Any], name: str) -> Any:
@@ -152,12 +154,13 @@ class SiteSchema:
             valid_values=tuple(_property(definition, "valid_values") or ()),
             default=_property(definition, "default_value"),
             editable=bool(_value(definition, "editable", True)),
+            label=_value(definition, "name", field) or field,
         )
 
     def display_label(self, entity_type: str, field: str) -> str:
         """The field's display name (its ``name`` property), or its internal name."""
-        item = self.fields.get(entity_type, {}).get(field, {}).get("name")
-        return (item.get("value", field) if isinstance(item, dict) else field) or field
+        info = self._infos.get(entity_type, {}).get(field)
+        return info.label if info is not None else field
 
     def has_type(self, entity_type: str) -> bool:
         return entity_type in self._infos

@@ -180,48 +180,42 @@ class Transaction:
         validate: bool = True,
     ) -> Row:
         """Change fields of a live record; multi-entity fields honour ``modes`` (set/add/remove)."""
-        infos = self.engine.schema.require_type(entity_type, method)
-        row = self.live_row(entity_type, entity_id, method)
+        engine = self.engine
+        infos = engine.schema.require_type(entity_type, method)
+        row = engine.row(entity_type, entity_id)
+        if row is None or row.get("__retired"):
+            row = self.live_row(entity_type, entity_id, method)
         changes: List[Tuple[FieldInfo, Any, Any]] = []
-        env = self.env
+        env = self._env or self.env
         check_flags = site_choices.ENFORCE_SCHEMA_FLAGS
+        key = (entity_type, row["id"])
+        originals = self._originals.get(key, _ABSENT)
+        if originals is _ABSENT:
+            originals = self._originals[key] = {}
+        # Each change is applied as it is found: a fault on a later field
+        # rolls the call back, restoring the first values kept in ``originals``.
         for field, value in data.items():
             info = infos.get(field)
             if info is None or check_flags or field in _NEVER_UPDATED:
                 info = self._writable(entity_type, infos, field, method, creating=False)
-            data_type = info.data_type
             old = row.get(field)
-            mode = modes.get(field, "set") if modes else "set"
-            if mode == "set":
-                new = coerce_value(env, info, value, method) if validate else value
-            elif mode not in ("add", "remove"):
-                raise EngineFault(f"API {method}() unknown multi_entity_update_mode '{mode}' for {entity_type}.{field}")
-            elif data_type in LINK_LIST_TYPES:
-                new = self._apply_mode(info, old, value, mode, method, validate)
+            if modes and field in modes:
+                new = self._moded_value(info, old, value, modes[field], method, validate)
             else:
                 new = coerce_value(env, info, value, method) if validate else value
-            if data_type in _PRESENTED_TYPES:
+            if info.data_type in _PRESENTED_TYPES:
                 if _same(info, old, new):
                     continue
             elif old.__class__ is new.__class__ and old == new:
                 continue
             changes.append((info, old, new))
-        if entity_type == "HumanUser" and "name" in infos and "name" not in data and (
-            "firstname" in data or "lastname" in data
-        ):
-            full = " ".join(
-                part for part in (data.get("firstname", row.get("firstname")), data.get("lastname", row.get("lastname"))) if part
-            ) or None
-            if full != row.get("name"):
-                changes.append((infos["name"], row.get("name"), full))
+            if originals is not None and field not in originals:
+                originals[field] = old if field in row else _ABSENT
+            row[field] = new
+        if entity_type == "HumanUser":
+            self._rename_user(entity_type, infos, row, data, changes)
         if not changes:
             return row
-        originals = self._originals_of(entity_type, row)
-        for info, old, new in changes:
-            name = info.name
-            if originals is not None and name not in originals:
-                originals[name] = old if name in row else _ABSENT
-            row[name] = new
         # Only a real change touches the audit fields
         # (site_choices.TOUCH_UPDATED_AT_ONLY_ON_CHANGE): we returned above otherwise.
         if "updated_at" in infos:
@@ -232,20 +226,38 @@ class Transaction:
         if user is not None and "updated_by" in infos and _link_key(row.get("updated_by")) != _link_key(user):
             self._set(entity_type, row, "updated_by", dict(user))
         if "cached_display_name" in infos and not _NAME_SOURCES.isdisjoint(data):
-            name = display_name(self.engine.schema, entity_type, row)
+            name = display_name(engine.schema, entity_type, row)
             if name != row.get("cached_display_name"):
                 self._set(entity_type, row, "cached_display_name", name)
-        paired = self.engine.link_pairs.fields_of(entity_type)
-        if paired:
+        paired = engine.link_pairs.fields_of(entity_type)
+        if paired and not paired.isdisjoint(data):
             for info, old, new in changes:
                 if info.name in paired:
                     self._sync_pairs(entity_type, row, info.name, _as_list(old), _as_list(new))
         if self._events and entity_type != "EventLogEntry":
-            # Every change is logged under the record's name after the update.
-            name = display_name(self.engine.schema, entity_type, row)
-            for info, old, new in changes:
-                self._log_change(entity_type, row, info, old, new, name)
+            self._log_changes(entity_type, row, changes)
         return row
+
+    def _moded_value(self, info: FieldInfo, old: Any, value: Any, mode: str, method: str, validate: bool) -> Any:
+        """The new value of a field written with a ``multi_entity_update_mode``."""
+        if mode == "set":
+            return coerce_value(self.env, info, value, method) if validate else value
+        if mode not in ("add", "remove"):
+            raise EngineFault(f"API {method}() unknown multi_entity_update_mode '{mode}' for {info.entity_type}.{info.name}")
+        if info.data_type in LINK_LIST_TYPES:
+            return self._apply_mode(info, old, value, mode, method, validate)
+        return coerce_value(self.env, info, value, method) if validate else value
+
+    def _rename_user(
+        self, entity_type: str, infos: Mapping[str, FieldInfo], row: Row, data: Mapping[str, Any], changes: list
+    ) -> None:
+        """A HumanUser's ``name`` follows its first and last names unless written itself."""
+        if "name" not in infos or "name" in data or not ("firstname" in data or "lastname" in data):
+            return
+        full = " ".join(part for part in (row.get("firstname"), row.get("lastname")) if part) or None
+        if full != row.get("name"):
+            changes.append((infos["name"], row.get("name"), full))
+            self._set(entity_type, row, "name", full)
 
     def _apply_mode(self, info: FieldInfo, old: Any, value: Any, mode: str, method: str, validate: bool) -> List[Any]:
         current = [link for link in old or () if _link_key(link) is not None]
@@ -392,29 +404,79 @@ class Transaction:
     def _log_change(
         self, entity_type: str, row: Row, info: FieldInfo, old: Any, new: Any, name: Any = _ABSENT
     ) -> None:
-        """Log one changed field; ``name`` is the record's display name when the caller has it."""
-        data_type = info.data_type
-        added = removed = None
-        if data_type in _PRESENTED_TYPES:
-            present = value_presenter(self.env, info)
-            if data_type in LINK_LIST_TYPES:
-                old_keys = {_link_key(link) for link in old or ()}
-                new_keys = {_link_key(link) for link in new or ()}
-                tables = self.engine.tables
-                added = [present([link])[0] for link in new or ()
-                         if _link_key(link) not in old_keys and link_is_live(tables, link)]
-                removed = [
-                    {"type": link["type"], "id": link["id"]} for link in old or () if _link_key(link) not in new_keys
-                ]
-            old, new = present(old), present(new)
-        meta = events.change_meta(entity_type, row["id"], info.name, data_type, old, new, added, removed)
-        label = self.engine.schema.display_label(entity_type, info.name)
+        """Log one changed field (see :meth:`_log_changes`)."""
+        self._log_changes(entity_type, row, [(info, old, new)], name)
+
+    def _log_changes(
+        self, entity_type: str, row: Row, changes: List[Tuple[FieldInfo, Any, Any]], name: Any = _ABSENT
+    ) -> None:
+        """One ``Shotgun_<Type>_Change`` event per changed field, under the record's current name.
+
+        What the events of one write share (the record, its project, the
+        actor, the description's subject) is worked out once.
+        """
+        engine = self.engine
         if name is _ABSENT:
-            name = display_name(self.engine.schema, entity_type, row)
-        description = events.describe(
-            self._actor(), "Change", entity_type, name, label, (old, new) if data_type in _QUOTED_TYPES else None
-        )
-        self._add_event(events.event_type(entity_type, "Change"), entity_type, row, info.name, meta, description)
+            name = display_name(engine.schema, entity_type, row)
+        entity_id = row["id"]
+        project = {"type": entity_type, "id": entity_id} if entity_type == "Project" else row.get("project")
+        project_key = _link_key(project)
+        who = self._actor() or "Someone"
+        what = f"{entity_type} {name}" if name else entity_type
+        event_type = f"Shotgun_{entity_type}_Change"
+        template = engine.plain_template("EventLogEntry")
+        table = engine.tables.setdefault("EventLogEntry", {})
+        user = self._user
+        session_uuid = self.context.session_uuid
+        now = self.now
+        for info, old, new in changes:
+            data_type = info.data_type
+            meta = {
+                "type": "attribute_change",
+                "entity_type": entity_type,
+                "entity_id": entity_id,
+                "attribute_name": info.name,
+                "field_data_type": data_type,
+                "old_value": old,
+                "new_value": new,
+            }
+            if data_type in _PRESENTED_TYPES:
+                self._present_change(info, meta)
+                old, new = meta["old_value"], meta["new_value"]
+            description = events.describe_change(who, what, info.label, (old, new) if data_type in _QUOTED_TYPES else None)
+            event_id = engine.next_id("EventLogEntry")
+            # A new row: the type's plain defaults, or (when some are lists or dicts) fresh ones.
+            base = template if template is not None else engine.new_row("EventLogEntry", event_id)
+            table[event_id] = {
+                **base,
+                "id": event_id,
+                "event_type": event_type,
+                "description": description,
+                "entity": {"type": entity_type, "id": entity_id},
+                "attribute_name": info.name,
+                "meta": meta,
+                "user": {"type": user["type"], "id": user["id"]} if user is not None else None,
+                "project": {"type": project_key[0], "id": project_key[1]} if project_key is not None else None,
+                "session_uuid": session_uuid,
+                "created_at": now,
+                "cached_display_name": description,
+            }
+            self._originals[("EventLogEntry", event_id)] = None
+
+    def _present_change(self, info: FieldInfo, meta: Dict[str, Any]) -> None:
+        """Old and new values of a link, list or masked field as a read answers them, plus links added/removed."""
+        present = value_presenter(self.env, info)
+        old, new = meta["old_value"], meta["new_value"]
+        if info.data_type in LINK_LIST_TYPES:
+            old_keys = {_link_key(link) for link in old or ()}
+            new_keys = {_link_key(link) for link in new or ()}
+            tables = self.engine.tables
+            meta["added"] = [present([link])[0] for link in new or ()
+                             if _link_key(link) not in old_keys and link_is_live(tables, link)]
+            meta["removed"] = [
+                {"type": link["type"], "id": link["id"]} for link in old or () if _link_key(link) not in new_keys
+            ]
+        meta["old_value"], meta["new_value"] = present(old), present(new)
 
     def log_event(
         self,

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Mapping, Tuple
+from typing import Any, Dict, Iterable, List, Mapping, Tuple
 
 from . import site_choices
 from .errors import EngineFault
-from .presenting import answers_stored_value, field_presenter, present_stored
+from .presenting import IMMUTABLE_EXACT, PRESENTED_TYPES, field_presenter, present_stored
 from .registry import rpc
 
 Row = Dict[str, Any]
@@ -52,19 +52,23 @@ def _with_valid(value: Any) -> Any:
     return value
 
 
-def _record(call: Any, entity_type: str, row: Row, fields: List[str], valid: bool) -> Dict[str, Any]:
-    env = call.env
-    infos = env.schema.field_infos(entity_type)
+def _record(call: Any, entity_type: str, row: Row, fields: Iterable[str], valid: bool) -> Dict[str, Any]:
+    """The record a write answers: ``type``, ``id`` and ``fields`` (distinct names) as a read presents them."""
+    infos = call.engine.schema.field_infos(entity_type)
     record: Dict[str, Any] = {"type": entity_type, "id": row["id"]}
-    for field in dict.fromkeys(fields):
-        if field in ("type", "id"):
+    for field in fields:
+        if field == "type" or field == "id":
             continue
         info = infos.get(field)
-        if answers_stored_value(info):
-            # Most written fields (text, numbers, lists of choices) need no presenter built.
-            value = present_stored(row.get(field))
+        if info is not None and info.data_type not in PRESENTED_TYPES:
+            # Most written fields (text, numbers, choices) answer the stored value itself.
+            value = row.get(field)
+            if value.__class__ in IMMUTABLE_EXACT:
+                record[field] = value
+                continue
+            value = present_stored(value)
         else:
-            value = field_presenter(env, entity_type, field, call.method_name)(row)
+            value = field_presenter(call.env, entity_type, field, call.method_name)(row)
         record[field] = _with_valid(value) if valid else value
     return record
 
@@ -76,7 +80,7 @@ def create_record(call: Any, request: Mapping[str, Any], method: str, valid: boo
     if not isinstance(return_fields, (list, tuple)):
         raise EngineFault(f"API {method}() return_fields must be a list of field names")
     row = call.txn.create(entity_type, data, method=method)
-    return _record(call, entity_type, row, list(data) + list(return_fields), valid)
+    return _record(call, entity_type, row, dict.fromkeys([*data, *return_fields]), valid)
 
 
 def update_record(call: Any, request: Mapping[str, Any], method: str) -> Dict[str, Any]:
@@ -88,7 +92,7 @@ def update_record(call: Any, request: Mapping[str, Any], method: str) -> Dict[st
     elif isinstance(level_mode, str):
         modes = {**{name: level_mode for name in data}, **modes}
     row = call.txn.update(entity_type, _id(request, method), data, modes, method=method)
-    return _record(call, entity_type, row, list(data), valid=True)
+    return _record(call, entity_type, row, data, valid=True)
 
 
 @rpc("create")

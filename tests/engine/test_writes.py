@@ -331,3 +331,35 @@ def test_moving_a_task_between_entities_of_different_types_updates_both_sides(si
     site.update("Asset", 1, {"tasks": [{"type": "Task", "id": 1}]}, {"tasks": "add"})
     assert site.find("Task", [], ["entity"])[0]["entity"] == {"type": "Asset", "id": 1, "name": "a"}
     assert site.find("Shot", [], ["tasks"])[0]["tasks"] == []
+
+
+def test_a_fault_on_a_later_field_leaves_the_record_and_the_event_log_as_they_were(site, engine):
+    site.create("Shot", {"code": "s", "description": "before"})
+    row_before = copy.deepcopy(engine.tables["Shot"][1])
+    events_before = sorted(site.ids("EventLogEntry"))
+    with pytest.raises(EngineFault, match="sg_cut_in"):
+        site.update("Shot", 1, {"code": "t", "description": "after", "sg_cut_in": "ten"})
+    assert engine.tables["Shot"][1] == row_before
+    assert sorted(site.ids("EventLogEntry")) == events_before
+
+
+def test_a_human_user_name_follows_a_changed_first_name_with_its_own_event(site, engine):
+    user = site.create("HumanUser", {"firstname": "Grace", "lastname": "Hopper", "login": "grace"})
+    last = max(site.ids("EventLogEntry"))
+    site.update("HumanUser", user["id"], {"firstname": "Amazing Grace"})
+    assert engine.tables["HumanUser"][user["id"]]["name"] == "Amazing Grace Hopper"
+    changes = [(e["attribute_name"], e["meta"]["old_value"], e["meta"]["new_value"]) for e in _events(site, last)]
+    assert changes == [("firstname", "Grace", "Amazing Grace"), ("name", "Grace Hopper", "Amazing Grace Hopper")]
+
+
+def test_change_descriptions_quote_the_field_display_name_and_empty_values(site):
+    site.create("Shot", {"code": "s"})
+    last = max(site.ids("EventLogEntry"))
+    site.update("Shot", 1, {"sg_status_list": "ip", "description": "Ünïcode"})
+    site.update("Shot", 1, {"description": None})
+    descriptions = [e["description"] for e in site.find("EventLogEntry", [["id", "greater_than", last]], ["description"])]
+    assert [d.split(" changed ", 1)[1] for d in descriptions] == [
+        '"Status" from "wtg" to "ip" on Shot s',  # wtg: the field's default
+        '"Description" from "" to "Ünïcode" on Shot s',
+        '"Description" from "Ünïcode" to "" on Shot s',
+    ]

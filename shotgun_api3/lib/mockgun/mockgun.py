@@ -186,6 +186,19 @@ class Shotgun(InProcessFileTransfer, _SiteClient):
             self.config.session_token = MOCK_SESSION_TOKEN
         return self.config.session_token
 
+    def _translate_update_params(
+        self, entity_type: str, entity_id: int, data: dict, multi_entity_update_modes: Optional[dict]
+    ) -> dict:
+        """The client's update params, except that plain values go as a ``{field: value}`` dict.
+
+        The engine takes that form in process (docs/architecture.rst); the wire
+        form's list of field entries would carry the same values and only cost
+        building and parsing. Links, lists and modes take the client's path.
+        """
+        if multi_entity_update_modes or type(data) is not dict or not _PASSED_LEAVES.issuperset(map(type, data.values())):
+            return super()._translate_update_params(entity_type, entity_id, data, multi_entity_update_modes)
+        return {"type": entity_type, "id": entity_id, "fields": data}
+
     def _call_rpc(self, method: str, params: Any, include_auth_params: bool = True, first: bool = False) -> Any:
         """Answer one RPC in process through the engine, as the client would unwrap the site's answer."""
         if method == "info" and self._server_info_override is not None:
@@ -296,7 +309,24 @@ def _write_params(params: Any) -> Any:
     process as after JSON; anything else (dates, tuples, other objects)
     sends the params through :func:`_in_process_params`.
     """
-    return params if _passes_as_is(params) else _in_process_params(params)
+    if type(params) is not dict:
+        return params if _passes_as_is(params) else _in_process_params(params)
+    for key, value in params.items():
+        if type(value) in _PASSED_LEAVES:
+            continue
+        if key == "fields" and type(value) is dict:
+            # The in-process form of plain values (see ``_translate_update_params``).
+            if not _PASSED_LEAVES.issuperset(map(type, value.values())):
+                return _in_process_params(params)
+        elif key == "fields" and type(value) is list:
+            # The field entries, checked here rather than recursively: writes are hot.
+            for entry in value:
+                if type(entry) is not dict or not _PASSED_LEAVES.issuperset(map(type, entry.values())):
+                    if not _passes_as_is(entry):
+                        return _in_process_params(params)
+        elif not _passes_as_is(value):
+            return _in_process_params(params)
+    return params
 
 
 def _passes_as_is(value: Any) -> bool:
