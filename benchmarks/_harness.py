@@ -107,6 +107,59 @@ def try_worker(side: str, script: Path, config: dict[str, Any], timeout: float =
         return None
 
 
+class InteractiveWorker:
+    """A worker process that reports once it is ready, then answers one JSON command per stdin line.
+
+    Its answers are ``report`` lines; its stderr goes to a temporary file,
+    printed if the worker fails.
+    """
+
+    def __init__(self, side: str, script: Path, config: dict[str, Any]) -> None:
+        self.side = side
+        self._stderr = tempfile.TemporaryFile(mode="w+")
+        command = [str(side_python(side)), str(script), "--worker", json.dumps(dict(config, side=side))]
+        self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                        stderr=self._stderr, text=True, env=clean_env(), cwd=str(BENCH_DIR))
+
+    def wait_ready(self) -> bool:
+        """Wait for the worker's first report; ``False`` (and its error printed) if it failed instead."""
+        return self._next_report() is not None
+
+    def command(self, command: dict[str, Any]) -> dict[str, Any] | None:
+        """Send one command and return the worker's report, or ``None`` if the worker died."""
+        try:
+            assert self.process.stdin is not None
+            self.process.stdin.write(json.dumps(command) + "\n")
+            self.process.stdin.flush()
+        except OSError:
+            self._print_failure()
+            return None
+        return self._next_report()
+
+    def finish(self) -> dict[str, Any] | None:
+        """Tell the worker it is done and return its final report."""
+        return self.command({"op": "done"})
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+        self._stderr.close()
+
+    def _next_report(self) -> dict[str, Any] | None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            if line.startswith(RESULT_PREFIX):
+                return json.loads(line[len(RESULT_PREFIX):])
+        self._print_failure()
+        return None
+
+    def _print_failure(self) -> None:
+        self.process.wait()
+        self._stderr.seek(0)
+        print("!! %s side failed (exit %s): %s" % (self.side, self.process.returncode, self._stderr.read()[-1500:]))
+
+
 def report(result: dict[str, Any]) -> None:
     """Called by a worker: hand ``result`` to the orchestrator."""
     sys.stdout.write(RESULT_PREFIX + json.dumps(result) + "\n")

@@ -10,7 +10,9 @@ return the same records (same ids, and the same order where the query
 defines one).
 
 Call times are CPU times of the worker process (``time.process_time``), so
-other processes on a shared machine disturb them little. Targets (ratio
+other processes on a shared machine disturb them little. Both workers keep
+their sites and time each operation in alternating rounds on command from
+this script, so a drift of the machine's speed falls on both sides. Targets (ratio
 ours/reference of the median call time): ``find_one`` by id
 <= 0.02, every filtered find <= 0.2, ``create`` and ``update`` <= 1.0. A
 second run of ours alone reports the memory held by 100,000 Shots.
@@ -111,14 +113,18 @@ def worker(config: dict[str, Any]) -> None:
 
     rng = random.Random(20261127)
     picks = [rng.choice(shot_ids) for _ in range(5000)]
-    budget, max_calls = config["budget"], config["max_calls"]
     limit = 10
 
     def seq(i: int) -> dict:
         return sequences[i % len(sequences)]
 
+    def update(i: int) -> Any:
+        return sg.update("Shot", picks[i % len(picks)], {"sg_status_list": STATUSES[i % len(STATUSES)],
+                                                         "description": "updated %d" % i})
+
     queries: list[tuple[str, Callable[[int], Any], bool]] = [
-        ("find_one by id", lambda i: sg.find_one("Shot", [["id", "is", picks[i]]], ["code", "sg_status_list"]), True),
+        ("find_one by id", lambda i: sg.find_one("Shot", [["id", "is", picks[i % len(picks)]]],
+                                                 ["code", "sg_status_list"]), True),
         ("find by link (sg_sequence is)",
          lambda i: sg.find("Shot", [["sg_sequence", "is", seq(i)]], ["code", "sg_sequence"]), False),
         ("find code starts_with",
@@ -133,6 +139,7 @@ def worker(config: dict[str, Any]) -> None:
         ("find sorted by code desc, limit 10",
          lambda i: sg.find("Shot", [["sg_status_list", "is", STATUSES[i % len(STATUSES)]]], ["code"],
                            order=[{"field_name": "code", "direction": "desc"}], limit=limit), True),
+        ("update", update, True),
     ]
     results: dict[str, Any] = {
         "create": {"times": [h.median(create_times)], "total": sum(create_times), "calls": len(create_times),
@@ -142,24 +149,25 @@ def worker(config: dict[str, Any]) -> None:
         checked = [ids_of(call(i)) for i in range(3)]  # also warms caches and imports
         if name.startswith("find sorted"):
             checked = [ids[:limit] for ids in checked]
-        times = h.time_calls(call, 3, max_calls, budget, clock=time.process_time)
-        results[name] = {"times": [h.median(times)], "calls": len(times), "ids": checked, "ordered": ordered}
-        h.note("%s: %-45s %4d calls, median %.3f ms" % (config["side"], name, len(times), 1000 * h.median(times)))
-
-    def update(i: int) -> Any:
-        return sg.update("Shot", picks[i], {"sg_status_list": STATUSES[i % len(STATUSES)],
-                                            "description": "updated %d" % i})
-    checked = [ids_of(update(i)) for i in range(3)]
-    times = h.time_calls(lambda i: update(3 + i), 3, max_calls, budget, clock=time.process_time)
+        results[name] = {"ids": checked, "ordered": ordered}
+    h.report({"ready": True})
+    calls = {name: call for name, call, _ in queries}
+    # Timing rounds on command (see ``interleaved_times``): each round is a
+    # few calls of one operation, numbered on from where the last one ended.
+    for line in sys.stdin:
+        command = json.loads(line)
+        if command["op"] == "done":
+            break
+        times = h.time_calls(lambda i: calls[command["op"]](command["start"] + i), 1, command["count"],
+                             command["budget"], clock=time.process_time)
+        h.report({"times": times})
     after = ids_of(sg.find("Shot", [["description", "starts_with", "updated"]], ["code"]))
-    results["update"] = {"times": [h.median(times)], "calls": len(times), "ids": checked + [sorted(after)],
-                         "ordered": True}
-
+    results["update"]["ids"] = results["update"]["ids"] + [sorted(after)]
     writes = [
         ("create", lambda i: sg.create("Shot", shot_data(100000 + i, project, sequences)), False),
-        ("update", lambda i: update(1000 + i), False),
+        ("update", lambda i: update(100000 + i), False),
     ]
-    profile_text = profile_queries(sg, queries + writes) if config.get("profile") else None
+    profile_text = profile_queries(sg, queries[:-1] + writes) if config.get("profile") else None
     h.report({"results": results, "rss_site_mb": (rss_built - rss_start) / 1e6, "profile": profile_text})
 
 
@@ -232,6 +240,55 @@ def short(value: Any) -> str:
     return text if len(text) < 160 else text[:157] + "..."
 
 
+ROUNDS = 8
+
+
+def interleaved_times(configs: dict[str, dict], budget: float, max_calls: int) -> tuple[dict, dict]:
+    """Both workers' results, with every timed operation measured in alternating rounds.
+
+    Each side builds its site in its own process; then the rounds of an
+    operation alternate between the sides (the first side alternating too),
+    so a machine whose speed drifts (a shared VM's often does, by tens of
+    percent within a minute) slows both sides alike instead of one.
+    ``spreads`` holds the lowest and highest per-round ratio of each operation.
+    """
+    workers = {side: h.InteractiveWorker(side, Path(__file__), config) for side, config in configs.items()}
+    results: dict[str, Any] = {}
+    spreads: dict[str, tuple[float, float]] = {}
+    try:
+        live = {side: worker for side, worker in workers.items() if worker.wait_ready()}
+        names = [name for name, _ in OPERATIONS if name != "create"]
+        times: dict[str, dict[str, list[float]]] = {side: {name: [] for name in names} for side in live}
+        for name in names:
+            round_ratios = []
+            for round_index in range(ROUNDS):
+                sides = sorted(live) if round_index % 2 == 0 else sorted(live, reverse=True)
+                medians = {}
+                for side in sides:
+                    answer = live[side].command({"op": name, "start": len(times[side][name]) + 3,
+                                                 "count": max(1, max_calls // ROUNDS),
+                                                 "budget": budget / ROUNDS if name != "update" else 1e9})
+                    if answer is None:
+                        del live[side]
+                        continue
+                    times[side][name].extend(answer["times"])
+                    medians[side] = h.median(answer["times"])
+                if "ours" in medians and "reference" in medians:
+                    round_ratios.append(medians["ours"] / medians["reference"])
+            if round_ratios:
+                spreads[name] = (min(round_ratios), max(round_ratios))
+        for side, worker in workers.items():
+            final = worker.finish() if side in live else None
+            if final is not None:
+                for name in names:
+                    final["results"][name].update(times=[h.median(times[side][name])], calls=len(times[side][name]))
+            results[side] = final
+    finally:
+        for worker in workers.values():
+            worker.kill()
+    return results, spreads
+
+
 def run(quick: bool, memory: bool, profile: bool, shots: int | None, ours_schema: str = "json") -> list[str]:
     shots = shots or (2000 if quick else 20000)
     budget = 0.3 if quick else 2.0
@@ -239,10 +296,9 @@ def run(quick: bool, memory: bool, profile: bool, shots: int | None, ours_schema
     tables = []
     with tempfile.TemporaryDirectory(prefix="bench-mockgun-") as folder:
         paths = schema_files(Path(folder), ours_schema)
-        results = {}
-        for side in ("reference", "ours"):
-            results[side] = h.try_worker(side, Path(__file__), dict(
-                paths[side], shots=shots, budget=budget, max_calls=max_calls, profile=profile and side == "ours"))
+        configs = {side: dict(paths[side], shots=shots, profile=profile and side == "ours")
+                   for side in ("reference", "ours")}
+        results, spreads = interleaved_times(configs, budget, max_calls)
         ours, ref = results["ours"], results["reference"]
         rows, checks = [], []
         for name, target in OPERATIONS:
@@ -259,6 +315,10 @@ def run(quick: bool, memory: bool, profile: bool, shots: int | None, ours_schema
         tables.append(h.print_table("mockgun, %d Shots in %d Sequences (median CPU time per call)" % (shots, SEQUENCES),
                                     headers, rows))
         print("\n".join(checks) + "\n")
+        for name, (low, high) in spreads.items():
+            if name == "update" or name == "find_one by id":
+                print("per-round ratio of %s: %.3f to %.3f over %d rounds" % (name, low, high, ROUNDS))
+        print()
         if ours and ref:
             print("RSS growth while building the site: ours %.1f MB, reference %.1f MB\n"
                   % (ours["rss_site_mb"], ref["rss_site_mb"]))
