@@ -12,6 +12,10 @@ from ._errors import ShotgunError
 _RECORD_MARKERS = (b"&lt;", b"\\u0026", b"local")
 
 
+# Exact value types in which ``_parse_records`` fixes nothing but an "&lt;" in a string.
+_FLAT_TYPES = frozenset((str, int, float, bool, type(None)))
+
+
 class RecordMethods:
     """Record clean-up: ``&lt;`` in strings, local file paths, thumbnail URLs of old servers."""
 
@@ -19,6 +23,14 @@ class RecordMethods:
         """Return ``records`` as a list, each dict record fixed up in place (one level deep)."""
         if not records:
             return []
+        if records.__class__ is dict and "image" not in records and _FLAT_TYPES.issuperset(map(type, records.values())):
+            # One record of plain values (what create and update answer): only
+            # an "&lt;" in one of its strings would need fixing.
+            for value in records.values():
+                if value.__class__ is str and "&lt;" in value:
+                    break
+            else:
+                return [records]
         if not isinstance(records, (list, tuple)):
             records = [records]
         elif isinstance(records, tuple):

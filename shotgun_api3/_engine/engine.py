@@ -107,11 +107,12 @@ class Engine:
             if bool(row.get("__retired")) == retired:
                 yield row
 
-    def next_id(self, entity_type: str) -> int:
-        """A fresh id: one more than any id the type ever had (ids are never reused).
+    def next_id(self, entity_type: str, count: int = 1) -> int:
+        """A fresh id (the first of ``count`` consecutive ones): above any id the type ever had.
 
-        The next id is cached with the table size it was computed for; rows a
-        rig adds to the table directly change the size and force a rescan.
+        Ids are never reused. The next id is cached with the table size it
+        was computed for; rows a rig adds to the table directly change the
+        size (or take one of the ids) and force a rescan.
         """
         table = self._tables.get(entity_type)
         if table is None:
@@ -119,13 +120,15 @@ class Engine:
         cached = self._next_ids.get(entity_type)
         if cached is not None:
             candidate, size = cached
-            if size == len(table) and candidate not in table:
-                self._next_ids[entity_type] = (candidate + 1, size + 1)
+            if size == len(table) and (
+                candidate not in table if count == 1 else table.keys().isdisjoint(range(candidate, candidate + count))
+            ):
+                self._next_ids[entity_type] = (candidate + count, size + count)
                 return candidate
         candidate = max((key for key in table if isinstance(key, int)), default=0) + 1
         if cached is not None:
             candidate = max(candidate, cached[0])
-        self._next_ids[entity_type] = (candidate + 1, len(table) + 1)
+        self._next_ids[entity_type] = (candidate + count, len(table) + count)
         return candidate
 
     def forget_ids(self) -> None:

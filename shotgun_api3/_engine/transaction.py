@@ -46,11 +46,6 @@ _QUOTED_TYPES = frozenset((
     "date", "list", "status_list", "color", "uuid", "entity_type",
 ))
 
-#: Fields a display name can be built from (see site_choices.DISPLAY_NAME_FIELDS).
-_NAME_SOURCES = frozenset(
-    tuple(site_choices.DISPLAY_NAME_FIELDS.values()) + site_choices.DISPLAY_NAME_FALLBACK_FIELDS + ("firstname", "lastname")
-)
-
 #: Data types whose event-log values need presenting (links, lists, dicts, masks).
 _PRESENTED_TYPES = frozenset(("entity", "multi_entity", "addressing", "tag_list", "url", "serializable", "password", "checkbox"))
 
@@ -225,7 +220,10 @@ class Transaction:
         user = self._user
         if user is not None and "updated_by" in infos and _link_key(row.get("updated_by")) != _link_key(user):
             self._set(entity_type, row, "updated_by", dict(user))
-        if "cached_display_name" in infos and not _NAME_SOURCES.isdisjoint(data):
+        if "cached_display_name" in infos and (
+            engine.schema.display_field(entity_type) in data
+            or (entity_type == "HumanUser" and ("firstname" in data or "lastname" in data))
+        ):
             name = display_name(engine.schema, entity_type, row)
             if name != row.get("cached_display_name"):
                 self._set(entity_type, row, "cached_display_name", name)
@@ -429,6 +427,7 @@ class Transaction:
         user = self._user
         session_uuid = self.context.session_uuid
         now = self.now
+        next_event_id = engine.next_id("EventLogEntry", len(changes))
         for info, old, new in changes:
             data_type = info.data_type
             meta = {
@@ -444,23 +443,23 @@ class Transaction:
                 self._present_change(info, meta)
                 old, new = meta["old_value"], meta["new_value"]
             description = events.describe_change(who, what, info.label, (old, new) if data_type in _QUOTED_TYPES else None)
-            event_id = engine.next_id("EventLogEntry")
-            # A new row: the type's plain defaults, or (when some are lists or dicts) fresh ones.
-            base = template if template is not None else engine.new_row("EventLogEntry", event_id)
-            table[event_id] = {
-                **base,
-                "id": event_id,
-                "event_type": event_type,
-                "description": description,
-                "entity": {"type": entity_type, "id": entity_id},
-                "attribute_name": info.name,
-                "meta": meta,
-                "user": {"type": user["type"], "id": user["id"]} if user is not None else None,
-                "project": {"type": project_key[0], "id": project_key[1]} if project_key is not None else None,
-                "session_uuid": session_uuid,
-                "created_at": now,
-                "cached_display_name": description,
-            }
+            event_id = next_event_id
+            next_event_id += 1
+            # A new row: a copy of the type's plain defaults (cheaper than
+            # building one), or fresh ones when some are lists or dicts.
+            event = template.copy() if template is not None else engine.new_row("EventLogEntry", event_id)
+            event["id"] = event_id
+            event["event_type"] = event_type
+            event["description"] = description
+            event["entity"] = {"type": entity_type, "id": entity_id}
+            event["attribute_name"] = info.name
+            event["meta"] = meta
+            event["user"] = {"type": user["type"], "id": user["id"]} if user is not None else None
+            event["project"] = {"type": project_key[0], "id": project_key[1]} if project_key is not None else None
+            event["session_uuid"] = session_uuid
+            event["created_at"] = now
+            event["cached_display_name"] = description
+            table[event_id] = event
             self._originals[("EventLogEntry", event_id)] = None
 
     def _present_change(self, info: FieldInfo, meta: Dict[str, Any]) -> None:

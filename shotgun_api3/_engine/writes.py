@@ -87,11 +87,15 @@ def update_record(call: Any, request: Mapping[str, Any], method: str) -> Dict[st
     entity_type = request.get("type")
     data, modes = _fields(request, method)
     level_mode = request.get("multi_entity_update_mode")
-    if isinstance(level_mode, dict):
-        modes = {**level_mode, **modes}
-    elif isinstance(level_mode, str):
-        modes = {**{name: level_mode for name in data}, **modes}
-    row = call.txn.update(entity_type, _id(request, method), data, modes, method=method)
+    if level_mode is not None:
+        if isinstance(level_mode, dict):
+            modes = {**level_mode, **modes}
+        elif isinstance(level_mode, str):
+            modes = {**{name: level_mode for name in data}, **modes}
+    entity_id = request.get("id")
+    if entity_id.__class__ is not int:
+        entity_id = _id(request, method)
+    row = call.txn.update(entity_type, entity_id, data, modes, method=method)
     return _record(call, entity_type, row, data, valid=True)
 
 

@@ -1,11 +1,11 @@
-"""Plain-value updates reach the engine as a ``{field: value}`` dict, not as the wire's field list.
+"""mockgun's ``update`` hands plain values to the engine as a ``{field: value}`` dict.
 
-Both forms must answer alike: the same records, the same faults, the same
-rows and event log entries afterwards.
+The client's own ``update`` sends the wire's list of field entries through
+``_call_rpc``. Both must answer alike: the same records, the same faults, the
+same rows and event log entries afterwards.
 """
 import collections
 import datetime
-import types
 
 import pytest
 
@@ -23,6 +23,7 @@ class Text(str):
 UPDATES = [
     ("Shot", 1, {"code": "sh010b", "description": "Ünïcode ✓"}),
     ("Shot", 1, {"description": None, "sg_cut_in": 1001}),
+    ("Shot", 1, {"description": "a &lt;b&gt; c"}),
     ("Shot", 1, {"description": "same"}),
     ("Shot", 1, {"description": "same"}),
     ("Shot", 1, {"sg_status_list": "ip", "image": None}),
@@ -41,10 +42,12 @@ UPDATES = [
     ("Task", 1, {"est_in_mins": 90, "content": "timed"}),
     ("Shot", 2, {"code": "retired"}),
     ("Shot", 1, {}),
+    ("Shot", 1, {"sg_sequence": {"type": "Sequence", "id": 1, "name": "ignored", "extra": 1}}),
+    ("Shot", 1, {"assets": [{"type": "Asset", "id": 1}], "code": "linked"}),
 ]
 
 
-def _site(paths, wire_form):
+def _site(paths):
     saved = mockgun.Shotgun.get_schema_paths()
     mockgun.Shotgun.set_schema_paths(*paths)
     try:
@@ -52,38 +55,47 @@ def _site(paths, wire_form):
     finally:
         mockgun.Shotgun.set_schema_paths(*saved)
     sg._engine._clock = lambda: NOW
-    if wire_form:
-        sg._translate_update_params = types.MethodType(SiteClient._translate_update_params, sg)
     sg.create("Shot", {"code": "sh010", "description": "same"})
     sg.create("Shot", {"code": "sh020"})
     sg.create("Task", {"content": "layout", "entity": {"type": "Shot", "id": 1}})
+    sg.create("Sequence", {"code": "sq01"})
+    sg.create("Asset", {"code": "hero"})
     sg.delete("Shot", 2)
     return sg
 
 
-def _answers(sg):
+def _answers(update):
     answers = []
     for entity_type, entity_id, data in UPDATES:
         try:
-            answers.append(sg.update(entity_type, entity_id, data))
+            answers.append(update(entity_type, entity_id, data))
         except Fault as fault:
             answers.append(("fault", str(fault)))
     return answers
 
 
-def test_plain_value_updates_answer_and_store_as_the_wire_form_does(json_schema_paths):
-    direct, wire = _site(json_schema_paths, False), _site(json_schema_paths, True)
-    assert _answers(direct) == _answers(wire)
+def test_plain_value_updates_answer_and_store_as_the_clients_wire_form_does(json_schema_paths):
+    direct, wire = _site(json_schema_paths), _site(json_schema_paths)
+    direct_answers = _answers(direct.update)
+    wire_answers = _answers(lambda *args: SiteClient.update(wire, *args))
+    assert direct_answers == wire_answers
     assert direct._db == wire._db
+    assert ("fault", "API update() CRUD ERROR: Shot.nope doesn't exist") in direct_answers
 
 
-def test_plain_value_updates_take_the_dict_form_and_links_the_wire_form(sg):
-    plain = sg._translate_update_params("Shot", 1, {"code": "a", "sg_cut_in": 3}, None)
-    assert plain == {"type": "Shot", "id": 1, "fields": {"code": "a", "sg_cut_in": 3}}
-    link = {"type": "Asset", "id": 1, "name": "hero", "extra": "trimmed"}
-    linked = sg._translate_update_params("Shot", 1, {"assets": [link]}, {"assets": "add"})
-    assert linked["fields"] == [{"field_name": "assets", "value": [{"type": "Asset", "id": 1, "name": "hero"}],
-                                 "multi_entity_update_mode": "add"}]
+def test_only_plain_values_skip_the_rpc_seam(sg, monkeypatch):
+    shot = sg.create("Shot", {"code": "sh010"})
+    sent = []
+    real_call_rpc = sg._call_rpc
+    monkeypatch.setattr(sg, "_call_rpc", lambda method, params, *args, **kwargs: (
+        sent.append((method, params)), real_call_rpc(method, params, *args, **kwargs))[1])
+    sg.update("Shot", shot["id"], {"code": "plain", "sg_cut_in": 3, "description": None})
+    assert sent == []
+    link = {"type": "Asset", "id": sg.create("Asset", {"code": "hero"})["id"], "name": "hero", "extra": "trimmed"}
+    sg.update("Shot", shot["id"], {"assets": [link]}, {"assets": "add"})
+    assert sent[-1] == ("update", {"type": "Shot", "id": shot["id"], "fields": [
+        {"field_name": "assets", "value": [{"type": "Asset", "id": link["id"], "name": "hero"}],
+         "multi_entity_update_mode": "add"}]})
 
 
 def test_the_update_faults_name_the_problem_and_change_nothing(sg):

@@ -24,6 +24,7 @@ import pickle
 from typing import Any, Dict, Optional, Tuple
 
 from shotgun_api3._engine import CallContext, Engine, EngineFault, SiteSchema
+from shotgun_api3._api.writes import _written_record
 from shotgun_api3._errors import fault_for_answer
 from shotgun_api3.shotgun import ServerCapabilities
 from shotgun_api3.shotgun import Shotgun as _SiteClient
@@ -186,18 +187,24 @@ class Shotgun(InProcessFileTransfer, _SiteClient):
             self.config.session_token = MOCK_SESSION_TOKEN
         return self.config.session_token
 
-    def _translate_update_params(
-        self, entity_type: str, entity_id: int, data: dict, multi_entity_update_modes: Optional[dict]
-    ) -> dict:
-        """The client's update params, except that plain values go as a ``{field: value}`` dict.
+    def update(self, entity_type: str, entity_id: int, data: dict, multi_entity_update_modes: Optional[dict] = None) -> dict:
+        """The client's ``update``, with a shortcut for plain values.
 
-        The engine takes that form in process (docs/architecture.rst); the wire
-        form's list of field entries would carry the same values and only cost
-        building and parsing. Links, lists and modes take the client's path.
+        Text, numbers, flags and ``None`` go to the engine as a ``{field: value}``
+        dict (a form it takes in process, docs/architecture.rst): the wire's
+        list of field entries would carry the same values and only cost
+        building and parsing. Links, lists, dates, thumbnails and update modes
+        take the client's own path.
         """
-        if multi_entity_update_modes or type(data) is not dict or not _PASSED_LEAVES.issuperset(map(type, data.values())):
-            return super()._translate_update_params(entity_type, entity_id, data, multi_entity_update_modes)
-        return {"type": entity_type, "id": entity_id, "fields": data}
+        if (multi_entity_update_modes or type(data) is not dict or not data or "image" in data
+                or "filmstrip_image" in data or not _PASSED_LEAVES.issuperset(map(type, data.values()))):
+            return super().update(entity_type, entity_id, data, multi_entity_update_modes)
+        try:
+            record = self._engine.call("update", {"type": entity_type, "id": entity_id, "fields": data},
+                                       self._call_context())
+        except EngineFault as fault:
+            raise _client_fault(fault) from None
+        return _written_record(self._parse_records(record), "update")
 
     def _call_rpc(self, method: str, params: Any, include_auth_params: bool = True, first: bool = False) -> Any:
         """Answer one RPC in process through the engine, as the client would unwrap the site's answer."""
@@ -210,9 +217,7 @@ class Shotgun(InProcessFileTransfer, _SiteClient):
                 in_process = _write_params(params) if method in _WRITE_METHODS else _in_process_params(params)
                 results = self._engine.call(method, in_process, self._call_context())
             except EngineFault as fault:
-                # The exception the real client raises for the site's error answer.
-                raise fault_for_answer({"exception": True, "message": fault.message,
-                                        "error_code": fault.error_code}) from None
+                raise _client_fault(fault) from None
         if method == "export_page" and isinstance(results, str):
             # A site answers CSV, not JSON: the real client hands back the raw body.
             return results.encode("utf-8")
@@ -235,6 +240,11 @@ class Shotgun(InProcessFileTransfer, _SiteClient):
             cached = self._context_cache = (key, CallContext(user=None, session_uuid=key[0],
                                                              sudo_as_login=key[1], script_name=key[2]))
         return cached[1]
+
+
+def _client_fault(fault: EngineFault) -> Exception:
+    """The exception the real client raises for the site's error answer."""
+    return fault_for_answer({"exception": True, "message": fault.message, "error_code": fault.error_code})
 
 
 # Values that cannot be changed in place: shared freely between caller and store.
@@ -314,11 +324,7 @@ def _write_params(params: Any) -> Any:
     for key, value in params.items():
         if type(value) in _PASSED_LEAVES:
             continue
-        if key == "fields" and type(value) is dict:
-            # The in-process form of plain values (see ``_translate_update_params``).
-            if not _PASSED_LEAVES.issuperset(map(type, value.values())):
-                return _in_process_params(params)
-        elif key == "fields" and type(value) is list:
+        if key == "fields" and type(value) is list:
             # The field entries, checked here rather than recursively: writes are hot.
             for entry in value:
                 if type(entry) is not dict or not _PASSED_LEAVES.issuperset(map(type, entry.values())):
