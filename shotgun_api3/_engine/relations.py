@@ -61,7 +61,7 @@ ALLOWED: Dict[str, frozenset] = {
     "entity": frozenset(_LINKS),
     "multi_entity": frozenset(_LINKS),
     "addressing": frozenset(_LINKS + ("contains", "not_contains")),
-    "tag_list": frozenset(("is", "is_not", "in", "not_in", "name_contains", "name_not_contains", "name_is")),
+    "tag_list": frozenset(("is", "is_not", "in", "not_in", "name_contains", "name_not_contains", "name_is", "name_id")),
 }
 for _name in NUMBER_TYPES:
     ALLOWED[_name] = frozenset(_ORDERED)
@@ -150,7 +150,7 @@ def build_test(env: QueryEnv, data_type: str, relation: str, values: Sequence[An
     if data_type in ("multi_entity", "addressing"):
         return _multi_test(env, relation, args)
     if data_type == "tag_list":
-        return _tag_test(relation, args)
+        return _tag_test(env, relation, args)
     raise args.fault(f"fields of type {data_type} cannot be filtered")
 
 
@@ -400,7 +400,19 @@ def _multi_test(env: QueryEnv, relation: str, args: _Args) -> Test:
     raise args.fault("unsupported relation")
 
 
-def _tag_test(relation: str, args: _Args) -> Test:
+def _tag_test(env: QueryEnv, relation: str, args: _Args) -> Test:
+    if relation == "name_id":
+        # The field holds tag names; the id names a Tag record whose name it must hold
+        # (a chosen behaviour, see docs/engine.rst).
+        arg = args.one()
+        tag_id = arg.get("id") if isinstance(arg, dict) else arg
+        if isinstance(tag_id, bool) or not isinstance(tag_id, int):
+            raise args.fault(f"expected the id of a Tag (or a Tag entity), got {arg!r}")
+        tag = (env.tables.get("Tag") or {}).get(tag_id)
+        if tag is None or tag.get("__retired") or not tag.get("name"):
+            return lambda v: False
+        wanted = _name_norm(tag["name"])
+        return lambda v: any(_name_norm(name) == wanted for name in v or ())
     if relation in ("is", "in"):
         items = [args.one()] if relation == "is" else args.many()
         with_none = any(item is None for item in items)

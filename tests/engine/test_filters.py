@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+from importlib import resources
 
 import pytest
 
-from shotgun_api3._engine import EngineFault
+from shotgun_api3._engine import Engine, EngineFault, SiteSchema
+
+from .conftest import Site
 
 
 @pytest.fixture
@@ -502,3 +506,40 @@ def test_checkbox_through_an_empty_link_has_no_value(site, project):
     assert site.ids("PipelineConfiguration", [["project.Project.archived", "is", False]]) == [with_project]
     assert site.ids("PipelineConfiguration", [["project.Project.archived", "is_not", False]]) == [site_wide]
     assert site.ids("PipelineConfiguration", [["project.Project.archived", "is", True]]) == []
+
+
+@pytest.fixture
+def tagged(default_schema, clock):
+    """A site whose schema has the Tag type (as a local site's does), with tagged Assets."""
+    additions = json.loads(
+        resources.files("shotgun_api3").joinpath("data", "local_site_additions.json").read_text(encoding="utf-8"))
+    dicts = default_schema.to_dicts()
+    dicts["schema"]["Tag"] = additions["schema"]["Tag"]
+    dicts["schema_entity"]["Tag"] = additions["schema_entity"]["Tag"]
+    site = Site(Engine(SiteSchema.from_dicts(dicts), clock=clock))
+    for name in ("hero", "Red", "unused"):
+        site.create("Tag", {"name": name})
+    site.create("Asset", {"code": "a", "tag_list": ["hero", "red"]})
+    site.create("Asset", {"code": "b", "tag_list": ["blue"]})
+    site.create("Asset", {"code": "c"})
+    return site
+
+
+def test_tag_list_name_id_matches_the_name_of_the_tag_record(tagged):
+    assert tagged.ids("Asset", [["tag_list", "name_id", 1]]) == [1]
+    assert tagged.ids("Asset", [["tag_list", "name_id", {"type": "Tag", "id": 2, "name": "ignored"}]]) == [1]
+    assert tagged.ids("Asset", [["tag_list", "name_id", 3]]) == []
+    assert tagged.ids("Asset", [["tag_list", "name_id", 99]]) == []
+    tagged.delete("Tag", 1)
+    assert tagged.ids("Asset", [["tag_list", "name_id", 1]]) == []
+
+
+@pytest.mark.parametrize("value", ["hero", None, True, 1.5])
+def test_tag_list_name_id_needs_a_tag_id(tagged, value):
+    with pytest.raises(EngineFault, match="expected the id of a Tag"):
+        tagged.ids("Asset", [["tag_list", "name_id", value]])
+
+
+def test_tag_list_name_id_matches_nothing_on_a_schema_without_tags(site):
+    site.create("Asset", {"code": "a", "tag_list": ["hero"]})
+    assert site.ids("Asset", [["tag_list", "name_id", 1]]) == []
