@@ -183,12 +183,7 @@ class Transaction:
         changes: List[Tuple[FieldInfo, Any, Any]] = []
         env = self._env or self.env
         check_flags = site_choices.ENFORCE_SCHEMA_FLAGS
-        key = (entity_type, row["id"])
-        originals = self._originals.get(key, _ABSENT)
-        if originals is _ABSENT:
-            originals = self._originals[key] = {}
-        # Each change is applied as it is found: a fault on a later field
-        # rolls the call back, restoring the first values kept in ``originals``.
+        # Every value is checked before any is written: a fault leaves the row as it was.
         for field, value in data.items():
             info = infos.get(field)
             if info is None or check_flags or field in _NEVER_UPDATED:
@@ -204,13 +199,16 @@ class Transaction:
             elif old.__class__ is new.__class__ and old == new:
                 continue
             changes.append((info, old, new))
-            if originals is not None and field not in originals:
-                originals[field] = old if field in row else _ABSENT
-            row[field] = new
         if entity_type == "HumanUser":
-            self._rename_user(entity_type, infos, row, data, changes)
+            self._rename_user(infos, row, data, changes)
         if not changes:
             return row
+        originals = self._originals_of(entity_type, row)
+        for info, old, new in changes:
+            name = info.name
+            if originals is not None and name not in originals:
+                originals[name] = old if name in row else _ABSENT
+            row[name] = new
         # Only a real change touches the audit fields
         # (site_choices.TOUCH_UPDATED_AT_ONLY_ON_CHANGE): we returned above otherwise.
         if "updated_at" in infos:
@@ -223,6 +221,7 @@ class Transaction:
         if "cached_display_name" in infos and (
             engine.schema.display_field(entity_type) in data
             or (entity_type == "HumanUser" and ("firstname" in data or "lastname" in data))
+            or "cached_display_name" not in row  # a row a rig wrote without it
         ):
             name = display_name(engine.schema, entity_type, row)
             if name != row.get("cached_display_name"):
@@ -246,16 +245,14 @@ class Transaction:
             return self._apply_mode(info, old, value, mode, method, validate)
         return coerce_value(self.env, info, value, method) if validate else value
 
-    def _rename_user(
-        self, entity_type: str, infos: Mapping[str, FieldInfo], row: Row, data: Mapping[str, Any], changes: list
-    ) -> None:
+    def _rename_user(self, infos: Mapping[str, FieldInfo], row: Row, data: Mapping[str, Any], changes: list) -> None:
         """A HumanUser's ``name`` follows its first and last names unless written itself."""
         if "name" not in infos or "name" in data or not ("firstname" in data or "lastname" in data):
             return
-        full = " ".join(part for part in (row.get("firstname"), row.get("lastname")) if part) or None
+        parts = (data.get("firstname", row.get("firstname")), data.get("lastname", row.get("lastname")))
+        full = " ".join(part for part in parts if part) or None
         if full != row.get("name"):
             changes.append((infos["name"], row.get("name"), full))
-            self._set(entity_type, row, "name", full)
 
     def _apply_mode(self, info: FieldInfo, old: Any, value: Any, mode: str, method: str, validate: bool) -> List[Any]:
         current = [link for link in old or () if _link_key(link) is not None]

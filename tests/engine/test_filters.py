@@ -534,7 +534,7 @@ def test_tag_list_name_id_matches_the_name_of_the_tag_record(tagged):
     assert tagged.ids("Asset", [["tag_list", "name_id", 1]]) == []
 
 
-@pytest.mark.parametrize("value", ["hero", None, True, 1.5])
+@pytest.mark.parametrize("value", ["hero", None, True, 1.5, {"type": "Asset", "id": 1}])
 def test_tag_list_name_id_needs_a_tag_id(tagged, value):
     with pytest.raises(EngineFault, match="expected the id of a Tag"):
         tagged.ids("Asset", [["tag_list", "name_id", value]])

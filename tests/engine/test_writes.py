@@ -363,3 +363,30 @@ def test_change_descriptions_quote_the_field_display_name_and_empty_values(site)
         '"Description" from "" to "Ünïcode" on Shot s',
         '"Description" from "Ünïcode" to "" on Shot s',
     ]
+
+
+def test_an_update_that_changes_nothing_hands_nothing_to_the_store(default_schema, clock):
+    store = MemoryStore()
+    site = Site(Engine(default_schema, store=store, clock=clock), CallContext())
+    site.create("Asset", {"code": "a", "description": "same"})
+    commits = len(store.commits)
+    site.update("Asset", 1, {"code": "a", "description": "same"})
+    assert len(store.commits) == commits
+
+
+def test_a_fault_leaves_rows_a_rig_wrote_with_odd_ids_alone(site, engine):
+    engine.tables["Shot"][6] = {"type": "Shot", "id": 6, "code": "six", "description": "six's"}
+    engine.tables["Shot"][5] = {"type": "Shot", "id": 6, "code": "five", "description": "five's"}
+    engine.tables["Shot"][52] = {"type": "Shot", "id": "52", "code": "text id", "__retired": False}
+    before = copy.deepcopy(engine.tables["Shot"])
+    with pytest.raises(EngineFault, match="sg_cut_in"):
+        site.update("Shot", 5, {"code": "changed", "description": "new", "sg_cut_in": "bad"})
+    with pytest.raises(EngineFault, match="sg_cut_in"):
+        site.update("Shot", 52, {"code": "changed", "sg_cut_in": "bad"})
+    assert engine.tables["Shot"] == before
+
+
+def test_an_update_fills_the_display_name_of_a_row_a_rig_wrote_without_it(site, engine):
+    engine.tables["Asset"][7] = {"type": "Asset", "id": 7, "code": "rigged", "__retired": False}
+    site.update("Asset", 7, {"description": "d"})
+    assert engine.tables["Asset"][7]["cached_display_name"] == "rigged"

@@ -6,6 +6,7 @@ same rows and event log entries afterwards.
 """
 import collections
 import datetime
+from unittest import mock
 
 import pytest
 
@@ -83,19 +84,29 @@ def test_plain_value_updates_answer_and_store_as_the_clients_wire_form_does(json
     assert ("fault", "API update() CRUD ERROR: Shot.nope doesn't exist") in direct_answers
 
 
-def test_only_plain_values_skip_the_rpc_seam(sg, monkeypatch):
+def test_a_patched_rpc_seam_sees_every_update(sg, monkeypatch):
     shot = sg.create("Shot", {"code": "sh010"})
     sent = []
     real_call_rpc = sg._call_rpc
     monkeypatch.setattr(sg, "_call_rpc", lambda method, params, *args, **kwargs: (
         sent.append((method, params)), real_call_rpc(method, params, *args, **kwargs))[1])
     sg.update("Shot", shot["id"], {"code": "plain", "sg_cut_in": 3, "description": None})
-    assert sent == []
+    assert sent[-1] == ("update", {"type": "Shot", "id": shot["id"], "fields": [
+        {"field_name": "code", "value": "plain"}, {"field_name": "sg_cut_in", "value": 3},
+        {"field_name": "description", "value": None}]})
     link = {"type": "Asset", "id": sg.create("Asset", {"code": "hero"})["id"], "name": "hero", "extra": "trimmed"}
     sg.update("Shot", shot["id"], {"assets": [link]}, {"assets": "add"})
     assert sent[-1] == ("update", {"type": "Shot", "id": shot["id"], "fields": [
         {"field_name": "assets", "value": [{"type": "Asset", "id": link["id"], "name": "hero"}],
          "multi_entity_update_mode": "add"}]})
+
+
+def test_a_seam_patched_on_the_class_sees_plain_updates_too(sg):
+    shot = sg.create("Shot", {"code": "sh010"})
+    with mock.patch.object(mockgun.Shotgun, "_call_rpc", side_effect=RuntimeError("session expired")):
+        with pytest.raises(RuntimeError, match="session expired"):
+            sg.update("Shot", shot["id"], {"code": "plain"})
+    assert sg.find_one("Shot", [["id", "is", shot["id"]]], ["code"])["code"] == "sh010"
 
 
 def test_the_update_faults_name_the_problem_and_change_nothing(sg):
