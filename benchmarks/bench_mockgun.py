@@ -12,7 +12,9 @@ defines one).
 Call times are CPU times of the worker process (``time.process_time``), so
 other processes on a shared machine disturb them little. Both workers keep
 their sites and time each operation in alternating rounds on command from
-this script, so a drift of the machine's speed falls on both sides. Targets (ratio
+this script, so a drift of the machine's speed falls on both sides. The
+work per call of ``create`` and ``update`` (bytecodes executed, functions
+entered) is counted too: unlike times, those counts repeat exactly. Targets (ratio
 ours/reference of the median call time): ``find_one`` by id
 <= 0.02, every filtered find <= 0.2, ``create`` and ``update`` <= 1.0. A
 second run of ours alone reports the memory held by 100,000 Shots.
@@ -152,12 +154,17 @@ def worker(config: dict[str, Any]) -> None:
         results[name] = {"ids": checked, "ordered": ordered}
     h.report({"ready": True})
     calls = {name: call for name, call, _ in queries}
+    calls["create"] = lambda i: sg.create("Shot", shot_data(200000 + i, project, sequences))
     # Timing rounds on command (see ``interleaved_times``): each round is a
     # few calls of one operation, numbered on from where the last one ended.
+    # "count" measures work instead of time (see ``work_per_call``).
     for line in sys.stdin:
         command = json.loads(line)
         if command["op"] == "done":
             break
+        if command["op"] == "count":
+            h.report(work_per_call(calls[command["name"]], command["start"], command["count"]))
+            continue
         times = h.time_calls(lambda i: calls[command["op"]](command["start"] + i), 1, command["count"],
                              command["budget"], clock=time.process_time)
         h.report({"times": times})
@@ -169,6 +176,32 @@ def worker(config: dict[str, Any]) -> None:
     ]
     profile_text = profile_queries(sg, queries[:-1] + writes) if config.get("profile") else None
     h.report({"results": results, "rss_site_mb": (rss_built - rss_start) / 1e6, "profile": profile_text})
+
+
+def work_per_call(call: Callable[[int], Any], start: int, count: int) -> dict[str, float]:
+    """Bytecodes executed and Python functions entered per call, over ``count`` calls.
+
+    Unlike a clock, these counts do not move with the machine: the same code
+    gives the same figures run after run.
+    """
+    opcodes = calls = 0
+
+    def trace(frame: Any, event: str, arg: Any) -> Any:
+        nonlocal opcodes, calls
+        if event == "opcode":
+            opcodes += 1
+        elif event == "call":
+            calls += 1
+            frame.f_trace_opcodes = True
+        return trace
+
+    sys.settrace(trace)
+    try:
+        for i in range(start, start + count):
+            call(i)
+    finally:
+        sys.settrace(None)
+    return {"opcodes": opcodes / count, "calls": calls / count}
 
 
 def profile_queries(sg: Any, queries: list) -> str:
@@ -241,6 +274,9 @@ def short(value: Any) -> str:
 
 
 ROUNDS = 8
+# Operations whose work per call is also counted, and over how many calls.
+WORK_COUNTED = ("create", "update")
+WORK_CALLS = 200
 
 
 def interleaved_times(configs: dict[str, dict], budget: float, max_calls: int) -> tuple[dict, dict]:
@@ -255,6 +291,7 @@ def interleaved_times(configs: dict[str, dict], budget: float, max_calls: int) -
     workers = {side: h.InteractiveWorker(side, Path(__file__), config) for side, config in configs.items()}
     results: dict[str, Any] = {}
     spreads: dict[str, tuple[float, float]] = {}
+    work: dict[str, dict[str, dict[str, float]]] = {}
     try:
         live = {side: worker for side, worker in workers.items() if worker.wait_ready()}
         names = [name for name, _ in OPERATIONS if name != "create"]
@@ -277,6 +314,11 @@ def interleaved_times(configs: dict[str, dict], budget: float, max_calls: int) -
                     round_ratios.append(medians["ours"] / medians["reference"])
             if round_ratios:
                 spreads[name] = (min(round_ratios), max(round_ratios))
+        for name in WORK_COUNTED:
+            for side in sorted(live):
+                answer = live[side].command({"op": "count", "name": name, "start": 300000, "count": WORK_CALLS})
+                if answer is not None:
+                    work.setdefault(name, {})[side] = answer
         for side, worker in workers.items():
             final = worker.finish() if side in live else None
             if final is not None:
@@ -286,7 +328,7 @@ def interleaved_times(configs: dict[str, dict], budget: float, max_calls: int) -
     finally:
         for worker in workers.values():
             worker.kill()
-    return results, spreads
+    return results, spreads, work
 
 
 def run(quick: bool, memory: bool, profile: bool, shots: int | None, ours_schema: str = "json") -> list[str]:
@@ -298,7 +340,7 @@ def run(quick: bool, memory: bool, profile: bool, shots: int | None, ours_schema
         paths = schema_files(Path(folder), ours_schema)
         configs = {side: dict(paths[side], shots=shots, profile=profile and side == "ours")
                    for side in ("reference", "ours")}
-        results, spreads = interleaved_times(configs, budget, max_calls)
+        results, spreads, work = interleaved_times(configs, budget, max_calls)
         ours, ref = results["ours"], results["reference"]
         rows, checks = [], []
         for name, target in OPERATIONS:
@@ -319,6 +361,15 @@ def run(quick: bool, memory: bool, profile: bool, shots: int | None, ours_schema
             if name == "update" or name == "find_one by id":
                 print("per-round ratio of %s: %.3f to %.3f over %d rounds" % (name, low, high, ROUNDS))
         print()
+        work_rows = []
+        for name, sides in work.items():
+            o, r = sides.get("ours"), sides.get("reference")
+            work_rows.append(h.comparison_row(name + ", bytecodes executed", o and o["opcodes"],
+                                              r and r["opcodes"], "", None))
+            work_rows.append(h.comparison_row(name + ", Python calls", o and o["calls"], r and r["calls"], "", None))
+        if work_rows:
+            tables.append(h.print_table("mockgun, work per call over %d calls (the same from run to run)" % WORK_CALLS,
+                                        list(h.COMPARISON_HEADERS), work_rows))
         if ours and ref:
             print("RSS growth while building the site: ours %.1f MB, reference %.1f MB\n"
                   % (ours["rss_site_mb"], ref["rss_site_mb"]))
