@@ -5,7 +5,10 @@ hands each call to an in-memory site engine instead of sending it over
 HTTP. Every argument check, filter translation, paging loop and version
 gate is therefore the real client's, and every answer is the site engine's
 (the same engine the local site server runs). Values travel as Python
-objects: no JSON, datetimes come back as they were stored.
+objects: no JSON, datetimes come back as they were stored. Two methods are
+overridden as well: ``find`` counts calls and lets the engine select once
+per paged query, and ``update`` hands plain values to the engine directly
+(unless a test has patched ``_call_rpc``, which then sees every call).
 
 Typical test rig::
 
