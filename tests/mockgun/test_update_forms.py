@@ -43,6 +43,10 @@ UPDATES = [
     ("Task", 1, {"est_in_mins": 90, "content": "timed"}),
     ("Shot", 2, {"code": "retired"}),
     ("Shot", 1, {}),
+    ("HumanUser", 1, {"locked_until": datetime.datetime(2026, 12, 1, 9, 30)}),
+    ("HumanUser", 1, {"locked_until": datetime.datetime(2026, 12, 1, 9, 30, tzinfo=datetime.timezone.utc)}),
+    ("HumanUser", 1, {"locked_until": "2026-12-01T09:30:00Z"}),
+    ("HumanUser", 1, {"locked_until": None, "firstname": "Ada"}),
     ("Shot", 1, {"sg_sequence": {"type": "Sequence", "id": 1, "name": "ignored", "extra": 1}}),
     ("Shot", 1, {"assets": [{"type": "Asset", "id": 1}], "code": "linked"}),
 ]
@@ -56,6 +60,7 @@ def _site(paths):
     finally:
         mockgun.Shotgun.set_schema_paths(*saved)
     sg._engine._clock = lambda: NOW
+    sg.create("HumanUser", {"login": "ada", "lastname": "Lovelace"})
     sg.create("Shot", {"code": "sh010", "description": "same"})
     sg.create("Shot", {"code": "sh020"})
     sg.create("Task", {"content": "layout", "entity": {"type": "Shot", "id": 1}})
