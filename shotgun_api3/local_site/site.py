@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import secrets
 import threading
 from pathlib import Path
@@ -18,13 +19,18 @@ from typing import Any, Mapping, Optional, Union
 from .._engine import CallContext, Engine, EngineFault, SiteSchema
 from .._engine.filestore import FileStore
 from .auth import AUTHENTICATION_FAILED, Accounts, AuthError, new_totp_secret
+from .relocation import relocate_file_urls
 from .store import SqliteStore
+
+LOG = logging.getLogger("shotgun_api3")
 
 DEFAULT_SCHEMA_DIR = Path(__file__).resolve().parent.parent / "data"
 DEFAULT_SCHEMA_ADDITIONS = "local_site_additions.json"
 DATABASE_NAME = "site.sqlite3"
 FILES_DIR = "files"
 DEFAULT_MAX_REQUEST_BYTES = 50 * 1024 * 1024
+#: Site state: the address the site's file links were last made with.
+FILES_URL_STATE = "files_url"
 
 
 class SiteError(Exception):
@@ -128,9 +134,29 @@ class Site:
 
     @url.setter
     def url(self, value: str) -> None:
-        """Set once the server knows its port; the engine builds file URLs from it."""
+        """Set once the server knows its port; the engine builds file URLs from it.
+
+        File links the site made under another address are moved to this one.
+        """
         self._url = value.rstrip("/")
         self.engine.site_url = self._url
+        self._move_file_links()
+
+    def _move_file_links(self) -> None:
+        previous = (self.store.read_state().get(FILES_URL_STATE) or {}).get("value")
+        if previous == self._url:
+            return
+        if previous:
+            changed = relocate_file_urls(self.engine, previous, self._url)
+            if changed:
+                try:
+                    self.store.commit({key: row for key, (row, _) in changed.items()}, None)
+                except Exception:
+                    for row, before in changed.values():
+                        row.update(before)
+                    raise
+                LOG.info("local site: %d records' file links moved from %s to %s", len(changed), previous, self._url)
+        self.store.write_state(FILES_URL_STATE, {"value": self._url})
 
     def close(self) -> None:
         """Close the database; a temporary file store (in-memory sites) is removed."""

@@ -192,3 +192,65 @@ def test_a_serving_process_collects_garbage_less_often_and_keeps_its_tables_out_
     finally:
         gc.unfreeze()
         gc.set_threshold(*before)
+
+
+def test_file_links_follow_the_site_to_a_new_address(tmp_path):
+    folder = tmp_path / "site"
+    site = Site.create(folder)
+    _, key = site.add_script("robot")
+    source = tmp_path / "movie.mov"
+    source.write_bytes(b"frames" * 1000)
+    thumbnail = tmp_path / "thumb.png"
+    thumbnail.write_bytes(b"\x89PNG fake")
+    with LocalSiteServer(site) as server:
+        first_url = server.url
+        sg = shotgun_api3.Shotgun(server.url, script_name="robot", api_key=key)
+        version = sg.create("Version", {"code": "v001", "description": "notes at %s/file_serve/x" % server.url})
+        sg.upload("Version", version["id"], str(source), "sg_uploaded_movie")
+        sg.upload_thumbnail("Version", version["id"], str(thumbnail))
+        before = sg.find_one("Version", [["id", "is", version["id"]]], ["sg_uploaded_movie", "image"])
+        assert before["sg_uploaded_movie"]["url"].startswith(first_url + "/")
+    site.close()
+
+    reopened = Site.open(folder)
+    try:
+        # Another port: the server picks a free one, so the address changes.
+        with LocalSiteServer(reopened) as server:
+            assert server.url != first_url
+            sg = shotgun_api3.Shotgun(server.url, script_name="robot", api_key=key)
+            after = sg.find_one("Version", [["id", "is", version["id"]]],
+                                ["sg_uploaded_movie", "image", "description"])
+            assert after["sg_uploaded_movie"]["url"] == before["sg_uploaded_movie"]["url"].replace(first_url, server.url)
+            assert after["image"].startswith(server.url + "/")
+            assert after["description"] == "notes at %s/file_serve/x" % first_url  # text is left alone
+            assert sg.download_attachment(after["sg_uploaded_movie"]) == b"frames" * 1000
+    finally:
+        reopened.close()
+    again = Site.open(folder)
+    try:
+        # Reopened without serving: the links keep the last address they were moved to.
+        row = again.engine.tables["Version"][version["id"]]
+        assert row["sg_uploaded_movie"]["url"].startswith(server.url + "/")
+    finally:
+        again.close()
+
+
+def test_a_failed_move_of_file_links_puts_them_back(tmp_path, monkeypatch):
+    site = Site.create(tmp_path / "site")
+    try:
+        site.url = "http://127.0.0.1:8001"
+        site.engine.tables["Version"][1] = {"type": "Version", "id": 1, "code": "v", "__retired": False,
+                                            "image": "http://127.0.0.1:8001/thumbnail/1/a.png"}
+
+        def refuse(changes, schema):
+            raise OSError("disk full")
+
+        monkeypatch.setattr(site.store, "commit", refuse)
+        with pytest.raises(OSError, match="disk full"):
+            site.url = "http://127.0.0.1:8002"
+        assert site.engine.tables["Version"][1]["image"] == "http://127.0.0.1:8001/thumbnail/1/a.png"
+        monkeypatch.undo()
+        site.url = "http://127.0.0.1:8002"
+        assert site.engine.tables["Version"][1]["image"] == "http://127.0.0.1:8002/thumbnail/1/a.png"
+    finally:
+        site.close()
