@@ -75,6 +75,8 @@ class Transaction:
         self._user = self._user_link()
         self._actor_name: Any = _ABSENT
         self._env: Any = env
+        # (plain template, table) of EventLogEntry rows, looked up at the first event.
+        self._event_rows: Optional[Tuple[Optional[Row], Dict[int, Row]]] = None
 
     # --- bookkeeping ------------------------------------------------------
 
@@ -419,12 +421,7 @@ class Transaction:
         who = self._actor() or "Someone"
         what = f"{entity_type} {name}" if name else entity_type
         event_type = f"Shotgun_{entity_type}_Change"
-        template = engine.plain_template("EventLogEntry")
-        table = engine.tables.setdefault("EventLogEntry", {})
-        user = self._user
-        session_uuid = self.context.session_uuid
-        now = self.now
-        next_event_id = engine.next_id("EventLogEntry", len(changes))
+        event_id = engine.next_id("EventLogEntry", len(changes))
         for info, old, new in changes:
             data_type = info.data_type
             meta = {
@@ -440,24 +437,8 @@ class Transaction:
                 self._present_change(info, meta)
                 old, new = meta["old_value"], meta["new_value"]
             description = events.describe_change(who, what, info.label, (old, new) if data_type in _QUOTED_TYPES else None)
-            event_id = next_event_id
-            next_event_id += 1
-            # A new row: a copy of the type's plain defaults (cheaper than
-            # building one), or fresh ones when some are lists or dicts.
-            event = template.copy() if template is not None else engine.new_row("EventLogEntry", event_id)
-            event["id"] = event_id
-            event["event_type"] = event_type
-            event["description"] = description
-            event["entity"] = {"type": entity_type, "id": entity_id}
-            event["attribute_name"] = info.name
-            event["meta"] = meta
-            event["user"] = {"type": user["type"], "id": user["id"]} if user is not None else None
-            event["project"] = {"type": project_key[0], "id": project_key[1]} if project_key is not None else None
-            event["session_uuid"] = session_uuid
-            event["created_at"] = now
-            event["cached_display_name"] = description
-            table[event_id] = event
-            self._originals[("EventLogEntry", event_id)] = None
+            self._put_event(event_id, event_type, entity_type, entity_id, info.name, meta, description, project_key)
+            event_id += 1
 
     def _present_change(self, info: FieldInfo, meta: Dict[str, Any]) -> None:
         """Old and new values of a link, list or masked field as a read answers them, plus links added/removed."""
@@ -502,25 +483,46 @@ class Transaction:
         description: Optional[str],
     ) -> Row:
         """Store one EventLogEntry row (the work of :meth:`log_event` once its description is known)."""
-        engine = self.engine
-        event_id = engine.next_id("EventLogEntry")
-        if row is not None:
-            entity_link = {"type": entity_type, "id": row["id"]} if entity_type else None
-            project = entity_link if entity_type == "Project" else row.get("project")
+        if row is None:
+            entity_id = project = None
         else:
-            entity_link = project = None
-        event = engine.new_row("EventLogEntry", event_id)
+            entity_id = row["id"] if entity_type else None
+            project = {"type": entity_type, "id": row["id"]} if entity_type == "Project" else row.get("project")
+        return self._put_event(self.engine.next_id("EventLogEntry"), event_type, entity_type, entity_id, attribute,
+                               meta, description, _link_key(project))
+
+    def _put_event(
+        self,
+        event_id: int,
+        event_type: str,
+        entity_type: Optional[str],
+        entity_id: Optional[int],
+        attribute: Optional[str],
+        meta: Optional[Dict[str, Any]],
+        description: Optional[str],
+        project_key: Optional[Key],
+    ) -> Row:
+        """Store one EventLogEntry row of this call: its user, session and time, under ``event_id``."""
+        if self._event_rows is None:
+            engine = self.engine
+            self._event_rows = (engine.plain_template("EventLogEntry"), engine.tables.setdefault("EventLogEntry", {}))
+        template, table = self._event_rows
+        # A copy of the type's plain defaults is cheaper than a new row, which
+        # is needed only when some defaults are lists or dicts.
+        event = template.copy() if template is not None else self.engine.new_row("EventLogEntry", event_id)
+        event["id"] = event_id
         event["event_type"] = event_type
         event["description"] = description
-        event["entity"] = entity_link
+        event["entity"] = {"type": entity_type, "id": entity_id} if entity_id is not None else None
         event["attribute_name"] = attribute
         event["meta"] = meta
-        event["user"] = dict(self._user) if self._user is not None else None
-        event["project"] = {"type": project["type"], "id": project["id"]} if _link_key(project) else None
+        user = self._user
+        event["user"] = {"type": user["type"], "id": user["id"]} if user is not None else None
+        event["project"] = {"type": project_key[0], "id": project_key[1]} if project_key is not None else None
         event["session_uuid"] = self.context.session_uuid
         event["created_at"] = self.now
         event["cached_display_name"] = description
-        engine.tables.setdefault("EventLogEntry", {})[event_id] = event
+        table[event_id] = event
         self._originals[("EventLogEntry", event_id)] = None
         return event
 
