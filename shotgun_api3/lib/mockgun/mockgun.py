@@ -193,12 +193,13 @@ class Shotgun(InProcessFileTransfer, _SiteClient):
     def update(self, entity_type: str, entity_id: int, data: dict, multi_entity_update_modes: Optional[dict] = None) -> dict:
         """The client's ``update``, with a shortcut for plain values.
 
-        Text, numbers, flags and ``None`` go to the engine as a ``{field: value}``
-        dict (a form it takes in process, docs/architecture.rst): the wire's
-        list of field entries would carry the same values and only cost
-        building and parsing. Links, lists, dates, thumbnails and update modes
-        take the client's own path, and so does every update once a test has
-        patched ``_call_rpc`` (on the instance or the class).
+        Text, numbers, flags, datetimes and ``None`` go to the engine as a
+        ``{field: value}`` dict (a form it takes in process,
+        docs/architecture.rst): the wire's list of field entries would carry
+        the same values and only cost building and parsing. Links, lists,
+        dates, thumbnails and update modes take the client's own path, and so
+        does every update once a test has patched ``_call_rpc`` (on the
+        instance or the class).
         """
         if (multi_entity_update_modes or type(data) is not dict or not data or "image" in data
                 or "filmstrip_image" in data or not _PASSED_LEAVES.issuperset(map(type, data.values()))
