@@ -405,7 +405,7 @@ def _tag_test(env: QueryEnv, relation: str, args: _Args) -> Test:
         # The field holds tag names; the id names a Tag record whose name it must hold
         # (a chosen behaviour, see docs/engine.rst).
         arg = args.one()
-        tag_id = arg.get("id") if isinstance(arg, dict) and arg.get("type") == "Tag" else arg
+        tag_id = arg.get("id") if isinstance(arg, dict) and arg.get("type", "Tag") == "Tag" else arg
         if isinstance(tag_id, bool) or not isinstance(tag_id, int):
             raise args.fault(f"expected the id of a Tag (or a Tag entity), got {arg!r}")
         tag = (env.tables.get("Tag") or {}).get(tag_id)

@@ -60,6 +60,10 @@ class FieldInfo:
     def _key(self) -> Tuple[Any, ...]:
         return tuple(getattr(self, name) for name in self.__slots__)
 
+    def __reduce__(self) -> Tuple[Any, ...]:
+        # Copies and pickles (every protocol) rebuild it from its values.
+        return (FieldInfo, self._key())
+
     def __eq__(self, other: object) -> bool:
         return isinstance(other, FieldInfo) and self._key() == other._key()
 

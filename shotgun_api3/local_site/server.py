@@ -58,7 +58,11 @@ class LocalSiteServer:
         # The URL clients use; file and storage URLs the site hands out start
         # with it, so behind a proxy or on 0.0.0.0 give the reachable one.
         self.url = (public_url or "%s://%s:%d" % (self._http.scheme, shown_host, self.port)).rstrip("/")
-        site.url = self.url
+        try:
+            site.url = self.url
+        except BaseException:
+            self._http.stop(0)
+            raise
         # Routes are static: resolve them once, not per request.
         self._routes = [(method.upper(), prefix, handler) for method, prefix, handler in transfer.ROUTES]
 

@@ -136,27 +136,28 @@ class Site:
     def url(self, value: str) -> None:
         """Set once the server knows its port; the engine builds file URLs from it.
 
-        File links the site made under another address are moved to this one.
+        File links the site made under another address are moved to this one
+        first; if that fails, the site keeps its previous address.
         """
-        self._url = value.rstrip("/")
-        self.engine.site_url = self._url
-        self._move_file_links()
+        url = value.rstrip("/")
+        with self._lock:
+            self._move_file_links(url)
+            self._url = url
+            self.engine.site_url = url
 
-    def _move_file_links(self) -> None:
-        previous = (self.store.read_state().get(FILES_URL_STATE) or {}).get("value")
-        if previous == self._url:
-            return
-        if previous:
-            changed = relocate_file_urls(self.engine, previous, self._url)
-            if changed:
-                try:
-                    self.store.commit({key: row for key, (row, _) in changed.items()}, None)
-                except Exception:
-                    for row, before in changed.values():
-                        row.update(before)
-                    raise
-                LOG.info("local site: %d records' file links moved from %s to %s", len(changed), previous, self._url)
-        self.store.write_state(FILES_URL_STATE, {"value": self._url})
+    def _move_file_links(self, url: str) -> None:
+        if (self.store.read_state().get(FILES_URL_STATE) or {}).get("value") == url:
+            return  # every link was made or moved under this address already
+        changed = relocate_file_urls(self.engine, url)
+        if changed:
+            try:
+                self.store.commit({key: row for key, (row, _) in changed.items()}, None)
+            except Exception:
+                for row, before in changed.values():
+                    row.update(before)
+                raise
+            LOG.info("local site: moved the file links of %d records to %s", len(changed), url)
+        self.store.write_state(FILES_URL_STATE, {"value": url})
 
     def close(self) -> None:
         """Close the database; a temporary file store (in-memory sites) is removed."""

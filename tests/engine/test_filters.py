@@ -528,6 +528,7 @@ def tagged(default_schema, clock):
 def test_tag_list_name_id_matches_the_name_of_the_tag_record(tagged):
     assert tagged.ids("Asset", [["tag_list", "name_id", 1]]) == [1]
     assert tagged.ids("Asset", [["tag_list", "name_id", {"type": "Tag", "id": 2, "name": "ignored"}]]) == [1]
+    assert tagged.ids("Asset", [["tag_list", "name_id", {"id": 2}]]) == [1]
     assert tagged.ids("Asset", [["tag_list", "name_id", 3]]) == []
     assert tagged.ids("Asset", [["tag_list", "name_id", 99]]) == []
     tagged.delete("Tag", 1)

@@ -205,7 +205,9 @@ def test_file_links_follow_the_site_to_a_new_address(tmp_path):
     with LocalSiteServer(site) as server:
         first_url = server.url
         sg = shotgun_api3.Shotgun(server.url, script_name="robot", api_key=key)
-        version = sg.create("Version", {"code": "v001", "description": "notes at %s/file_serve/x" % server.url})
+        web_link = {"url": server.url + "/file_serve/attachment/1", "name": "a link someone typed"}
+        version = sg.create("Version", {"code": "v001", "description": "notes at %s/file_serve/x" % server.url,
+                                        "sg_uploaded_movie_mp4": web_link})
         sg.upload("Version", version["id"], str(source), "sg_uploaded_movie")
         sg.upload_thumbnail("Version", version["id"], str(thumbnail))
         before = sg.find_one("Version", [["id", "is", version["id"]]], ["sg_uploaded_movie", "image"])
@@ -219,7 +221,8 @@ def test_file_links_follow_the_site_to_a_new_address(tmp_path):
             assert server.url != first_url
             sg = shotgun_api3.Shotgun(server.url, script_name="robot", api_key=key)
             after = sg.find_one("Version", [["id", "is", version["id"]]],
-                                ["sg_uploaded_movie", "image", "description"])
+                                ["sg_uploaded_movie", "image", "description", "sg_uploaded_movie_mp4"])
+            assert after["sg_uploaded_movie_mp4"]["url"] == web_link["url"]  # a web link is not the site's own
             assert after["sg_uploaded_movie"]["url"] == before["sg_uploaded_movie"]["url"].replace(first_url, server.url)
             assert after["image"].startswith(server.url + "/")
             assert after["description"] == "notes at %s/file_serve/x" % first_url  # text is left alone
@@ -249,8 +252,32 @@ def test_a_failed_move_of_file_links_puts_them_back(tmp_path, monkeypatch):
         with pytest.raises(OSError, match="disk full"):
             site.url = "http://127.0.0.1:8002"
         assert site.engine.tables["Version"][1]["image"] == "http://127.0.0.1:8001/thumbnail/1/a.png"
+        assert site.url == site.engine.site_url == "http://127.0.0.1:8001"
         monkeypatch.undo()
         site.url = "http://127.0.0.1:8002"
         assert site.engine.tables["Version"][1]["image"] == "http://127.0.0.1:8002/thumbnail/1/a.png"
+    finally:
+        site.close()
+
+
+def test_links_made_under_any_earlier_address_move_even_without_a_recorded_one(tmp_path):
+    site = Site.create(tmp_path / "site")  # as a site made before addresses were recorded
+    try:
+        upload = {"link_type": "upload", "name": "a.mov", "content_type": "video/quicktime", "type": "Attachment"}
+        rows = site.engine.tables["Version"]
+        rows[1] = {"type": "Version", "id": 1, "code": "a", "__retired": False,
+                   "sg_uploaded_movie": dict(upload, id=1, url="http://127.0.0.1:0/file_serve/attachment/1"),
+                   "image": "http://old-host:8090/thumbnail/2/a.png"}
+        rows[2] = {"type": "Version", "id": 2, "code": "b", "__retired": False,
+                   "sg_uploaded_movie": dict(upload, id=3, url="https://proxy.example/site/file_serve/attachment/3"),
+                   "sg_uploaded_movie_mp4": {"link_type": "web", "url": "http://old-host:8090/file_serve/attachment/9"},
+                   "image": "not a thumbnail URL"}
+        site.url = "http://127.0.0.1:8123/"
+        assert rows[1]["sg_uploaded_movie"]["url"] == "http://127.0.0.1:8123/file_serve/attachment/1"
+        assert rows[1]["image"] == "http://127.0.0.1:8123/thumbnail/2/a.png"
+        assert rows[2]["sg_uploaded_movie"]["url"] == "http://127.0.0.1:8123/file_serve/attachment/3"
+        assert rows[2]["sg_uploaded_movie_mp4"]["url"] == "http://old-host:8090/file_serve/attachment/9"
+        assert rows[2]["image"] == "not a thumbnail URL"
+        assert site.url == "http://127.0.0.1:8123"
     finally:
         site.close()
