@@ -281,3 +281,27 @@ def test_links_made_under_any_earlier_address_move_even_without_a_recorded_one(t
         assert site.url == "http://127.0.0.1:8123"
     finally:
         site.close()
+
+
+def test_a_server_that_cannot_take_its_address_closes_its_socket(tmp_path, monkeypatch):
+    from shotgun_api3.local_site import server as server_module
+
+    made = []
+
+    class RecordingHttpServer(server_module.HttpServer):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            made.append(self)
+
+    site = Site.create(tmp_path / "site")
+    try:
+        site.url = "http://127.0.0.1:8001"
+        site.engine.tables["Version"][1] = {"type": "Version", "id": 1, "code": "v", "__retired": False,
+                                            "image": "http://127.0.0.1:8001/thumbnail/1/a.png"}
+        monkeypatch.setattr(server_module, "HttpServer", RecordingHttpServer)
+        monkeypatch.setattr(site.store, "commit", lambda changes, schema: (_ for _ in ()).throw(OSError("disk full")))
+        with pytest.raises(OSError, match="disk full"):
+            LocalSiteServer(site)
+        assert made and made[0]._listener.fileno() == -1
+    finally:
+        site.close()
