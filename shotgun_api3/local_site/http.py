@@ -12,10 +12,11 @@ from __future__ import annotations
 import logging
 import socket
 import ssl
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import BinaryIO, Callable, Iterable, Iterator, Mapping, Optional, Union
+from typing import BinaryIO, Callable, Iterable, Iterator, Mapping, Optional, Tuple, Union
 from urllib.parse import parse_qs, unquote
 
 LOG = logging.getLogger("shotgun_api3")
@@ -29,6 +30,8 @@ IDLE_TIMEOUT_SECONDS = 300.0
 MAX_CONNECTIONS = 512
 #: Unread body bytes we are willing to discard to keep a connection alive.
 MAX_DRAIN_BYTES = 64 * 1024 * 1024
+# A chunked request body is decoded in memory up to this size, in a temporary file beyond.
+CHUNKED_SPOOL_BYTES = 8 * 1024 * 1024
 
 _REASONS = {
     200: "OK", 201: "Created", 204: "No Content", 206: "Partial Content",
@@ -108,11 +111,19 @@ class BadRequest(Exception):
 
 
 class LimitedBody:
-    """A read-only stream over exactly ``length`` bytes of a buffered socket file."""
+    """A read-only stream over exactly ``length`` bytes of a buffered socket file.
 
-    def __init__(self, source: BinaryIO, length: int) -> None:
+    ``owned``: the source is this body's own (a decoded chunked body), closed with it.
+    """
+
+    def __init__(self, source: BinaryIO, length: int, owned: bool = False) -> None:
         self._source = source
         self.remaining = length
+        self._owned = owned
+
+    def close(self) -> None:
+        if self._owned:
+            self._source.close()
 
     def read(self, size: int = -1) -> bytes:
         if self.remaining <= 0:
@@ -149,6 +160,44 @@ class LimitedBody:
         while self.remaining > 0:
             self.read(min(self.remaining, 65536))
         return True
+
+
+def read_chunked_body(reader: BinaryIO, spool_bytes: int = CHUNKED_SPOOL_BYTES) -> Tuple[BinaryIO, int]:
+    """Decode a ``Transfer-Encoding: chunked`` request body; return it as a rewound file and its length.
+
+    The body is kept in memory up to ``spool_bytes`` and in a temporary file
+    beyond, so routes read it with a known length as if it had come with a
+    ``Content-Length``. Trailer fields are read and dropped.
+    """
+    body = tempfile.SpooledTemporaryFile(max_size=spool_bytes)
+    length = 0
+    try:
+        while True:
+            line = reader.readline(MAX_LINE_BYTES + 1)
+            if not line.endswith(b"\n"):
+                raise BadRequest(400, "malformed chunked body: a chunk size line is missing or too long")
+            size_text = line.split(b";", 1)[0].strip()
+            if not size_text or size_text.strip(b"0123456789abcdefABCDEF"):
+                raise BadRequest(400, "malformed chunked body: %r is not a chunk size" % size_text[:32])
+            size = int(size_text, 16)
+            if size == 0:
+                break
+            remaining = size
+            while remaining:
+                data = reader.read(min(remaining, 1024 * 1024))
+                if not data:
+                    raise ConnectionError("connection closed before the request body was complete")
+                body.write(data)
+                remaining -= len(data)
+            if reader.readline(3) not in (b"\r\n", b"\n"):
+                raise BadRequest(400, "malformed chunked body: a chunk does not end with its line break")
+            length += size
+        _read_header_lines(reader)
+    except BaseException:
+        body.close()
+        raise
+    body.seek(0)
+    return body, length
 
 
 def parse_cookies(header: str) -> dict:
@@ -298,6 +347,7 @@ class _Connection:
                 return False
             self.busy = True
         keep_alive = False
+        body = None
         try:
             try:
                 request, keep_alive = self._read_head(line, reader)
@@ -305,11 +355,11 @@ class _Connection:
                 keep_alive = False
                 self._send(error_response(bad.status, str(bad)), keep_alive=False, head_only=False)
                 return False
+            body = request.body
             if request.headers.get("expect", "").lower() == "100-continue":
                 # curl and some HTTP stacks wait for this before sending a body.
                 self.sock.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
             response = self.server.dispatch(request)
-            body = request.body
             if keep_alive and isinstance(body, LimitedBody) and not body.discard(MAX_DRAIN_BYTES):
                 keep_alive = False
             # A plain read: the check under the lock below closes any race.
@@ -317,6 +367,8 @@ class _Connection:
                 keep_alive = False
             self._send(response, keep_alive, head_only=request.method == "HEAD")
         finally:
+            if isinstance(body, LimitedBody):
+                body.close()
             with self.server._lock:
                 self.busy = False
                 # stop() skips busy connections; one that turns idle after
@@ -333,13 +385,18 @@ class _Connection:
         method, target, version = parts
         headers = _parse_header_lines(_read_header_lines(reader))
         if "chunked" in headers.get("transfer-encoding", "").lower():
-            raise BadRequest(411, "chunked request bodies are not supported: send a Content-Length")
-        try:
-            length = int(headers.get("content-length", "0"))
-        except ValueError:
-            raise BadRequest(400, "invalid Content-Length") from None
-        if length < 0:
-            raise BadRequest(400, "invalid Content-Length")
+            if headers.pop("expect", "").lower() == "100-continue":
+                self.sock.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
+            source, length = read_chunked_body(reader)
+            body = LimitedBody(source, length, owned=True)
+        else:
+            try:
+                length = int(headers.get("content-length", "0"))
+            except ValueError:
+                raise BadRequest(400, "invalid Content-Length") from None
+            if length < 0:
+                raise BadRequest(400, "invalid Content-Length")
+            body = LimitedBody(reader, length)
 
         connection = headers.get("connection", "").lower()
         if version == "HTTP/1.0":
@@ -357,7 +414,7 @@ class _Connection:
             path=path,
             query=query,
             headers=headers,
-            body=LimitedBody(reader, length),
+            body=body,
             content_length=length,
             cookies=parse_cookies(cookie_header) if cookie_header else {},
             client_address=self.address,

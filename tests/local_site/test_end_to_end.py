@@ -358,3 +358,21 @@ def test_export_page_answers_csv_bytes_over_http_like_a_site(sg):
     assert answer.splitlines()[1].endswith(b"sh010")
     with pytest.raises(shotgun_api3.Fault, match="not available"):
         sg.export_page(page["id"] + 100, "csv")
+
+
+def test_an_rpc_sent_with_a_chunked_body_is_answered(local_site):
+    conn = http.client.HTTPConnection("127.0.0.1", local_site.server.port)
+    envelope = {"method_name": "read", "params": [
+        {"script_name": SCRIPT, "script_key": local_site.keys[SCRIPT]},
+        {"type": "HumanUser", "filters": {"logical_operator": "and", "conditions": [
+            {"path": "login", "relation": "is", "values": ["ada"]}]},
+         "return_fields": ["login"], "paging": {"current_page": 1, "entities_per_page": 10},
+         "return_only": "active", "return_paging_info": True}]}
+    text = json.dumps(envelope).encode()
+    conn.request("POST", "/api3/json", body=iter([text[:20], text[20:]]),
+                 headers={"Content-Type": "application/json"}, encode_chunked=True)
+    answer = conn.getresponse()
+    assert answer.status == 200
+    entities = json.loads(answer.read())["results"]["entities"]
+    assert [entity["login"] for entity in entities] == ["ada"]
+    conn.close()

@@ -192,10 +192,51 @@ def test_oversized_header_line_is_refused_and_closed(server):
         assert sock.recv(100).startswith(b"HTTP/1.1 431 ")
 
 
-def test_chunked_request_body_is_refused_with_411(server):
+def _answer(sock):
+    """One whole answer with a Content-Length body, read off a raw socket."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        data += sock.recv(65536)
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = int([line.split(b":")[1] for line in head.split(b"\r\n") if line.lower().startswith(b"content-length")][0])
+    while len(body) < length:
+        body += sock.recv(65536)
+    return head, body
+
+
+def test_chunked_request_body_is_decoded_and_the_connection_kept(server):
     with socket.create_connection(("127.0.0.1", server.port)) as sock:
-        sock.sendall(b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n")
-        assert sock.recv(100).startswith(b"HTTP/1.1 411 ")
+        sock.sendall(b"POST /up HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                     b"3;name=value\r\nabc\r\n10\r\n" + b"d" * 16 + b"\r\n0\r\nX-Trailer: t\r\n\r\n")
+        head, body = _answer(sock)
+        assert head.startswith(b"HTTP/1.1 200 ") and body == b"POST /up [] 19 -"
+        sock.sendall(b"GET /next HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert _answer(sock)[1] == b"GET /next [] 0 -"
+
+
+def test_a_chunked_body_bigger_than_memory_allows_goes_through_a_temporary_file(server):
+    chunk = b"x" * (1024 * 1024)
+    with socket.create_connection(("127.0.0.1", server.port)) as sock:
+        sock.sendall(b"PUT /big HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n")
+        for _ in range(10):
+            sock.sendall(b"100000\r\n" + chunk + b"\r\n")
+        sock.sendall(b"0\r\n\r\n")
+        assert _answer(sock)[1] == b"PUT /big [] %d -" % (10 * len(chunk))
+
+
+def test_a_chunked_body_waiting_for_100_continue_gets_it_first(server):
+    with socket.create_connection(("127.0.0.1", server.port)) as sock:
+        sock.sendall(b"POST /up HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nExpect: 100-continue\r\n\r\n")
+        assert sock.recv(100).startswith(b"HTTP/1.1 100 Continue\r\n\r\n")
+        sock.sendall(b"2\r\nok\r\n0\r\n\r\n")
+        assert _answer(sock)[1] == b"POST /up [] 2 -"
+
+
+@pytest.mark.parametrize("body", [b"zz\r\nabc\r\n0\r\n\r\n", b"-3\r\nabc\r\n0\r\n\r\n", b"3\r\nabcXY0\r\n\r\n"])
+def test_a_malformed_chunked_body_gets_400_and_the_connection_closed(server, body):
+    with socket.create_connection(("127.0.0.1", server.port)) as sock:
+        sock.sendall(b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n" + body)
+        assert sock.recv(200).startswith(b"HTTP/1.1 400 ")
 
 
 def test_head_arriving_in_pieces_is_parsed_like_one_packet(server):
