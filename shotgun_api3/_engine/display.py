@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, Mapping, Optional
+from typing import Any, Dict, Mapping, Optional, Tuple
 
 from . import site_choices
 from .schema import SiteSchema
@@ -34,6 +34,13 @@ def link_is_live(tables: Tables, link: Any) -> bool:
         return True
     row = table.get(link.get("id"))
     return row is None or not row.get("__retired")
+
+
+def link_key(link: Any) -> Optional[Tuple[str, int]]:
+    """``(type, id)`` of a link dict, ``None`` for anything else."""
+    if isinstance(link, dict) and "type" in link and "id" in link:
+        return (link["type"], link["id"])
+    return None
 
 
 def display_name(schema: SiteSchema, entity_type: str, row: Mapping[str, Any]) -> Optional[str]:

@@ -15,9 +15,9 @@ import logging
 from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Tuple
 
 from . import events, site_choices
-from .display import display_name, link_is_live
+from .display import display_name, link_key
 from .errors import EngineFault
-from .presenting import value_presenter
+from .event_log import PRESENTED_TYPES, EventLogWriter
 from .schema import LINK_LIST_TYPES, FieldInfo
 from .values import coerce_value, default_value
 
@@ -40,27 +40,7 @@ _AUDIT_FIELDS = ("created_at", "created_by", "updated_at", "updated_by")
 #: Fields an update may never write (checked by ``_writable``).
 _NEVER_UPDATED = frozenset(_AUDIT_FIELDS + ("id", "type"))
 
-#: Data types whose old and new values are quoted in change descriptions.
-_QUOTED_TYPES = frozenset((
-    "text", "number", "float", "percent", "currency", "duration", "timecode", "footage", "checkbox",
-    "date", "list", "status_list", "color", "uuid", "entity_type",
-))
-
-#: Data types whose event-log values need presenting (links, lists, dicts, masks).
-_PRESENTED_TYPES = frozenset(("entity", "multi_entity", "addressing", "tag_list", "url", "serializable", "password", "checkbox"))
-
-
-def _same_value(value: Any) -> Any:
-    return value
-
-
-def _link_key(link: Any) -> Optional[Key]:
-    if isinstance(link, dict) and "type" in link and "id" in link:
-        return (link["type"], link["id"])
-    return None
-
-
-class Transaction:
+class Transaction(EventLogWriter):
     """Row-level writes of one call, with undo and a single commit."""
 
     def __init__(self, engine: "Engine", context: "CallContext", now: Any, env: Any = None) -> None:
@@ -71,12 +51,9 @@ class Transaction:
         self._originals: Dict[Key, Optional[Dict[str, Any]]] = {}
         self._state_originals: Dict[str, Any] = {}
         self._schema_before: Optional[Dict[str, Any]] = None
-        self._events = engine.schema.has_type("EventLogEntry")
         self._user = self._user_link()
-        self._actor_name: Any = _ABSENT
         self._env: Any = env
-        # (plain template, table) of EventLogEntry rows, looked up at the first event.
-        self._event_rows: Optional[Tuple[Optional[Row], Dict[int, Row]]] = None
+        self._start_event_log()
 
     # --- bookkeeping ------------------------------------------------------
 
@@ -195,7 +172,7 @@ class Transaction:
                 new = self._moded_value(info, old, value, modes[field], method, validate)
             else:
                 new = coerce_value(env, info, value, method) if validate else value
-            if info.data_type in _PRESENTED_TYPES:
+            if info.data_type in PRESENTED_TYPES:
                 if _same(info, old, new):
                     continue
             elif old.__class__ is new.__class__ and old == new:
@@ -218,7 +195,7 @@ class Transaction:
                 originals["updated_at"] = row.get("updated_at", _ABSENT)
             row["updated_at"] = self.now
         user = self._user
-        if user is not None and "updated_by" in infos and _link_key(row.get("updated_by")) != _link_key(user):
+        if user is not None and "updated_by" in infos and link_key(row.get("updated_by")) != link_key(user):
             self._set(entity_type, row, "updated_by", dict(user))
         if "cached_display_name" in infos and (
             engine.schema.display_field(entity_type) in data
@@ -257,21 +234,21 @@ class Transaction:
             changes.append((infos["name"], row.get("name"), full))
 
     def _apply_mode(self, info: FieldInfo, old: Any, value: Any, mode: str, method: str, validate: bool) -> List[Any]:
-        current = [link for link in old or () if _link_key(link) is not None]
+        current = [link for link in old or () if link_key(link) is not None]
         if value is None:
             value = []
         if isinstance(value, dict):
             value = [value]
         if mode == "add":
             given = coerce_value(self.env, info, value, method) if validate else list(value)
-            keys = {_link_key(link) for link in current}
-            return current + [link for link in given if _link_key(link) not in keys]
+            keys = {link_key(link) for link in current}
+            return current + [link for link in given if link_key(link) not in keys]
         if not isinstance(value, (list, tuple)):
             raise EngineFault(f"API {method}() {info.entity_type}.{info.name}: {value!r} is not a list of entity dicts")
-        removed = {_link_key(link) for link in value}
+        removed = {link_key(link) for link in value}
         if None in removed:
             raise EngineFault(f"API {method}() {info.entity_type}.{info.name}: entities to remove need 'type' and 'id'")
-        return [link for link in current if _link_key(link) not in removed]
+        return [link for link in current if link_key(link) not in removed]
 
     # --- retire / revive ------------------------------------------------------
 
@@ -336,18 +313,18 @@ class Transaction:
         self, entity_type: str, row: Row, field: str, old: List[Any], new: List[Any], is_new: bool = False
     ) -> None:
         me = {"type": entity_type, "id": row["id"]}
-        old_keys = {_link_key(link) for link in old}
-        new_keys = {_link_key(link) for link in new}
+        old_keys = {link_key(link) for link in old}
+        new_keys = {link_key(link) for link in new}
         pairs = self.engine.link_pairs
         for link in old:
-            key = _link_key(link)
+            key = link_key(link)
             if key is None or key in new_keys:
                 continue
             pair = pairs.paired(entity_type, field, key[0])
             if pair is not None:
                 self._remove_member(pair[0], key[1], pair[1], me)
         for link in new:
-            key = _link_key(link)
+            key = link_key(link)
             if key is None or key in old_keys:
                 continue
             pair = pairs.paired(entity_type, field, key[0])
@@ -358,14 +335,14 @@ class Transaction:
         holder = self.engine.row(holder_type, holder_id)
         if holder is None:
             return
-        key = _link_key(member)
+        key = link_key(member)
         current = holder.get(field)
         info = self.engine.schema.field(holder_type, field)
         if info is not None and info.data_type in LINK_LIST_TYPES:
-            remaining = [link for link in current or () if _link_key(link) != key]
+            remaining = [link for link in current or () if link_key(link) != key]
             if len(remaining) != len(current or ()):
                 self._set(holder_type, holder, field, remaining)
-        elif _link_key(current) == key:
+        elif link_key(current) == key:
             self._set(holder_type, holder, field, None)
 
     def _add_member(
@@ -374,7 +351,7 @@ class Transaction:
         holder = self.engine.row(holder_type, holder_id)
         if holder is None:
             return
-        key = _link_key(member)
+        key = link_key(member)
         current = holder.get(field)
         info = self.engine.schema.field(holder_type, field)
         if info is not None and info.data_type in LINK_LIST_TYPES:
@@ -385,7 +362,7 @@ class Transaction:
             ):
                 self._set(holder_type, holder, field, list(current or ()) + [dict(member)])
             return
-        previous = _link_key(current)
+        previous = link_key(current)
         if previous == key:
             return
         self._set(holder_type, holder, field, dict(member))
@@ -395,147 +372,6 @@ class Transaction:
             pair = self.engine.link_pairs.paired(holder_type, field, previous[0])
             if pair is not None:
                 self._remove_member(pair[0], previous[1], pair[1], {"type": holder_type, "id": holder_id})
-
-    # --- event log ------------------------------------------------------------
-
-    def _log_change(
-        self, entity_type: str, row: Row, info: FieldInfo, old: Any, new: Any, name: Any = _ABSENT
-    ) -> None:
-        """Log one changed field (see :meth:`_log_changes`)."""
-        self._log_changes(entity_type, row, [(info, old, new)], name)
-
-    def _log_changes(
-        self, entity_type: str, row: Row, changes: List[Tuple[FieldInfo, Any, Any]], name: Any = _ABSENT
-    ) -> None:
-        """One ``Shotgun_<Type>_Change`` event per changed field, under the record's current name.
-
-        What the events of one write share (the record, its project, the
-        actor, the description's subject) is worked out once.
-        """
-        engine = self.engine
-        if name is _ABSENT:
-            name = display_name(engine.schema, entity_type, row)
-        entity_id = row["id"]
-        project = {"type": entity_type, "id": entity_id} if entity_type == "Project" else row.get("project")
-        project_key = _link_key(project)
-        who = self._actor() or "Someone"
-        what = f"{entity_type} {name}" if name else entity_type
-        event_type = f"Shotgun_{entity_type}_Change"
-        event_id = engine.next_id("EventLogEntry", len(changes))
-        for info, old, new in changes:
-            data_type = info.data_type
-            meta = {
-                "type": "attribute_change",
-                "entity_type": entity_type,
-                "entity_id": entity_id,
-                "attribute_name": info.name,
-                "field_data_type": data_type,
-                "old_value": old,
-                "new_value": new,
-            }
-            if data_type in _PRESENTED_TYPES:
-                self._present_change(info, meta)
-                old, new = meta["old_value"], meta["new_value"]
-            description = events.describe_change(who, what, info.label, (old, new) if data_type in _QUOTED_TYPES else None)
-            self._put_event(event_id, event_type, entity_type, entity_id, info.name, meta, description, project_key)
-            event_id += 1
-
-    def _present_change(self, info: FieldInfo, meta: Dict[str, Any]) -> None:
-        """Old and new values of a link, list or masked field as a read answers them, plus links added/removed."""
-        present = value_presenter(self.env, info)
-        old, new = meta["old_value"], meta["new_value"]
-        if info.data_type in LINK_LIST_TYPES:
-            old_keys = {_link_key(link) for link in old or ()}
-            new_keys = {_link_key(link) for link in new or ()}
-            tables = self.engine.tables
-            meta["added"] = [present([link])[0] for link in new or ()
-                             if _link_key(link) not in old_keys and link_is_live(tables, link)]
-            meta["removed"] = [
-                {"type": link["type"], "id": link["id"]} for link in old or () if _link_key(link) not in new_keys
-            ]
-        meta["old_value"], meta["new_value"] = present(old), present(new)
-
-    def log_event(
-        self,
-        event_type: str,
-        entity_type: Optional[str],
-        row: Optional[Row],
-        attribute: Optional[str] = None,
-        meta: Optional[Dict[str, Any]] = None,
-        action: Optional[str] = None,
-        description: Optional[str] = None,
-    ) -> Optional[Row]:
-        """Write one EventLogEntry for this call (its user, session and time)."""
-        if not self._events:
-            return None
-        if description is None and action is not None and entity_type is not None:
-            name = display_name(self.engine.schema, entity_type, row) if row is not None else None
-            description = events.describe(self._actor(), action, entity_type, name, attribute)
-        return self._add_event(event_type, entity_type, row, attribute, meta, description)
-
-    def _add_event(
-        self,
-        event_type: str,
-        entity_type: Optional[str],
-        row: Optional[Row],
-        attribute: Optional[str],
-        meta: Optional[Dict[str, Any]],
-        description: Optional[str],
-    ) -> Row:
-        """Store one EventLogEntry row (the work of :meth:`log_event` once its description is known)."""
-        if row is None:
-            entity_id = project = None
-        else:
-            entity_id = row["id"] if entity_type else None
-            project = {"type": entity_type, "id": row["id"]} if entity_type == "Project" else row.get("project")
-        return self._put_event(self.engine.next_id("EventLogEntry"), event_type, entity_type, entity_id, attribute,
-                               meta, description, _link_key(project))
-
-    def _put_event(
-        self,
-        event_id: int,
-        event_type: str,
-        entity_type: Optional[str],
-        entity_id: Optional[int],
-        attribute: Optional[str],
-        meta: Optional[Dict[str, Any]],
-        description: Optional[str],
-        project_key: Optional[Key],
-    ) -> Row:
-        """Store one EventLogEntry row of this call: its user, session and time, under ``event_id``."""
-        if self._event_rows is None:
-            engine = self.engine
-            self._event_rows = (engine.plain_template("EventLogEntry"), engine.tables.setdefault("EventLogEntry", {}))
-        template, table = self._event_rows
-        # A copy of the type's plain defaults is cheaper than a new row, which
-        # is needed only when some defaults are lists or dicts.
-        event = template.copy() if template is not None else self.engine.new_row("EventLogEntry", event_id)
-        event["id"] = event_id
-        event["event_type"] = event_type
-        event["description"] = description
-        event["entity"] = {"type": entity_type, "id": entity_id} if entity_id is not None else None
-        event["attribute_name"] = attribute
-        event["meta"] = meta
-        user = self._user
-        event["user"] = {"type": user["type"], "id": user["id"]} if user is not None else None
-        event["project"] = {"type": project_key[0], "id": project_key[1]} if project_key is not None else None
-        event["session_uuid"] = self.context.session_uuid
-        event["created_at"] = self.now
-        event["cached_display_name"] = description
-        table[event_id] = event
-        self._originals[("EventLogEntry", event_id)] = None
-        return event
-
-    def _actor(self) -> Optional[str]:
-        """The caller's display name for event descriptions, looked up once per call."""
-        if self._actor_name is _ABSENT:
-            user = self._user
-            row = self.engine.row(user["type"], user["id"]) if user is not None else None
-            if row is None:
-                self._actor_name = self.context.script_name
-            else:
-                self._actor_name = display_name(self.engine.schema, user["type"], row)
-        return self._actor_name
 
     # --- site state and schema --------------------------------------------------
 
@@ -623,9 +459,9 @@ def _as_list(value: Any) -> List[Any]:
 
 def _same(info: FieldInfo, old: Any, new: Any) -> bool:
     if info.data_type == "entity":
-        return _link_key(old) == _link_key(new)
+        return link_key(old) == link_key(new)
     if info.data_type in LINK_LIST_TYPES:
-        return [_link_key(link) for link in old or ()] == [_link_key(link) for link in new or ()]
+        return [link_key(link) for link in old or ()] == [link_key(link) for link in new or ()]
     if info.data_type == "checkbox":
         return bool(old) == bool(new)
     return type(old) is type(new) and old == new

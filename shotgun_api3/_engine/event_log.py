@@ -1,0 +1,186 @@
+"""The EventLogEntry rows a transaction writes, the way a site logs its writes.
+
+One ``Shotgun_<Type>_New`` / ``_Retirement`` / ``_Revival`` event per
+created, retired or revived record and one ``Shotgun_<Type>_Change`` event
+per changed field, each with the site's ``meta`` and description, the
+caller's user and session, and the call's time. Event daemons read these.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Tuple
+
+from . import events
+from .display import display_name, link_is_live, link_key
+from .presenting import value_presenter
+from .schema import LINK_LIST_TYPES, FieldInfo
+
+Row = Dict[str, Any]
+Key = Tuple[str, int]
+
+#: Data types whose old and new values are quoted in change descriptions.
+_QUOTED_TYPES = frozenset((
+    "text", "number", "float", "percent", "currency", "duration", "timecode", "footage", "checkbox",
+    "date", "list", "status_list", "color", "uuid", "entity_type",
+))
+
+#: Data types whose event-log values need presenting (links, lists, dicts, masks).
+PRESENTED_TYPES = frozenset(("entity", "multi_entity", "addressing", "tag_list", "url", "serializable", "password", "checkbox"))
+
+_UNKNOWN = object()
+
+
+class EventLogWriter:
+    """The event-log half of :class:`~shotgun_api3._engine.transaction.Transaction`.
+
+    It uses the transaction's ``engine``, ``context``, ``now``, ``env``,
+    ``_user`` and ``_originals`` (each event row is registered there as
+    created by the call, so a rollback removes it).
+    """
+
+    def _start_event_log(self) -> None:
+        """Set up this call's event log (the transaction calls it once it knows its engine)."""
+        self._events = self.engine.schema.has_type("EventLogEntry")
+        # The caller's display name, and (plain row template, table) of
+        # EventLogEntry rows: each looked up at the first event of the call.
+        self._actor_name: Any = _UNKNOWN
+        self._event_rows: Optional[Tuple[Optional[Row], Dict[int, Row]]] = None
+
+    def _log_change(
+        self, entity_type: str, row: Row, info: FieldInfo, old: Any, new: Any, name: Any = _UNKNOWN
+    ) -> None:
+        """Log one changed field (see :meth:`_log_changes`)."""
+        self._log_changes(entity_type, row, [(info, old, new)], name)
+
+    def _log_changes(
+        self, entity_type: str, row: Row, changes: List[Tuple[FieldInfo, Any, Any]], name: Any = _UNKNOWN
+    ) -> None:
+        """One ``Shotgun_<Type>_Change`` event per changed field, under the record's current name.
+
+        What the events of one write share (the record, its project, the
+        actor, the description's subject) is worked out once.
+        """
+        engine = self.engine
+        if name is _UNKNOWN:
+            name = display_name(engine.schema, entity_type, row)
+        entity_id = row["id"]
+        project = {"type": entity_type, "id": entity_id} if entity_type == "Project" else row.get("project")
+        project_key = link_key(project)
+        who = self._actor() or "Someone"
+        what = f"{entity_type} {name}" if name else entity_type
+        event_type = f"Shotgun_{entity_type}_Change"
+        event_id = engine.next_id("EventLogEntry", len(changes))
+        for info, old, new in changes:
+            data_type = info.data_type
+            meta = {
+                "type": "attribute_change",
+                "entity_type": entity_type,
+                "entity_id": entity_id,
+                "attribute_name": info.name,
+                "field_data_type": data_type,
+                "old_value": old,
+                "new_value": new,
+            }
+            if data_type in PRESENTED_TYPES:
+                self._present_change(info, meta)
+                old, new = meta["old_value"], meta["new_value"]
+            description = events.describe_change(who, what, info.label, (old, new) if data_type in _QUOTED_TYPES else None)
+            self._put_event(event_id, event_type, entity_type, entity_id, info.name, meta, description, project_key)
+            event_id += 1
+
+    def _present_change(self, info: FieldInfo, meta: Dict[str, Any]) -> None:
+        """Old and new values of a link, list or masked field as a read answers them, plus links added/removed."""
+        present = value_presenter(self.env, info)
+        old, new = meta["old_value"], meta["new_value"]
+        if info.data_type in LINK_LIST_TYPES:
+            old_keys = {link_key(link) for link in old or ()}
+            new_keys = {link_key(link) for link in new or ()}
+            tables = self.engine.tables
+            meta["added"] = [present([link])[0] for link in new or ()
+                             if link_key(link) not in old_keys and link_is_live(tables, link)]
+            meta["removed"] = [
+                {"type": link["type"], "id": link["id"]} for link in old or () if link_key(link) not in new_keys
+            ]
+        meta["old_value"], meta["new_value"] = present(old), present(new)
+
+    def log_event(
+        self,
+        event_type: str,
+        entity_type: Optional[str],
+        row: Optional[Row],
+        attribute: Optional[str] = None,
+        meta: Optional[Dict[str, Any]] = None,
+        action: Optional[str] = None,
+        description: Optional[str] = None,
+    ) -> Optional[Row]:
+        """Write one EventLogEntry for this call (its user, session and time)."""
+        if not self._events:
+            return None
+        if description is None and action is not None and entity_type is not None:
+            name = display_name(self.engine.schema, entity_type, row) if row is not None else None
+            description = events.describe(self._actor(), action, entity_type, name, attribute)
+        return self._add_event(event_type, entity_type, row, attribute, meta, description)
+
+    def _add_event(
+        self,
+        event_type: str,
+        entity_type: Optional[str],
+        row: Optional[Row],
+        attribute: Optional[str],
+        meta: Optional[Dict[str, Any]],
+        description: Optional[str],
+    ) -> Row:
+        """Store one EventLogEntry row (the work of :meth:`log_event` once its description is known)."""
+        if row is None:
+            entity_id = project = None
+        else:
+            entity_id = row["id"] if entity_type else None
+            project = {"type": entity_type, "id": row["id"]} if entity_type == "Project" else row.get("project")
+        return self._put_event(self.engine.next_id("EventLogEntry"), event_type, entity_type, entity_id, attribute,
+                               meta, description, link_key(project))
+
+    def _put_event(
+        self,
+        event_id: int,
+        event_type: str,
+        entity_type: Optional[str],
+        entity_id: Optional[int],
+        attribute: Optional[str],
+        meta: Optional[Dict[str, Any]],
+        description: Optional[str],
+        project_key: Optional[Key],
+    ) -> Row:
+        """Store one EventLogEntry row of this call: its user, session and time, under ``event_id``."""
+        if self._event_rows is None:
+            engine = self.engine
+            self._event_rows = (engine.plain_template("EventLogEntry"), engine.tables.setdefault("EventLogEntry", {}))
+        template, table = self._event_rows
+        # A copy of the type's plain defaults is cheaper than a new row, which
+        # is needed only when some defaults are lists or dicts.
+        event = template.copy() if template is not None else self.engine.new_row("EventLogEntry", event_id)
+        event["id"] = event_id
+        event["event_type"] = event_type
+        event["description"] = description
+        event["entity"] = {"type": entity_type, "id": entity_id} if entity_id is not None else None
+        event["attribute_name"] = attribute
+        event["meta"] = meta
+        user = self._user
+        event["user"] = {"type": user["type"], "id": user["id"]} if user is not None else None
+        event["project"] = {"type": project_key[0], "id": project_key[1]} if project_key is not None else None
+        event["session_uuid"] = self.context.session_uuid
+        event["created_at"] = self.now
+        event["cached_display_name"] = description
+        table[event_id] = event
+        self._originals[("EventLogEntry", event_id)] = None
+        return event
+
+    def _actor(self) -> Optional[str]:
+        """The caller's display name for event descriptions, looked up once per call."""
+        if self._actor_name is _UNKNOWN:
+            user = self._user
+            row = self.engine.row(user["type"], user["id"]) if user is not None else None
+            if row is None:
+                self._actor_name = self.context.script_name
+            else:
+                self._actor_name = display_name(self.engine.schema, user["type"], row)
+        return self._actor_name
