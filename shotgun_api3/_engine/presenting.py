@@ -22,7 +22,10 @@ Presenter = Callable[[Any], Any]
 _IMMUTABLE = (str, int, float, bool, type(None))
 
 #: Data types with a presenter of their own; every other field answers its stored value (copied).
-_PRESENTED_TYPES = frozenset(("entity", "multi_entity", "addressing", "tag_list", "checkbox", "password", "url"))
+OWN_PRESENTER_TYPES = frozenset(("entity", "multi_entity", "addressing", "tag_list", "checkbox", "password", "url"))
+
+#: Exact types of stored values answered as they are (immutable, so never shared mutably).
+IMMUTABLE_EXACT = frozenset(_IMMUTABLE)
 
 
 def _plain(value: Any) -> Any:
@@ -38,18 +41,10 @@ def _url(value: Any) -> Any:
 
 
 def present_stored(value: Any) -> Any:
-    """The answered form of a stored value of a field whose type is not in :data:`PRESENTED_TYPES`."""
-    if value.__class__ in _IMMUTABLE_EXACT:
+    """The answered form of a stored value of a field whose type is not in :data:`OWN_PRESENTER_TYPES`."""
+    if value.__class__ in IMMUTABLE_EXACT:
         return value
     return _plain(value)
-
-
-_IMMUTABLE_EXACT = frozenset(_IMMUTABLE)
-
-#: For callers presenting stored values inline: values of these exact types are answered
-#: as they are, fields of these types through their presenter.
-IMMUTABLE_EXACT = _IMMUTABLE_EXACT
-PRESENTED_TYPES = _PRESENTED_TYPES
 
 
 def value_presenter(env: QueryEnv, info: Optional[FieldInfo]) -> Presenter:

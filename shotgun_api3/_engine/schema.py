@@ -191,11 +191,6 @@ class SiteSchema:
             label=_value(definition, "name", field) or field,
         )
 
-    def display_label(self, entity_type: str, field: str) -> str:
-        """The field's display name (its ``name`` property), or its internal name."""
-        info = self._infos.get(entity_type, {}).get(field)
-        return info.label if info is not None else field
-
     def has_type(self, entity_type: str) -> bool:
         return entity_type in self._infos
 

@@ -6,7 +6,7 @@ from typing import Any, Dict, Iterable, List, Mapping, Tuple
 
 from . import site_choices
 from .errors import EngineFault
-from .presenting import IMMUTABLE_EXACT, PRESENTED_TYPES, field_presenter, present_stored
+from .presenting import IMMUTABLE_EXACT, OWN_PRESENTER_TYPES, field_presenter, present_stored
 from .registry import rpc
 
 Row = Dict[str, Any]
@@ -60,7 +60,7 @@ def _record(call: Any, entity_type: str, row: Row, fields: Iterable[str], valid:
         if field == "type" or field == "id":
             continue
         info = infos.get(field)
-        if info is not None and info.data_type not in PRESENTED_TYPES:
+        if info is not None and info.data_type not in OWN_PRESENTER_TYPES:
             # Most written fields (text, numbers, choices) answer the stored value itself.
             value = row.get(field)
             if value.__class__ in IMMUTABLE_EXACT:
