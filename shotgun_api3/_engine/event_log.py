@@ -8,9 +8,11 @@ caller's user and session, and the call's time. Event daemons read these.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Dict, List, Optional, Tuple
 
 from . import events
+from .deferred_row import DeferredRow
 from .display import display_name, link_is_live, link_key
 from .presenting import value_presenter
 from .schema import LINK_LIST_TYPES, FieldInfo
@@ -26,6 +28,10 @@ _QUOTED_TYPES = frozenset((
 
 #: Data types whose event-log values need presenting (links, lists, dicts, masks).
 PRESENTED_TYPES = frozenset(("entity", "multi_entity", "addressing", "tag_list", "url", "serializable", "password", "checkbox"))
+
+#: Exact types of values that cannot change after the write: a change event
+#: made of them only may be built later (see :class:`DeferredRow`).
+_FIXED_TYPES = frozenset((str, int, float, bool, type(None), dt.datetime, dt.date, dt.time))
 
 _UNKNOWN = object()
 
@@ -70,17 +76,22 @@ class EventLogWriter:
         what = f"{entity_type} {name}" if name else entity_type
         event_type = f"Shotgun_{entity_type}_Change"
         event_id = engine.next_id("EventLogEntry", len(changes))
+        template, table = self._event_rows or self._find_event_rows()
+        user = self._user
+        session_uuid = self.context.session_uuid
+        now = self.now
         for info, old, new in changes:
             data_type = info.data_type
-            meta = {
-                "type": "attribute_change",
-                "entity_type": entity_type,
-                "entity_id": entity_id,
-                "attribute_name": info.name,
-                "field_data_type": data_type,
-                "old_value": old,
-                "new_value": new,
-            }
+            if data_type not in PRESENTED_TYPES and old.__class__ in _FIXED_TYPES and new.__class__ in _FIXED_TYPES \
+                    and template is not None:
+                # Nothing this event is made of can change: its row is built when first looked at.
+                table[event_id] = DeferredRow.of(("type", "EventLogEntry"), _plain_change_event, (
+                    template, event_id, event_type, entity_type, entity_id, info.name, data_type, info.label,
+                    old, new, who, what, user, project_key, session_uuid, now))
+                self._originals[("EventLogEntry", event_id)] = None
+                event_id += 1
+                continue
+            meta = _change_meta(entity_type, entity_id, info.name, data_type, old, new)
             if data_type in PRESENTED_TYPES:
                 self._present_change(info, meta)
                 old, new = meta["old_value"], meta["new_value"]
@@ -151,28 +162,21 @@ class EventLogWriter:
         project_key: Optional[Key],
     ) -> Row:
         """Store one EventLogEntry row of this call: its user, session and time, under ``event_id``."""
-        if self._event_rows is None:
-            engine = self.engine
-            self._event_rows = (engine.plain_template("EventLogEntry"), engine.tables.setdefault("EventLogEntry", {}))
-        template, table = self._event_rows
-        # A copy of the type's plain defaults is cheaper than a new row, which
-        # is needed only when some defaults are lists or dicts.
-        event = template.copy() if template is not None else self.engine.new_row("EventLogEntry", event_id)
-        event["id"] = event_id
-        event["event_type"] = event_type
-        event["description"] = description
-        event["entity"] = {"type": entity_type, "id": entity_id} if entity_id is not None else None
-        event["attribute_name"] = attribute
-        event["meta"] = meta
-        user = self._user
-        event["user"] = {"type": user["type"], "id": user["id"]} if user is not None else None
-        event["project"] = {"type": project_key[0], "id": project_key[1]} if project_key is not None else None
-        event["session_uuid"] = self.context.session_uuid
-        event["created_at"] = self.now
-        event["cached_display_name"] = description
-        table[event_id] = event
+        template, table = self._event_rows or self._find_event_rows()
+        if template is None:
+            # Some defaults of the type are lists or dicts: each row gets its own.
+            template = self.engine.new_row("EventLogEntry", event_id)
+        event = table[event_id] = _event_row(template, event_id, event_type, description, entity_type, entity_id,
+                                             attribute, meta, self._user, project_key, self.context.session_uuid,
+                                             self.now)
         self._originals[("EventLogEntry", event_id)] = None
         return event
+
+    def _find_event_rows(self) -> Tuple[Optional[Row], Dict[int, Row]]:
+        """(plain row template or ``None``, table) of EventLogEntry, looked up at the first event of the call."""
+        engine = self.engine
+        self._event_rows = (engine.plain_template("EventLogEntry"), engine.tables.setdefault("EventLogEntry", {}))
+        return self._event_rows
 
     def _actor(self) -> Optional[str]:
         """The caller's display name for event descriptions, looked up once per call."""
@@ -184,3 +188,50 @@ class EventLogWriter:
             else:
                 self._actor_name = display_name(self.engine.schema, user["type"], row)
         return self._actor_name
+
+
+def _change_meta(entity_type: str, entity_id: int, attribute: str, data_type: str, old: Any, new: Any) -> Dict[str, Any]:
+    """The ``meta`` of a ``Shotgun_<Type>_Change`` event."""
+    return {
+        "type": "attribute_change",
+        "entity_type": entity_type,
+        "entity_id": entity_id,
+        "attribute_name": attribute,
+        "field_data_type": data_type,
+        "old_value": old,
+        "new_value": new,
+    }
+
+
+def _plain_change_event(
+    template: Row, event_id: int, event_type: str, entity_type: str, entity_id: int, attribute: str, data_type: str,
+    label: str, old: Any, new: Any, who: str, what: str, user: Optional[Row], project_key: Optional[Key],
+    session_uuid: Optional[str], now: Any,
+) -> Row:
+    """The row of a change event whose values need no presenting (a :class:`DeferredRow` builds it)."""
+    description = events.describe_change(who, what, label, (old, new) if data_type in _QUOTED_TYPES else None)
+    return _event_row(template, event_id, event_type, description, entity_type, entity_id, attribute,
+                      _change_meta(entity_type, entity_id, attribute, data_type, old, new), user, project_key,
+                      session_uuid, now)
+
+
+def _event_row(
+    template: Row, event_id: int, event_type: str, description: Optional[str], entity_type: Optional[str],
+    entity_id: Optional[int], attribute: Optional[str], meta: Optional[Dict[str, Any]], user: Optional[Row],
+    project_key: Optional[Key], session_uuid: Optional[str], now: Any,
+) -> Row:
+    """An EventLogEntry row: ``template`` (the type's defaults) overlaid with the event's fields."""
+    return {
+        **template,
+        "id": event_id,
+        "event_type": event_type,
+        "description": description,
+        "entity": {"type": entity_type, "id": entity_id} if entity_id is not None else None,
+        "attribute_name": attribute,
+        "meta": meta,
+        "user": {"type": user["type"], "id": user["id"]} if user is not None else None,
+        "project": {"type": project_key[0], "id": project_key[1]} if project_key is not None else None,
+        "session_uuid": session_uuid,
+        "created_at": now,
+        "cached_display_name": description,
+    }

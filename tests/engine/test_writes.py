@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import pickle
 
 import pytest
 
 from shotgun_api3._engine import CallContext, Engine, EngineFault
+from shotgun_api3._engine.deferred_row import DeferredRow
 from shotgun_api3._engine.registry import HANDLERS
 
 from .conftest import Site
@@ -190,6 +192,50 @@ def test_no_event_when_nothing_changed(site):
     site.delete("Shot", 1)
     site.delete("Shot", 1)
     assert [e["event_type"] for e in _events(site, last)] == ["Shotgun_Shot_Retirement"]
+
+
+def test_a_plain_change_event_is_built_when_first_read_with_the_values_of_its_write(site, engine, clock):
+    site.create("Shot", {"code": "s", "description": "one"})
+    last = max(engine.tables["EventLogEntry"])
+    site.update("Shot", 1, {"description": "two"})
+    # (A find would build it: a read looks at every row of the table.)
+    (event_id,) = [i for i in engine.tables["EventLogEntry"] if i > last]
+    stored = engine.tables["EventLogEntry"][event_id]
+    assert isinstance(stored, DeferredRow) and not stored.built
+    # Later writes change the record, its name and the clock: the event keeps its own.
+    clock.now += dt.timedelta(hours=1)
+    site.update("Shot", 1, {"code": "renamed", "description": "three"})
+    assert stored["description"] == 'Ada Lovelace changed "Description" from "one" to "two" on Shot s'
+    assert stored["created_at"] == clock.now - dt.timedelta(hours=1)
+    assert stored["meta"] == {"type": "attribute_change", "entity_type": "Shot", "entity_id": 1,
+                              "attribute_name": "description", "field_data_type": "text",
+                              "old_value": "one", "new_value": "two"}
+    assert list(stored) == list(engine.tables["EventLogEntry"][last])  # the field order of every event row
+
+
+def test_deferred_and_eagerly_built_change_events_are_the_same_rows(site, engine):
+    """Events of plain values are deferred, events of links are not: both are read alike."""
+    site.create("Sequence", {"code": "q"})
+    site.create("Shot", {"code": "s"})
+    last = max(site.ids("EventLogEntry"))
+    site.update("Shot", 1, {"sg_cut_in": 7, "sg_sequence": {"type": "Sequence", "id": 1}})
+    cut_in, sequence = (engine.tables["EventLogEntry"][i] for i in site.ids("EventLogEntry") if i > last)
+    assert type(cut_in) is DeferredRow and type(sequence) is dict
+    assert set(cut_in) == set(sequence)
+    assert (cut_in["meta"]["new_value"], sequence["meta"]["new_value"]) == (7, {"type": "Sequence", "id": 1, "name": "q"})
+    assert pickle.loads(pickle.dumps(engine.tables))["EventLogEntry"][cut_in["id"]] == cut_in
+    assert copy.deepcopy(engine.tables)["EventLogEntry"] == engine.tables["EventLogEntry"]
+
+
+def test_a_rolled_back_batch_leaves_no_deferred_event(site, engine):
+    site.create("Shot", {"code": "s"})
+    events_before = sorted(site.ids("EventLogEntry"))
+    with pytest.raises(EngineFault):
+        site.call("batch", [{"request_type": "update", "type": "Shot", "id": 1, "fields": [{"field_name": "code", "value": "t"}]},
+                            {"request_type": "update", "type": "Shot", "id": 99, "fields": [{"field_name": "code", "value": "u"}]}])
+    assert sorted(site.ids("EventLogEntry")) == events_before
+    site.update("Shot", 1, {"code": "t"})
+    assert [e["meta"]["old_value"] for e in _events(site, events_before[-1])] == ["s"]
 
 
 def test_event_ids_keep_growing_after_the_table_is_emptied(site, engine):

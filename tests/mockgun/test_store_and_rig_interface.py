@@ -1,5 +1,6 @@
 """What test rigs do to a mockgun besides calling the API: ``_db`` edits, attributes, patches (real-clients.md)."""
 import datetime
+import json
 import pickle
 import socket
 from unittest import mock
@@ -245,3 +246,21 @@ def test_event_log_entries_follow_the_session_uuid_set_between_calls(sg):
     events = sg.find("EventLogEntry", [["event_type", "is", "Shotgun_Shot_New"]], ["session_uuid"],
                      order=[{"field_name": "id", "direction": "asc"}])
     assert [event["session_uuid"] for event in events] == [None, "uuid-1", "uuid-2"]
+
+
+def test_change_events_read_through_db_are_whole_rows(sg):
+    """Change events of plain values are built on first use (DeferredRow): a rig reading _db sees them whole."""
+    shot = sg.create("Shot", {"code": "sh010"})
+    sg.set_session_uuid("uuid-1")
+    sg.update("Shot", shot["id"], {"description": "first", "sg_cut_in": 10})
+    table = sg._db["EventLogEntry"]
+    description, cut_in = (table[i] for i in sorted(table)[-2:])
+    assert not description.built and not cut_in.built
+    assert (description["attribute_name"], description["meta"]["new_value"]) == ("description", "first")
+    assert json.loads(json.dumps(cut_in, default=str))["meta"]["new_value"] == 10
+    assert "sh010" in repr(table) and "uuid-1" in str(cut_in)
+    found = sg.find("EventLogEntry", [["event_type", "is", "Shotgun_Shot_Change"]], ["meta", "description", "session_uuid"],
+                    order=[{"field_name": "id", "direction": "asc"}])
+    assert [(e["meta"], e["description"], e["session_uuid"]) for e in found] == [
+        (e["meta"], e["description"], "uuid-1") for e in (description, cut_in)]
+    assert pickle.loads(pickle.dumps(sg._db))["EventLogEntry"][cut_in["id"]] == cut_in
