@@ -63,44 +63,42 @@ class EventLogWriter:
     ) -> None:
         """One ``Shotgun_<Type>_Change`` event per changed field, under the record's current name.
 
-        What the events of one write share (the record, its project, the
-        actor, the description's subject) is worked out once.
+        What the events of one write share (the record, its name and project,
+        the actor, the call's user, session and time) is taken once, as
+        ``_ChangeFacts``.
         """
         engine = self.engine
         if name is _UNKNOWN:
             name = display_name(engine.schema, entity_type, row)
         entity_id = row["id"]
-        project = {"type": entity_type, "id": entity_id} if entity_type == "Project" else row.get("project")
-        project_key = link_key(project)
-        who = self._actor() or "Someone"
-        what = f"{entity_type} {name}" if name else entity_type
-        event_type = f"Shotgun_{entity_type}_Change"
         event_id = engine.next_id("EventLogEntry", len(changes))
         template, table = self._event_rows or self._find_event_rows()
-        user = self._user
-        session_uuid = self.context.session_uuid
-        now = self.now
+        facts = (entity_type, entity_id, name,
+                 (entity_type, entity_id) if entity_type == "Project" else link_key(row.get("project")),
+                 self._actor(), self._user, self.context.session_uuid, self.now)
+        originals = self._originals
         for info, old, new in changes:
             data_type = info.data_type
             if data_type not in PRESENTED_TYPES and old.__class__ in _FIXED_TYPES and new.__class__ in _FIXED_TYPES \
                     and template is not None:
                 # Nothing this event is made of can change: its row is built when first looked at.
-                table[event_id] = DeferredRow.of(("type", "EventLogEntry"), _plain_change_event, (
-                    template, event_id, event_type, entity_type, entity_id, info.name, data_type, info.label,
-                    old, new, who, what, user, project_key, session_uuid, now))
-                self._originals[("EventLogEntry", event_id)] = None
-                event_id += 1
-                continue
-            meta = _change_meta(entity_type, entity_id, info.name, data_type, old, new)
-            if data_type in PRESENTED_TYPES:
+                table[event_id] = DeferredRow.of(_EVENT_HEAD, _change_event, (
+                    template, facts, event_id, info.name, data_type, info.label, old, new))
+                originals[("EventLogEntry", event_id)] = None
+            else:
+                meta = _change_meta(entity_type, entity_id, info.name, data_type, old, new)
                 self._present_change(info, meta)
-                old, new = meta["old_value"], meta["new_value"]
-            description = events.describe_change(who, what, info.label, (old, new) if data_type in _QUOTED_TYPES else None)
-            self._put_event(event_id, event_type, entity_type, entity_id, info.name, meta, description, project_key)
+                # (Without a plain template, some defaults are lists or dicts: the row gets its own.)
+                table[event_id] = _change_event(
+                    template if template is not None else engine.new_row("EventLogEntry", event_id), facts,
+                    event_id, info.name, data_type, info.label, meta["old_value"], meta["new_value"], meta)
+                originals[("EventLogEntry", event_id)] = None
             event_id += 1
 
     def _present_change(self, info: FieldInfo, meta: Dict[str, Any]) -> None:
         """Old and new values of a link, list or masked field as a read answers them, plus links added/removed."""
+        if info.data_type not in PRESENTED_TYPES:
+            return
         present = value_presenter(self.env, info)
         old, new = meta["old_value"], meta["new_value"]
         if info.data_type in LINK_LIST_TYPES:
@@ -203,16 +201,26 @@ def _change_meta(entity_type: str, entity_id: int, attribute: str, data_type: st
     }
 
 
-def _plain_change_event(
-    template: Row, event_id: int, event_type: str, entity_type: str, entity_id: int, attribute: str, data_type: str,
-    label: str, old: Any, new: Any, who: str, what: str, user: Optional[Row], project_key: Optional[Key],
-    session_uuid: Optional[str], now: Any,
+#: (entity type, entity id, record name, project key, actor name, user link, session uuid, time) of a write.
+_ChangeFacts = Tuple[str, int, Optional[str], Optional[Key], Optional[str], Optional[Row], Optional[str], Any]
+
+#: The field a deferred event row holds before it is built.
+_EVENT_HEAD = ("type", "EventLogEntry")
+
+
+def _change_event(
+    template: Row, facts: _ChangeFacts, event_id: int, attribute: str, data_type: str, label: str,
+    old: Any, new: Any, meta: Optional[Dict[str, Any]] = None,
 ) -> Row:
-    """The row of a change event whose values need no presenting (a :class:`DeferredRow` builds it)."""
-    description = events.describe_change(who, what, label, (old, new) if data_type in _QUOTED_TYPES else None)
-    return _event_row(template, event_id, event_type, description, entity_type, entity_id, attribute,
-                      _change_meta(entity_type, entity_id, attribute, data_type, old, new), user, project_key,
-                      session_uuid, now)
+    """The row of one ``Shotgun_<Type>_Change`` event (``meta`` made from the values unless given)."""
+    entity_type, entity_id, name, project_key, actor, user, session_uuid, now = facts
+    what = f"{entity_type} {name}" if name else entity_type
+    description = events.describe_change(actor or "Someone", what, label,
+                                         (old, new) if data_type in _QUOTED_TYPES else None)
+    if meta is None:
+        meta = _change_meta(entity_type, entity_id, attribute, data_type, old, new)
+    return _event_row(template, event_id, f"Shotgun_{entity_type}_Change", description, entity_type, entity_id,
+                      attribute, meta, user, project_key, session_uuid, now)
 
 
 def _event_row(
