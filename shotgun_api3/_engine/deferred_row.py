@@ -33,7 +33,8 @@ class DeferredRow(dict):
 
         It holds the field ``head`` (key, value) from the start, because
         JSON's C encoder writes a dict of no items as ``{}`` without asking
-        it for its items; the built fields replace it.
+        it for its items. ``head`` must be the first field ``function``
+        returns, so the built row keeps the builder's field order.
         """
         row = dict.__new__(cls)
         _dict_setitem(row, *head)
@@ -52,11 +53,11 @@ class DeferredRow(dict):
     def _build(self) -> None:
         builder = self._builder
         if builder is not None:
-            self._builder = None
             function, args = builder
-            fields = function(*args)
-            dict.clear(self)
-            dict.update(self, fields)
+            # One update, and only then marked built: a reader in another
+            # thread never sees the row half made (at worst it builds it too).
+            dict.update(self, function(*args))
+            self._builder = None
 
     def __eq__(self, other: Any) -> bool:
         self._build()

@@ -116,3 +116,14 @@ def test_it_is_a_dict_and_unhashable():
     assert isinstance(row, dict)
     with pytest.raises(TypeError):
         hash(row)
+
+
+def test_a_builder_that_fails_leaves_the_row_unbuilt_and_fails_again():
+    def broken():
+        raise RuntimeError("no fields")
+
+    row = DeferredRow.of(("type", "EventLogEntry"), broken, ())
+    for _ in range(2):
+        with pytest.raises(RuntimeError, match="no fields"):
+            row.get("id")
+    assert not row.built
