@@ -8,13 +8,20 @@ To every reader it is the finished row: each dict operation builds the fields
 first, and a copy, pickle or ``deepcopy`` of it is a plain ``dict``. The
 builder must depend only on the values it was given, never on the store's
 state when it runs, so building late gives the row it would have had.
+
+What a subclass cannot hide: it is not exactly ``dict`` (``pprint`` and
+``xmlrpc`` treat it as a foreign mapping), and another dict subclass on the
+left of ``==`` compares with the unbuilt storage.
 """
 
 from __future__ import annotations
 
+import threading
 from typing import Any, Callable, Dict, Tuple
 
 _dict_setitem = dict.__setitem__
+
+_BUILDING = threading.RLock()
 
 
 class DeferredRow(dict):
@@ -51,13 +58,16 @@ class DeferredRow(dict):
         return self._builder is None
 
     def _build(self) -> None:
-        builder = self._builder
-        if builder is not None:
-            function, args = builder
-            # One update, and only then marked built: a reader in another
-            # thread never sees the row half made (at worst it builds it too).
-            dict.update(self, function(*args))
-            self._builder = None
+        if self._builder is None:
+            return
+        # Readers in two threads (a rig reading _db) must not both build: the
+        # second build would undo a write made in between.
+        with _BUILDING:
+            builder = self._builder
+            if builder is not None:
+                function, args = builder
+                dict.update(self, function(*args))
+                self._builder = None
 
     def __eq__(self, other: Any) -> bool:
         self._build()

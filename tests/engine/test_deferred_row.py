@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import pickle
+import threading
 
 import pytest
 
@@ -127,3 +128,24 @@ def test_a_builder_that_fails_leaves_the_row_unbuilt_and_fails_again():
         with pytest.raises(RuntimeError, match="no fields"):
             row.get("id")
     assert not row.built
+
+
+def test_two_threads_reading_an_unbuilt_row_build_it_once():
+    started, release, calls = threading.Event(), threading.Event(), []
+
+    def slow(fields):
+        calls.append(1)
+        started.set()
+        release.wait(5)
+        return dict(fields)
+
+    row = DeferredRow.of(("type", "EventLogEntry"), slow, (FIELDS,))
+    first = threading.Thread(target=row.get, args=("id",))
+    first.start()
+    started.wait(5)
+    second = threading.Thread(target=row.get, args=("id",))
+    second.start()
+    release.set()
+    first.join(5), second.join(5)
+    row["description"] = "written after the build"
+    assert calls == [1] and row["description"] == "written after the build"
