@@ -219,7 +219,7 @@ def _change_event(
                                          (old, new) if data_type in _QUOTED_TYPES else None)
     if meta is None:
         meta = _change_meta(entity_type, entity_id, attribute, data_type, old, new)
-    return _event_row(template, event_id, f"Shotgun_{entity_type}_Change", description, entity_type, entity_id,
+    return _event_row(template, event_id, events.event_type(entity_type, "Change"), description, entity_type, entity_id,
                       attribute, meta, user, project_key, session_uuid, now)
 
 
