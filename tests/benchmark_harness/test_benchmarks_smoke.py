@@ -58,3 +58,10 @@ def test_local_site_benchmark_fills_every_cell():
     cells = measured_cells(output)
     assert len(cells) == 2 * 12, output
     assert "n/a" not in cells and "!! " not in output, output
+
+
+def test_event_log_benchmark_times_every_variant():
+    output = run_benchmark("bench_event_log.py", "--shots", "60", "--rounds", "2", "--calls", "5")
+    times = dict(re.findall(r"^  (deferred|eager|no events)\s+([\d.]+) us$", output, re.MULTILINE))
+    assert set(times) == {"deferred", "eager", "no events"} and all(float(t) > 0 for t in times.values()), output
+    assert "deferred/eager per round: median" in output
