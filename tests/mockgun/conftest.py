@@ -6,6 +6,7 @@ from importlib import resources
 import pytest
 
 from shotgun_api3.lib import mockgun
+from tests.support.schema_paths import mockgun_schema_paths
 
 
 def _data_schema(name):
@@ -50,9 +51,5 @@ def protocol0_schema_paths(tmp_path_factory, site_schema_dicts):
 @pytest.fixture
 def sg(json_schema_paths):
     """A fresh mockgun on the default site schema, built the way rigs build it."""
-    saved = mockgun.Shotgun.get_schema_paths()
-    mockgun.Shotgun.set_schema_paths(*json_schema_paths)
-    try:
+    with mockgun_schema_paths(json_schema_paths):
         yield mockgun.Shotgun("http://unit_test_mock_sg", "mock_user", "mock_key")
-    finally:
-        mockgun.Shotgun.set_schema_paths(*saved)

@@ -5,13 +5,13 @@ import pytest
 
 from shotgun_api3.lib import mockgun
 from tests.local_site.conftest import local_site  # noqa: F401 - the served site fixture
+from tests.support.schema_paths import mockgun_schema_paths
 
 
 @pytest.fixture
 def restore_schema_paths():
-    saved = mockgun.Shotgun.get_schema_paths()
-    yield
-    mockgun.Shotgun.set_schema_paths(*saved)
+    with mockgun_schema_paths():
+        yield
 
 
 def test_generate_schema_from_the_local_site_loads_into_mockgun(local_site, tmp_path, restore_schema_paths):

@@ -13,6 +13,7 @@ from shotgun_api3.lib import mockgun
 from tests.mockgun.scenarios import DIFFERENCES
 from tests.support import mockgun_scenario
 from tests.support.reference_venv import run_reference
+from tests.support.schema_paths import mockgun_schema_paths
 
 pytestmark = pytest.mark.reference
 
@@ -23,13 +24,9 @@ def answers(pickle_schema_paths):
     request = {"schema_paths": list(pickle_schema_paths), "scenarios": DIFFERENCES}
     with open(mockgun_scenario.__file__, encoding="utf-8") as handle:
         reference = json.loads(run_reference(handle.read(), input_text=json.dumps(request)))
-    saved = mockgun.Shotgun.get_schema_paths()
-    mockgun.Shotgun.set_schema_paths(*pickle_schema_paths)
-    try:
+    with mockgun_schema_paths(pickle_schema_paths):
         ours = {name: mockgun_scenario.run_steps(mockgun.Shotgun, steps, ShotgunError)
                 for name, steps in DIFFERENCES.items()}
-    finally:
-        mockgun.Shotgun.set_schema_paths(*saved)
     ours = json.loads(json.dumps(ours))
     return {name: (ours[name][-2:], reference[name][-2:]) for name in DIFFERENCES}
 

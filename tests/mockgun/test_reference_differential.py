@@ -15,6 +15,7 @@ from shotgun_api3.lib import mockgun
 from tests.mockgun.scenarios import SCENARIOS
 from tests.support import mockgun_scenario
 from tests.support.reference_venv import run_reference
+from tests.support.schema_paths import mockgun_schema_paths
 
 pytestmark = pytest.mark.reference
 
@@ -50,13 +51,9 @@ def reference_report(pickle_schema_paths):
 
 @pytest.fixture(scope="module")
 def our_report(pickle_schema_paths):
-    saved = mockgun.Shotgun.get_schema_paths()
-    mockgun.Shotgun.set_schema_paths(*pickle_schema_paths)
-    try:
+    with mockgun_schema_paths(pickle_schema_paths):
         report = {name: mockgun_scenario.run_steps(mockgun.Shotgun, steps, ShotgunError)
                   for name, steps in SCENARIOS.items()}
-    finally:
-        mockgun.Shotgun.set_schema_paths(*saved)
     # Through JSON, as the reference's report travels, so both have the same shapes.
     return json.loads(json.dumps(report))
 

@@ -8,15 +8,15 @@ import shotgun_api3
 from shotgun_api3.lib import mockgun
 from shotgun_api3.lib.mockgun import MockgunError, generate_schema
 from shotgun_api3.lib.mockgun.schema import SchemaFactory
+from tests.support.schema_paths import mockgun_schema_paths
 
 URL = "http://unit_test_mock_sg"
 
 
 @pytest.fixture
 def restore_schema_paths():
-    saved = mockgun.Shotgun.get_schema_paths()
-    yield
-    mockgun.Shotgun.set_schema_paths(*saved)
+    with mockgun_schema_paths():
+        yield
 
 
 def test_the_reference_names_are_importable_from_the_package_and_its_submodules():

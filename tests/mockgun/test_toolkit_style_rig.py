@@ -3,15 +3,12 @@ import datetime
 import multiprocessing
 
 from shotgun_api3.lib import mockgun
+from tests.support.schema_paths import mockgun_schema_paths
 
 
 def test_a_toolkit_style_rig_runs_unchanged(protocol0_schema_paths):
-    saved = mockgun.Shotgun.get_schema_paths()
-    mockgun.Shotgun.set_schema_paths(*protocol0_schema_paths)
-    try:
+    with mockgun_schema_paths(protocol0_schema_paths):
         sg = mockgun.Shotgun("http://unit_test_mock_sg", "mock_user", "mock_key")
-    finally:
-        mockgun.Shotgun.set_schema_paths(*saved)
     sg.server_info = {"version": (7, 0, 0)}
     sg.config.server = "unit_test_mock_sg"
 

@@ -13,6 +13,7 @@ import pytest
 from shotgun_api3 import Fault
 from shotgun_api3.lib import mockgun
 from shotgun_api3.shotgun import Shotgun as SiteClient
+from tests.support.schema_paths import mockgun_schema_paths
 
 NOW = datetime.datetime(2026, 11, 27, 12, 0, 0, tzinfo=datetime.timezone.utc)
 
@@ -53,12 +54,8 @@ UPDATES = [
 
 
 def _site(paths):
-    saved = mockgun.Shotgun.get_schema_paths()
-    mockgun.Shotgun.set_schema_paths(*paths)
-    try:
+    with mockgun_schema_paths(paths):
         sg = mockgun.Shotgun("http://unit_test_mock_sg", "mock_user", "mock_key")
-    finally:
-        mockgun.Shotgun.set_schema_paths(*saved)
     sg._engine._clock = lambda: NOW
     sg.create("HumanUser", {"login": "ada", "lastname": "Lovelace"})
     sg.create("Shot", {"code": "sh010", "description": "same"})
