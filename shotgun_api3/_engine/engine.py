@@ -9,12 +9,14 @@ from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Seque
 
 from .call import Call
 from .context import CallContext
+from .deferred_row import PendingTable
 from .display import display_name, present_link
 from .errors import EngineFault
 from .filters import Predicate, compile_filters
 from .link_pairs import LinkPairs
 from .ordering import sort_rows
 from .paths import compile_path
+from .plain_update import plain_update
 from .presenting import field_presenter
 from .read import present_rows, select_rows
 from .registry import load_handlers
@@ -25,6 +27,14 @@ from .values import default_value
 
 Row = Dict[str, Any]
 Tables = Dict[str, Dict[int, Row]]
+
+
+_stored = dict.__contains__
+
+
+def _new_table(entity_type: str) -> Dict[int, Row]:
+    """An empty table; EventLogEntry's may hold its newest rows pending (see PendingTable)."""
+    return PendingTable() if entity_type == "EventLogEntry" else {}
 
 
 def _utc_now() -> dt.datetime:
@@ -66,6 +76,7 @@ class Engine:
         self._now_second = -1
         self._handlers: Dict[str, Any] = {}
         self._now_value = dt.datetime.fromtimestamp(0, dt.timezone.utc)
+        self._env = QueryEnv(None, None, None)  # type: ignore[arg-type]  # (the last env made: see env())
         # Set by an in-process caller (mockgun) for the span of one paged
         # find(): the pages of one query are cut from one selection instead of
         # one scan per page. Nothing else runs in that span, so it cannot go
@@ -92,7 +103,8 @@ class Engine:
             self.state = {row["name"]: row["value"] for row in state_rows.values()}
             self._state_ids = {row["name"]: row["id"] for row in state_rows.values()}
         for entity_type in self.schema.entity_types():
-            value.setdefault(entity_type, {})
+            if entity_type not in value:
+                value[entity_type] = _new_table(entity_type)
         self._tables = value
         self._next_ids = {}
 
@@ -120,9 +132,12 @@ class Engine:
         cached = self._next_ids.get(entity_type)
         if cached is not None:
             candidate, size = cached
-            if size == len(table) and (
-                candidate not in table if count == 1 else table.keys().isdisjoint(range(candidate, candidate + count))
-            ):
+            # (dict's own "in", so a PendingTable stays pending: its pending
+            # rows' ids were all given out below the candidate.)
+            if size == (len(table) if table.__class__ is not PendingTable else table.stored_len()) \
+                    and not _stored(table, candidate) and (
+                        count == 1 or (not _stored(table, candidate + 1) if count == 2
+                                       else dict.keys(table).isdisjoint(range(candidate + 1, candidate + count)))):
                 self._next_ids[entity_type] = (candidate + count, size + count)
                 return candidate
         candidate = max((key for key in table if isinstance(key, int)), default=0) + 1
@@ -188,7 +203,8 @@ class Engine:
         self._templates = {}
         self._pairs = None
         for entity_type in self.schema.entity_types():
-            self._tables.setdefault(entity_type, {})
+            if entity_type not in self._tables:
+                self._tables[entity_type] = _new_table(entity_type)
 
     def restore_schema(self, dicts: Mapping[str, Any]) -> None:
         self.schema = SiteSchema.from_dicts(dict(dicts))
@@ -222,7 +238,12 @@ class Engine:
         return value.astimezone(dt.timezone.utc).replace(microsecond=0)
 
     def env(self, now: Optional[dt.datetime] = None) -> QueryEnv:
-        return QueryEnv(self.schema, self._tables, now or self.now())
+        now = now or self.now()
+        env = self._env
+        # One per second (and schema and tables) will do: a QueryEnv is immutable.
+        if env.now is not now or env.tables is not self._tables or env.schema is not self.schema:
+            env = self._env = QueryEnv(self.schema, self._tables, now)
+        return env
 
     # --- calls -----------------------------------------------------------------------
 
@@ -232,6 +253,10 @@ class Engine:
         if handler is None:
             raise EngineFault(f"Unknown method: {method_name!r}")
         with self._lock:
+            if method_name == "update" and params.__class__ is dict:
+                answer = plain_update(self, context or CallContext(), params)
+                if answer is not None:
+                    return answer
             call = Call(self, context or CallContext(), method_name)
             try:
                 result = handler(call, params)

@@ -9,10 +9,10 @@ caller's user and session, and the call's time. Event daemons read these.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from . import events
-from .deferred_row import DeferredRow
+from .deferred_row import DeferredRow, PendingTable
 from .display import display_name, link_is_live, link_key
 from .presenting import value_presenter
 from .schema import LINK_LIST_TYPES, FieldInfo
@@ -31,7 +31,7 @@ PRESENTED_TYPES = frozenset(("entity", "multi_entity", "addressing", "tag_list",
 
 #: Exact types of values that cannot change after the write: a change event
 #: made of them only may be built later (see :class:`DeferredRow`).
-_FIXED_TYPES = frozenset((str, int, float, bool, type(None), dt.datetime, dt.date, dt.time))
+FIXED_TYPES = frozenset((str, int, float, bool, type(None), dt.datetime, dt.date, dt.time))
 
 _UNKNOWN = object()
 
@@ -73,17 +73,13 @@ class EventLogWriter:
         entity_id = row["id"]
         event_id = engine.next_id("EventLogEntry", len(changes))
         template, table = self._event_rows or self._find_event_rows()
-        facts = (entity_type, entity_id, name,
-                 (entity_type, entity_id) if entity_type == "Project" else link_key(row.get("project")),
-                 self._actor(), self._user, self.context.session_uuid, self.now)
+        facts = change_facts(entity_type, row, name, self._actor(), self._user, self.context.session_uuid, self.now)
         originals = self._originals
         for info, old, new in changes:
             data_type = info.data_type
-            if data_type not in PRESENTED_TYPES and old.__class__ in _FIXED_TYPES and new.__class__ in _FIXED_TYPES \
-                    and template is not None:
-                # Nothing this event is made of can change: its row is built when first looked at.
-                table[event_id] = DeferredRow.of(_EVENT_HEAD, _change_event, (
-                    template, facts, event_id, info.name, data_type, info.label, old, new))
+            if template is not None and data_type not in PRESENTED_TYPES and old.__class__ in FIXED_TYPES \
+                    and new.__class__ in FIXED_TYPES:
+                store_change_events(table, template, facts, event_id, ((info, old, new),))
                 originals[("EventLogEntry", event_id)] = None
             else:
                 meta = _change_meta(entity_type, entity_id, info.name, data_type, old, new)
@@ -179,13 +175,47 @@ class EventLogWriter:
     def _actor(self) -> Optional[str]:
         """The caller's display name for event descriptions, looked up once per call."""
         if self._actor_name is _UNKNOWN:
-            user = self._user
-            row = self.engine.row(user["type"], user["id"]) if user is not None else None
-            if row is None:
-                self._actor_name = self.context.script_name
-            else:
-                self._actor_name = display_name(self.engine.schema, user["type"], row)
+            self._actor_name = actor_name(self.engine, self.context, self._user)
         return self._actor_name
+
+
+def actor_name(engine: Any, context: Any, user: Optional[Row]) -> Optional[str]:
+    """The name event descriptions give the caller: its user's display name, else the script's name."""
+    row = engine.row(user["type"], user["id"]) if user is not None else None
+    if row is None:
+        return context.script_name
+    return display_name(engine.schema, user["type"], row)
+
+
+def change_facts(
+    entity_type: str, row: Row, name: Optional[str], actor: Optional[str], user: Optional[Row],
+    session_uuid: Optional[str], now: Any,
+) -> "_ChangeFacts":
+    """What the change events of one write share (see :data:`_ChangeFacts`)."""
+    entity_id = row["id"]
+    project_key = (entity_type, entity_id) if entity_type == "Project" else link_key(row.get("project"))
+    return (entity_type, entity_id, name, project_key, actor, user, session_uuid, now)
+
+
+def store_change_events(
+    table: Dict[int, Row], template: Row, facts: "_ChangeFacts", event_id: int,
+    changes: Iterable[Tuple[FieldInfo, Any, Any]],
+) -> None:
+    """Store the change events of ``changes`` under ids from ``event_id``, to be built when first looked at.
+
+    Every old and new value must be of :data:`FIXED_TYPES`: nothing an event
+    is made of can change after the write, so a late build gives the row
+    the write would have stored. A :class:`PendingTable` takes them as
+    pending rows; any other table as :class:`DeferredRow` rows.
+    """
+    pending = table.defer_to() if table.__class__ is PendingTable else None
+    for info, old, new in changes:
+        args = (template, facts, event_id, info.name, info.data_type, info.label, old, new)
+        if pending is not None:
+            pending.append((event_id, _EVENT_HEAD, _change_event, args))
+        else:
+            table[event_id] = DeferredRow.of(_EVENT_HEAD, _change_event, args)
+        event_id += 1
 
 
 def _change_meta(entity_type: str, entity_id: int, attribute: str, data_type: str, old: Any, new: Any) -> Dict[str, Any]:

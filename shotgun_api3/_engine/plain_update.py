@@ -1,0 +1,129 @@
+"""Updates that set plain values on one live record, answered without a transaction.
+
+Most updates a test rig makes set text, numbers, choices or dates on one
+record. Once such an update's values are checked, nothing it still has to do
+can fail, so it needs no undo log: :func:`plain_update` checks every value,
+then writes the row, its audit fields and its change events in one pass,
+without the ``Call``/``Transaction`` machinery that a general write goes
+through (which is most of the time of a mockgun ``update``).
+
+It stores exactly what the general path (``writes.update`` and
+``Transaction.update``) stores, and answers what it answers. Anything else
+makes it return ``None`` before it has changed anything, and the caller
+takes the general path: links, lists and other presented types, paired
+fields, audit and unknown fields, ``multi_entity_update_mode``, a
+``HumanUser`` (its name follows its first and last names), a missing or
+retired record, values of types a rig may have written into a row by hand,
+an engine with a Store (its writes commit through a transaction), and
+schema flag enforcement. ``tests/engine/test_plain_update.py`` runs the same
+writes through both paths and compares every table.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
+
+from . import site_choices
+from .display import display_name, link_key
+from .event_log import FIXED_TYPES, actor_name, change_facts, store_change_events
+from .presenting import IMMUTABLE_EXACT, present_stored
+from .schema import FieldInfo
+from .values import coerce_value
+
+if TYPE_CHECKING:
+    from .context import CallContext
+    from .engine import Engine
+
+#: Data types whose values are stored as checked (no links, lists or masks to present or pair).
+PLAIN_TYPES = frozenset((
+    "text", "number", "float", "percent", "currency", "duration", "timecode", "footage",
+    "date", "date_time", "list", "status_list", "color", "uuid", "entity_type",
+))
+
+#: Fields an update may not write (the general path answers the fault).
+_NOT_WRITTEN = frozenset(("id", "type", "created_at", "created_by", "updated_at", "updated_by"))
+
+
+def plain_update(engine: "Engine", context: "CallContext", params: Dict[str, Any]) -> Optional[Dict[str, Any]]:
+    """The answer to ``update`` ``params`` (fields as a ``{name: value}`` dict), or ``None`` for the general path.
+
+    A bad value raises the general path's fault, with nothing changed. The
+    caller holds the engine's lock.
+    """
+    entity_type = params.get("type")
+    entity_id = params.get("id")
+    fields = params.get("fields")
+    if (fields.__class__ is not dict or entity_id.__class__ is not int or entity_type.__class__ is not str
+            or entity_type == "HumanUser" or entity_type == "EventLogEntry" or "multi_entity_update_mode" in params
+            or engine.store is not None or site_choices.ENFORCE_SCHEMA_FLAGS):
+        return None
+    schema = engine.schema
+    infos = schema.field_infos(entity_type)
+    table = engine.tables.get(entity_type)
+    row = table.get(entity_id) if table.__class__ is dict else None
+    if row is None or row.get("__retired"):
+        return None
+    now = engine.now()
+    changes = _checked_changes(engine, engine.env(now), entity_type, infos, row, fields)
+    if changes is None:
+        return None
+    if changes:
+        events: Any = False
+        if schema.has_type("EventLogEntry"):
+            events = (engine.plain_template("EventLogEntry"), engine.tables.setdefault("EventLogEntry", {}))
+            if events[0] is None or not isinstance(events[1], dict):
+                return None  # defaults of list type, or a table a rig replaced: the general path copes
+        _write(engine, context, now, entity_type, infos, row, fields, changes, events)
+    record: Dict[str, Any] = {"type": entity_type, "id": entity_id}
+    for field in fields:
+        value = row.get(field)
+        record[field] = value if value.__class__ in IMMUTABLE_EXACT else present_stored(value)
+    return record
+
+
+def _checked_changes(
+    engine: "Engine", env: Any, entity_type: str, infos: Dict[str, FieldInfo], row: Dict[str, Any], fields: Dict[str, Any]
+) -> Optional[List[Tuple[FieldInfo, Any, Any]]]:
+    """``(info, old, new)`` of each field whose checked value differs, or ``None`` if a field is not plain."""
+    paired = engine.link_pairs.fields_of(entity_type)
+    changes = []
+    for field, value in fields.items():
+        info = infos.get(field)
+        if info is None or info.data_type not in PLAIN_TYPES or field in _NOT_WRITTEN or field in paired:
+            return None
+        new = coerce_value(env, info, value, "update")
+        old = row.get(field)
+        if old.__class__ not in FIXED_TYPES or new.__class__ not in FIXED_TYPES:
+            return None
+        if old.__class__ is not new.__class__ or old != new:
+            changes.append((info, old, new))
+    return changes
+
+
+def _write(
+    engine: "Engine", context: "CallContext", now: Any, entity_type: str, infos: Dict[str, FieldInfo], row: Dict[str, Any],
+    fields: Dict[str, Any], changes: List[Tuple[FieldInfo, Any, Any]], events: Any,
+) -> None:
+    """Store the changes, the audit fields and (``events``: the EventLogEntry row template and table) the change events."""
+    schema = engine.schema
+    for info, _old, new in changes:
+        row[info.name] = new
+    if "updated_at" in infos:
+        row["updated_at"] = now
+    user = context.user
+    if isinstance(user, dict) and "type" in user and "id" in user:
+        user = {"type": user["type"], "id": user["id"]}
+        if "updated_by" in infos and link_key(row.get("updated_by")) != link_key(user):
+            row["updated_by"] = dict(user)
+    else:
+        user = None
+    if "cached_display_name" in infos and (schema.display_field(entity_type) in fields
+                                          or "cached_display_name" not in row):
+        name = display_name(schema, entity_type, row)
+        if name != row.get("cached_display_name"):
+            row["cached_display_name"] = name
+    if events:
+        template, table = events
+        facts = change_facts(entity_type, row, display_name(schema, entity_type, row),
+                             actor_name(engine, context, user), user, context.session_uuid, now)
+        store_change_events(table, template, facts, engine.next_id("EventLogEntry", len(changes)), changes)
