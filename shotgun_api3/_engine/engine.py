@@ -9,7 +9,6 @@ from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Seque
 
 from .call import Call
 from .context import CallContext
-from .deferred_row import PendingTable
 from .display import display_name, present_link
 from .errors import EngineFault
 from .filters import Predicate, compile_filters
@@ -27,14 +26,6 @@ from .values import default_value
 
 Row = Dict[str, Any]
 Tables = Dict[str, Dict[int, Row]]
-
-
-_stored = dict.__contains__
-
-
-def _new_table(entity_type: str) -> Dict[int, Row]:
-    """An empty table; EventLogEntry's may hold its newest rows pending (see PendingTable)."""
-    return PendingTable() if entity_type == "EventLogEntry" else {}
 
 
 def _utc_now() -> dt.datetime:
@@ -103,8 +94,7 @@ class Engine:
             self.state = {row["name"]: row["value"] for row in state_rows.values()}
             self._state_ids = {row["name"]: row["id"] for row in state_rows.values()}
         for entity_type in self.schema.entity_types():
-            if entity_type not in value:
-                value[entity_type] = _new_table(entity_type)
+            value.setdefault(entity_type, {})
         self._tables = value
         self._next_ids = {}
 
@@ -132,12 +122,10 @@ class Engine:
         cached = self._next_ids.get(entity_type)
         if cached is not None:
             candidate, size = cached
-            # (dict's own "in", so a PendingTable stays pending: its pending
-            # rows' ids were all given out below the candidate.)
-            if size == (len(table) if table.__class__ is not PendingTable else table.stored_len()) \
-                    and not _stored(table, candidate) and (
-                        count == 1 or (not _stored(table, candidate + 1) if count == 2
-                                       else dict.keys(table).isdisjoint(range(candidate + 1, candidate + count)))):
+            if size == len(table) and candidate not in table and (
+                count == 1 or (candidate + 1 not in table if count == 2
+                               else table.keys().isdisjoint(range(candidate + 1, candidate + count)))
+            ):
                 self._next_ids[entity_type] = (candidate + count, size + count)
                 return candidate
         candidate = max((key for key in table if isinstance(key, int)), default=0) + 1
@@ -203,8 +191,7 @@ class Engine:
         self._templates = {}
         self._pairs = None
         for entity_type in self.schema.entity_types():
-            if entity_type not in self._tables:
-                self._tables[entity_type] = _new_table(entity_type)
+            self._tables.setdefault(entity_type, {})
 
     def restore_schema(self, dicts: Mapping[str, Any]) -> None:
         self.schema = SiteSchema.from_dicts(dict(dicts))

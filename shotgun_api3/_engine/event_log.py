@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from . import events
-from .deferred_row import DeferredRow, PendingTable
+from .deferred_row import DeferredRow
 from .display import display_name, link_is_live, link_key
 from .presenting import value_presenter
 from .schema import LINK_LIST_TYPES, FieldInfo
@@ -205,16 +205,11 @@ def store_change_events(
 
     Every old and new value must be of :data:`FIXED_TYPES`: nothing an event
     is made of can change after the write, so a late build gives the row
-    the write would have stored. A :class:`PendingTable` takes them as
-    pending rows; any other table as :class:`DeferredRow` rows.
+    the write would have stored.
     """
-    pending = table.defer_to() if table.__class__ is PendingTable else None
     for info, old, new in changes:
-        args = (template, facts, event_id, info.name, info.data_type, info.label, old, new)
-        if pending is not None:
-            pending.append((event_id, _EVENT_HEAD, _change_event, args))
-        else:
-            table[event_id] = DeferredRow.of(_EVENT_HEAD, _change_event, args)
+        table[event_id] = DeferredRow.of(_EVENT_HEAD, _change_event, (
+            template, facts, event_id, info.name, info.data_type, info.label, old, new))
         event_id += 1
 
 

@@ -60,8 +60,10 @@ def test_local_site_benchmark_fills_every_cell():
     assert "n/a" not in cells and "!! " not in output, output
 
 
-def test_event_log_benchmark_times_every_variant():
-    output = run_benchmark("bench_event_log.py", "--shots", "60", "--rounds", "2", "--calls", "5")
-    times = dict(re.findall(r"^  (deferred|eager|no events)\s+([\d.]+) us$", output, re.MULTILINE))
-    assert set(times) == {"deferred", "eager", "no events"} and all(float(t) > 0 for t in times.values()), output
-    assert "deferred/eager per round: median" in output
+def test_update_paths_benchmark_times_every_variant():
+    output = run_benchmark("bench_update_paths.py", "--shots", "60", "--rounds", "2", "--calls", "5")
+    names = ("plain", "general", "eager", "no events")
+    times = dict(re.findall(r"^  (%s)\s+([\d.]+) us$" % "|".join(names), output, re.MULTILINE))
+    assert set(times) == set(names), output
+    assert all(float(t) > 0 for t in times.values()), output
+    assert "plain/general per round: median" in output

@@ -16,7 +16,7 @@ import pytest
 
 from shotgun_api3._engine import CallContext, Engine, EngineFault, site_choices
 from shotgun_api3._engine import engine as engine_module
-from shotgun_api3._engine.deferred_row import PendingTable
+from shotgun_api3._engine.deferred_row import DeferredRow
 from shotgun_api3._engine.plain_update import plain_update
 
 from .conftest import Clock
@@ -285,23 +285,20 @@ def test_an_engine_with_a_store_commits_through_a_transaction():
     assert any(key[0] == "EventLogEntry" for key in store.commits[-1])
 
 
-# --- the pending event table -----------------------------------------------------------
+# --- the event table -------------------------------------------------------------------
 
 
-def test_change_events_wait_in_the_event_table_and_every_read_sees_them():
+def test_change_events_of_plain_updates_are_built_when_read():
     engine = Engine()
     context = CallContext(script_name="rig")
     shot = _create(engine, context, "Shot", code="SH1")
-    events = engine.tables["EventLogEntry"]
-    assert isinstance(events, PendingTable)
-    stored = dict.__len__(events)
     for n in range(50):
         engine.call("update", {"type": "Shot", "id": shot, "fields": {"description": "take %d" % n}}, context)
-    assert events.stored_len() == stored + 50 and dict.__len__(events) == stored  # nothing built yet
-    assert len(events) == stored + 50
-    assert dict.__len__(events) == stored + 50
-    descriptions = [row["meta"]["new_value"] for row in events.values() if row["event_type"] == "Shotgun_Shot_Change"]
-    assert descriptions == ["take %d" % n for n in range(50)]
+    events = engine.tables["EventLogEntry"]
+    changes = [row for row in events.values() if type(row) is DeferredRow]
+    assert len(changes) == 50 and not any(row.built for row in changes)
+    assert [row["meta"]["new_value"] for row in changes] == ["take %d" % n for n in range(50)]
+    assert changes[-1]["description"] == 'rig changed "Description" from "take 48" to "take 49" on Shot SH1'
     assert list(events) == sorted(events)
 
 
@@ -318,7 +315,7 @@ def test_a_create_between_updates_keeps_the_event_order():
         "Shotgun_Shot_New", "Shotgun_Shot_Change", "Shotgun_Shot_New", "Shotgun_Shot_Change"]
 
 
-def test_a_batch_rolled_back_over_pending_events_leaves_none_of_its_own():
+def test_a_batch_rolled_back_after_plain_updates_removes_only_its_own_events():
     engine = Engine()
     context = CallContext(script_name="rig")
     shot = _create(engine, context, "Shot", code="SH1")

@@ -266,22 +266,6 @@ def test_change_events_read_through_db_are_whole_rows(sg):
     assert pickle.loads(pickle.dumps(sg._db))["EventLogEntry"][cut_in["id"]] == cut_in
 
 
-def test_change_events_wait_in_db_until_a_rig_looks(sg):
-    """Plain updates leave their change events pending in _db["EventLogEntry"]; every look sees them, in order."""
-    shot = sg.create("Shot", {"code": "sh010"})
-    table = sg._db["EventLogEntry"]
-    for take in range(3):
-        sg.update("Shot", shot["id"], {"description": "take %d" % take})
-    assert table.stored_len() == dict.__len__(table) + 3
-    assert [row["meta"]["new_value"] for row in list(table.values())[-3:]] == ["take 0", "take 1", "take 2"]
-    sg.update("Shot", shot["id"], {"description": "take 3"})
-    snapshot = pickle.loads(pickle.dumps(sg._db))
-    assert type(snapshot["EventLogEntry"]) is dict
-    assert snapshot["EventLogEntry"][max(snapshot["EventLogEntry"])]["meta"]["new_value"] == "take 3"
-    sg.update("Shot", shot["id"], {"description": "take 4"})
-    assert "take 4" in json.dumps(sg._db, default=str)
-
-
 def test_a_rig_that_replaces_the_event_table_keeps_its_dict(sg):
     shot = sg.create("Shot", {"code": "sh010"})
     events = sg._db["EventLogEntry"] = {}

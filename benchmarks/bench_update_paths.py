@@ -1,18 +1,21 @@
-"""What the event log costs a mockgun ``update``: deferred rows, eager rows, none.
+"""Where the time of a mockgun ``update`` goes: the plain path, the general path, events.
 
 One process, one site of Shots, the same update as ``bench_mockgun.py``
 (a status and a description), timed in alternating rounds of each variant:
 
-- ``deferred``: as shipped, change events of plain values are rows built on
-  first read (``shotgun_api3/_engine/deferred_row.py``);
-- ``eager``: every event row built at the write (what the engine does for
-  links and lists);
-- ``no events``: the event log switched off, the floor of the rest of update.
+- ``plain``: as shipped, the update takes the plain path
+  (``shotgun_api3/_engine/plain_update.py``); its change events are rows
+  built on first read (``DeferredRow``);
+- ``general``: the plain path switched off: a call, a transaction and its
+  undo log, the same change events;
+- ``eager``: the general path with every event row built at the write (what
+  the engine does for links and lists);
+- ``no events``: the general path with the event log switched off.
 
 Alternating rounds in one process keep a shared machine's drifts out of the
 comparison, which the cross-process reference benchmark cannot. Run it with
 the interpreter that has our package: ``.venv/bin/python
-benchmarks/bench_event_log.py``.
+benchmarks/bench_update_paths.py``.
 """
 
 from __future__ import annotations
@@ -22,17 +25,17 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from typing import Callable, Dict, List
+from typing import Any, Callable, Dict, List, Tuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from shotgun_api3._engine import event_log  # noqa: E402
+from shotgun_api3._engine import engine, event_log  # noqa: E402
 from shotgun_api3.lib import mockgun  # noqa: E402
 
 STATUSES = ("ip", "fin", "wtg", "hld")
 
 
-def build_site(shots: int) -> Callable[[int], object]:
+def build_site(shots: int) -> Tuple[Any, Callable[[int], object]]:
     """A mockgun site of ``shots`` Shots in 50 Sequences, and its update operation."""
     data = Path(mockgun.__file__).resolve().parents[2] / "data"
     mockgun.Shotgun.set_schema_paths(str(data / "schema.json"), str(data / "schema_entity.json"))
@@ -47,25 +50,36 @@ def build_site(shots: int) -> Callable[[int], object]:
         return sg.update("Shot", ids[(i * 7) % len(ids)],
                          {"sg_status_list": STATUSES[i % 4], "description": "updated %d" % i})
 
-    return update
+    return sg, update
 
 
-def variants() -> Dict[str, Callable[[], Callable[[], None]]]:
-    """Each variant switches itself on and returns how to switch back."""
-    def deferred() -> Callable[[], None]:
-        return lambda: None
+Variant = Callable[[Any, Callable[[int], object]], Tuple[Callable[[int], object], Callable[[], None]]]
 
-    def eager() -> Callable[[], None]:
-        fixed = event_log._FIXED_TYPES
-        event_log._FIXED_TYPES = frozenset()  # no value qualifies for a deferred row
-        return lambda: setattr(event_log, "_FIXED_TYPES", fixed)
 
-    def no_events() -> Callable[[], None]:
-        log_changes = event_log.EventLogWriter._log_changes
-        event_log.EventLogWriter._log_changes = lambda *args, **kwargs: None
-        return lambda: setattr(event_log.EventLogWriter, "_log_changes", log_changes)
+def variants() -> Dict[str, Variant]:
+    """Each variant switches itself on for a site and its update; it returns the update to time and how to switch back."""
+    def switch(owner: object, name: str, value: object) -> Callable[[], None]:
+        before = getattr(owner, name)
+        setattr(owner, name, value)
+        return lambda: setattr(owner, name, before)
 
-    return {"deferred": deferred, "eager": eager, "no events": no_events}
+    def plain(sg: Any, update: Callable[[int], object]) -> Tuple[Callable[[int], object], Callable[[], None]]:
+        return update, lambda: None
+
+    def general(sg: Any, update: Callable[[int], object]) -> Tuple[Callable[[int], object], Callable[[], None]]:
+        return update, switch(engine, "plain_update", lambda *args: None)
+
+    def eager(sg: Any, update: Callable[[int], object]) -> Tuple[Callable[[int], object], Callable[[], None]]:
+        _, undo_general = general(sg, update)
+        undo_fixed = switch(event_log, "FIXED_TYPES", frozenset())
+        return update, lambda: (undo_fixed(), undo_general())
+
+    def no_events(sg: Any, update: Callable[[int], object]) -> Tuple[Callable[[int], object], Callable[[], None]]:
+        _, undo_general = general(sg, update)
+        undo_log = switch(event_log.EventLogWriter, "_log_changes", lambda *args, **kwargs: None)
+        return update, lambda: (undo_log(), undo_general())
+
+    return {"plain": plain, "general": general, "eager": eager, "no events": no_events}
 
 
 def main() -> None:
@@ -74,19 +88,19 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--calls", type=int, default=300, help="updates per round")
     args = parser.parse_args()
-    update = build_site(args.shots)
+    sg, update = build_site(args.shots)
     switches = variants()
     names = list(switches)
     medians: Dict[str, List[float]] = {name: [] for name in names}
     call = 0
     for round_index in range(args.rounds):
         for name in names if round_index % 2 else names[::-1]:
-            restore = switches[name]()
+            timed, restore = switches[name](sg, update)
             times = []
             try:
                 for _ in range(args.calls):
                     start = time.perf_counter()
-                    update(call)
+                    timed(call)
                     times.append(time.perf_counter() - start)
                     call += 1
             finally:
@@ -95,9 +109,9 @@ def main() -> None:
     print("mockgun update of 2 fields, %d Shots, %d rounds of %d calls (median per call)"
           % (args.shots, args.rounds, args.calls))
     for name in names:
-        print("  %-10s %6.1f us" % (name, statistics.median(medians[name])))
-    ratios = [d / e for d, e in zip(medians["deferred"], medians["eager"])]
-    print("  deferred/eager per round: median %.2f (%.2f to %.2f)"
+        print("  %-12s %6.1f us" % (name, statistics.median(medians[name])))
+    ratios = [p / g for p, g in zip(medians["plain"], medians["general"])]
+    print("  plain/general per round: median %.2f (%.2f to %.2f)"
           % (statistics.median(ratios), min(ratios), max(ratios)))
 
 
