@@ -53,28 +53,20 @@ def plain_update(engine: "Engine", context: "CallContext", params: Dict[str, Any
     entity_type = params.get("type")
     entity_id = params.get("id")
     fields = params.get("fields")
-    if (fields.__class__ is not dict or entity_id.__class__ is not int or entity_type.__class__ is not str
-            or entity_type == "HumanUser" or entity_type == "EventLogEntry" or "multi_entity_update_mode" in params
-            or engine.store is not None or site_choices.ENFORCE_SCHEMA_FLAGS):
+    if (fields.__class__ is not dict or not fields or entity_id.__class__ is not int
+            or entity_type.__class__ is not str or entity_type == "HumanUser" or entity_type == "EventLogEntry"
+            or "multi_entity_update_mode" in params or engine.store is not None or site_choices.ENFORCE_SCHEMA_FLAGS):
         return None
-    schema = engine.schema
-    infos = schema.field_infos(entity_type)
+    infos = engine.schema.field_infos(entity_type)
     table = engine.tables.get(entity_type)
-    row = table.get(entity_id) if table.__class__ is dict else None
-    if row is None or row.get("__retired"):
+    row = table.get(entity_id) if table.__class__ is dict and infos else None
+    if row is None or row.get("__retired") or row.get("id") != entity_id:
         return None
     now = engine.now()
     changes = _checked_changes(engine, engine.env(now), entity_type, infos, row, fields)
-    if changes is None:
+    if changes is None or (changes and not _write(engine, context, now, entity_type, infos, row, fields, changes)):
         return None
-    if changes:
-        events: Any = False
-        if schema.has_type("EventLogEntry"):
-            events = (engine.plain_template("EventLogEntry"), engine.tables.setdefault("EventLogEntry", {}))
-            if events[0] is None or not isinstance(events[1], dict):
-                return None  # defaults of list type, or a table a rig replaced: the general path copes
-        _write(engine, context, now, entity_type, infos, row, fields, changes, events)
-    record: Dict[str, Any] = {"type": entity_type, "id": entity_id}
+    record: Dict[str, Any] = {"type": entity_type, "id": row["id"]}
     for field in fields:
         value = row.get(field)
         record[field] = value if value.__class__ in IMMUTABLE_EXACT else present_stored(value)
@@ -101,29 +93,43 @@ def _checked_changes(
 
 
 def _write(
-    engine: "Engine", context: "CallContext", now: Any, entity_type: str, infos: Dict[str, FieldInfo], row: Dict[str, Any],
-    fields: Dict[str, Any], changes: List[Tuple[FieldInfo, Any, Any]], events: Any,
-) -> None:
-    """Store the changes, the audit fields and (``events``: the EventLogEntry row template and table) the change events."""
+    engine: "Engine", context: "CallContext", now: Any, entity_type: str, infos: Dict[str, FieldInfo],
+    row: Dict[str, Any], fields: Dict[str, Any], changes: List[Tuple[FieldInfo, Any, Any]],
+) -> bool:
+    """Store the changes, the audit fields and the change events; ``False``, with nothing written, for the general path.
+
+    Everything that could fail (a name, the caller, the event ids) is worked
+    out before the row is touched, so the row is never left half-written.
+    """
     schema = engine.schema
-    for info, _old, new in changes:
-        row[info.name] = new
+    # The row's new values, in the order the general path writes them.
+    written = {info.name: new for info, _old, new in changes}
     if "updated_at" in infos:
-        row["updated_at"] = now
+        written["updated_at"] = now
     user = context.user
     if isinstance(user, dict) and "type" in user and "id" in user:
         user = {"type": user["type"], "id": user["id"]}
+        if user["type"] == entity_type and user["id"] == row["id"]:
+            return False  # a caller renaming itself: its events name it as renamed
         if "updated_by" in infos and link_key(row.get("updated_by")) != link_key(user):
-            row["updated_by"] = dict(user)
+            written["updated_by"] = dict(user)
     else:
         user = None
-    if "cached_display_name" in infos and (schema.display_field(entity_type) in fields
-                                          or "cached_display_name" not in row):
-        name = display_name(schema, entity_type, row)
-        if name != row.get("cached_display_name"):
-            row["cached_display_name"] = name
-    if events:
-        template, table = events
-        facts = change_facts(entity_type, row, display_name(schema, entity_type, row),
-                             actor_name(engine, context, user), user, context.session_uuid, now)
-        store_change_events(table, template, facts, engine.next_id("EventLogEntry", len(changes)), changes)
+    display = schema.display_field(entity_type)
+    name = display_name(schema, entity_type, written if display in written else row)
+    if "cached_display_name" in infos and (
+        display in fields or ("cached_display_name" not in row and "cached_display_name" not in written)
+    ) and name != written.get("cached_display_name", row.get("cached_display_name")):
+        written["cached_display_name"] = name
+    facts = None
+    if schema.has_type("EventLogEntry"):
+        template = engine.plain_template("EventLogEntry")
+        table = engine.tables.setdefault("EventLogEntry", {})
+        if template is None or table.__class__ is not dict:
+            return False  # list defaults, or a table a rig replaced with another mapping: the general path copes
+        facts = change_facts(entity_type, row, name, actor_name(engine, context, user), user, context.session_uuid, now)
+        first_id = engine.next_id("EventLogEntry", len(changes))
+    row.update(written)
+    if facts is not None:
+        store_change_events(table, template, facts, first_id, changes)
+    return True
