@@ -103,7 +103,9 @@ def _write(
     """
     schema = engine.schema
     # The row's new values, in the order the general path writes them.
-    written = {info.name: new for info, _old, new in changes}
+    written = {}
+    for info, _old, new in changes:
+        written[info.name] = new
     if "updated_at" in infos:
         written["updated_at"] = now
     user = context.user
