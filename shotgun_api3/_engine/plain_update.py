@@ -1,23 +1,25 @@
 """Updates that set plain values on one live record, answered without a transaction.
 
 Most updates a test rig makes set text, numbers, choices or dates on one
-record. Once such an update's values are checked, nothing it still has to do
-can fail, so it needs no undo log: :func:`plain_update` checks every value,
-then writes the row, its audit fields and its change events in one pass,
-without the ``Call``/``Transaction`` machinery that a general write goes
-through (which is most of the time of a mockgun ``update``).
+record. Such an update needs no undo log if everything that could fail is
+done before the row is touched: :func:`plain_update` checks every value and
+works out the record's name, the caller and the event ids first, then
+writes the row, its audit fields and its change events in one pass, without
+the ``Call``/``Transaction`` machinery a general write goes through (which
+was most of the time of a mockgun ``update``).
 
 It stores exactly what the general path (``writes.update`` and
 ``Transaction.update``) stores, and answers what it answers. Anything else
 makes it return ``None`` before it has changed anything, and the caller
 takes the general path: links, lists and other presented types, paired
-fields, audit and unknown fields, ``multi_entity_update_mode``, a
-``HumanUser`` (its name follows its first and last names), a missing or
-retired record, values of types a rig may have written into a row by hand,
-an engine with a Store (its writes commit through a transaction), and
-schema flag enforcement. ``tests/engine/test_plain_update.py`` runs the same
-writes through both paths and compares every table.
-"""
+fields, audit and unknown fields, ``multi_entity_update_mode``, an empty
+update, a ``HumanUser`` (its name follows its first and last names), a
+caller updating its own record, a missing or retired record or one whose
+row holds another id, values of types a rig may have written into a row by
+hand, an engine with a Store (its writes commit through a transaction), and
+schema flag enforcement. ``tests/engine/test_plain_update.py`` and
+``test_plain_update_edge_cases.py`` run the same writes through both paths
+and compare every table."""
 
 from __future__ import annotations
 
