@@ -21,3 +21,10 @@ class CallContext:
     sudo_as_login: Optional[str] = None
     script_name: Optional[str] = None
     extra: Optional[Dict[str, Any]] = None
+
+    def user_link(self) -> Optional[Dict[str, Any]]:
+        """A fresh ``{"type", "id"}`` link to ``user`` (what writes store), or ``None`` without one."""
+        user = self.user
+        if isinstance(user, dict) and "type" in user and "id" in user:
+            return {"type": user["type"], "id": user["id"]}
+        return None

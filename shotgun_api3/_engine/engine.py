@@ -239,12 +239,13 @@ class Engine:
         handler = (self._handlers or self._load_handlers()).get(method_name)
         if handler is None:
             raise EngineFault(f"Unknown method: {method_name!r}")
+        context = context or CallContext()
         with self._lock:
             if method_name == "update" and params.__class__ is dict:
-                answer = plain_update(self, context or CallContext(), params)
+                answer = plain_update(self, context, params)
                 if answer is not None:
                     return answer
-            call = Call(self, context or CallContext(), method_name)
+            call = Call(self, context, method_name)
             try:
                 result = handler(call, params)
                 call.finish()

@@ -110,15 +110,12 @@ def _write(
         written[info.name] = new
     if "updated_at" in infos:
         written["updated_at"] = now
-    user = context.user
-    if isinstance(user, dict) and "type" in user and "id" in user:
-        user = {"type": user["type"], "id": user["id"]}
+    user = context.user_link()
+    if user is not None:
         if user["type"] == entity_type and user["id"] == row["id"]:
-            return False  # a caller renaming itself: its events name it as renamed
+            return False  # a caller that may rename itself: its events must name it as renamed
         if "updated_by" in infos and link_key(row.get("updated_by")) != link_key(user):
             written["updated_by"] = dict(user)
-    else:
-        user = None
     display = schema.display_field(entity_type)
     name = display_name(schema, entity_type, written if display in written else row)
     if "cached_display_name" in infos and (

@@ -51,7 +51,7 @@ class Transaction(EventLogWriter):
         self._originals: Dict[Key, Optional[Dict[str, Any]]] = {}
         self._state_originals: Dict[str, Any] = {}
         self._schema_before: Optional[Dict[str, Any]] = None
-        self._user = self._user_link()
+        self._user = context.user_link()
         self._env: Any = env
         self._start_event_log()
 
@@ -86,12 +86,6 @@ class Transaction(EventLogWriter):
         if row.get("__retired") and site_choices.UPDATE_RETIRED_FAULTS:
             raise EngineFault(f"API {method}() {entity_type} with id {entity_id} is retired")
         return row
-
-    def _user_link(self) -> Optional[Dict[str, Any]]:
-        user = self.context.user
-        if isinstance(user, dict) and "type" in user and "id" in user:
-            return {"type": user["type"], "id": user["id"]}
-        return None
 
     # --- create -------------------------------------------------------------
 
