@@ -30,6 +30,7 @@ from .display import display_name, link_key
 from .event_log import FIXED_TYPES, actor_name, change_facts, store_change_events
 from .presenting import IMMUTABLE_EXACT, present_stored
 from .schema import FieldInfo
+from .transaction import NEVER_UPDATED
 from .values import coerce_value
 
 if TYPE_CHECKING:
@@ -41,9 +42,6 @@ PLAIN_TYPES = frozenset((
     "text", "number", "float", "percent", "currency", "duration", "timecode", "footage",
     "date", "date_time", "list", "status_list", "color", "uuid", "entity_type",
 ))
-
-#: Fields an update may not write (the general path answers the fault).
-_NOT_WRITTEN = frozenset(("id", "type", "created_at", "created_by", "updated_at", "updated_by"))
 
 
 def plain_update(engine: "Engine", context: "CallContext", params: Dict[str, Any]) -> Optional[Dict[str, Any]]:
@@ -83,7 +81,7 @@ def _checked_changes(
     changes = []
     for field, value in fields.items():
         info = infos.get(field)
-        if info is None or info.data_type not in PLAIN_TYPES or field in _NOT_WRITTEN or field in paired:
+        if info is None or info.data_type not in PLAIN_TYPES or field in NEVER_UPDATED or field in paired:
             return None
         new = coerce_value(env, info, value, "update")
         old = row.get(field)

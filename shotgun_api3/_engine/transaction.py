@@ -38,7 +38,7 @@ _ABSENT = object()
 _AUDIT_FIELDS = ("created_at", "created_by", "updated_at", "updated_by")
 
 #: Fields an update may never write (checked by ``_writable``).
-_NEVER_UPDATED = frozenset(_AUDIT_FIELDS + ("id", "type"))
+NEVER_UPDATED = frozenset(_AUDIT_FIELDS + ("id", "type"))
 
 class Transaction(EventLogWriter):
     """Row-level writes of one call, with undo and a single commit."""
@@ -159,7 +159,7 @@ class Transaction(EventLogWriter):
         # Every value is checked before any is written: a fault leaves the row as it was.
         for field, value in data.items():
             info = infos.get(field)
-            if info is None or check_flags or field in _NEVER_UPDATED:
+            if info is None or check_flags or field in NEVER_UPDATED:
                 info = self._writable(entity_type, infos, field, method, creating=False)
             old = row.get(field)
             if modes and field in modes:
