@@ -9,6 +9,7 @@ from .shotgun import (
     AuthenticationFault,
     Error,
     Fault,
+    InvalidInputError,
     MissingTwoFactorAuthenticationFault,
     ProtocolError,
     ResponseError,
@@ -17,6 +18,7 @@ from .shotgun import (
     ShotgunFileDownloadError,
     ShotgunThumbnailNotReady,
     UserCredentialsNotAllowedForSSOAuthenticationFault,
+    WriteOutcomeUnknown,
     __version__,
 )
 
@@ -24,6 +26,7 @@ __all__ = [
     "AuthenticationFault",
     "Error",
     "Fault",
+    "InvalidInputError",
     "MissingTwoFactorAuthenticationFault",
     "ProtocolError",
     "ResponseError",
@@ -32,6 +35,7 @@ __all__ = [
     "ShotgunFileDownloadError",
     "ShotgunThumbnailNotReady",
     "UserCredentialsNotAllowedForSSOAuthenticationFault",
+    "WriteOutcomeUnknown",
     "__version__",
     "sg_timezone",
 ]

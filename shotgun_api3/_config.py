@@ -10,6 +10,11 @@ if TYPE_CHECKING:
     from .shotgun import Shotgun
 
 _DEFAULT_RECORDS_PER_PAGE = 500
+# Seconds one request may take in all when timeout_secs is unset: long enough
+# for the slowest legitimate answer (a big schema read on a busy site), short
+# enough that a site that accepted a connection and went silent cannot hang a
+# script for ever.
+DEFAULT_DEADLINE_SECS = 600.0
 _DEFAULT_PROXY_PORT = 8080
 
 
@@ -18,8 +23,13 @@ class _Config:
 
     Attributes are read when they are used, so assigning one (for example
     ``sg.config.timeout_secs = 30`` or ``sg.config.rpc_attempt_interval = 0``)
-    takes effect on the next call, except ``timeout_secs``, which applies to
-    connections opened afterwards.
+    takes effect on the next call.
+
+    ``timeout_secs`` keeps the reference's value (``None`` unless given) but
+    bounds a whole request (connecting, sending and reading the whole
+    answer), not each socket read. When it is ``None``,
+    ``default_deadline_secs`` (our own knob, 600 seconds) bounds each request
+    instead; set that to ``None`` to wait for ever, as the reference does.
 
     ``prefetch_pages`` is our own knob (default ``0``, off): when a ``find``
     loops over several pages, fetch up to that many pages ahead concurrently,
@@ -31,6 +41,7 @@ class _Config:
         self.max_rpc_attempts = 3
         self.rpc_attempt_interval = 3000
         self.timeout_secs: float | None = None
+        self.default_deadline_secs: float | None = DEFAULT_DEADLINE_SECS
         self.api_ver = "api3"
         self.convert_datetimes_to_utc = True
         self._records_per_page: int | None = None

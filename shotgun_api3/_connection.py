@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import socket
 import ssl
 import threading
 import time
@@ -43,6 +44,22 @@ def write_not_resent(error: BaseException) -> BaseException:
     LOG.warning("%s: %s", WRITE_NOT_RESENT, error)
     if hasattr(error, "add_note"):
         error.add_note(WRITE_NOT_RESENT)
+    return error
+
+
+def name_url(error: BaseException, url: str) -> BaseException:
+    """Add ``url`` to the message of a transport error, in place (returns it), unless it names it already."""
+    try:
+        if url in str(error):
+            return error
+    except Exception:  # PySocks' HTTPError has a __str__ that returns a tuple: leave such errors alone
+        return error
+    if isinstance(error, OSError) and error.strerror:
+        error.strerror = "%s (%s)" % (error.strerror, url)
+    elif len(error.args) == 1 and isinstance(error.args[0], str):
+        error.args = ("%s (%s)" % (error.args[0], url),)
+    elif not error.args:
+        error.args = (url,)
     return error
 
 
@@ -145,41 +162,75 @@ class ConnectionMethods:
         self._user_agents.append(agent)
 
     def _make_call(self, verb: str, path: str, body: Any, headers: dict | None) -> tuple:
-        """Send one request with the client headers; retry TLS failures per ``config.max_rpc_attempts``."""
+        """Send one request with the client headers; retry TLS failures per ``config.max_rpc_attempts``.
+
+        Each request (each try) must complete within the call budget (see
+        :meth:`_call_budget`): connecting, sending and the whole answer.
+        Transport errors name the URL they were raised for.
+        """
         request_headers = {"user-agent": "; ".join(self._user_agents)}
         if self.config.authorization:
             request_headers["Authorization"] = self.config.authorization
         request_headers.update(headers or {})
         max_attempts = max(int(self.config.max_rpc_attempts), 1)
+        budget = self._call_budget()
         attempt = 0
-        while True:
-            attempt += 1
-            _transport.mark_request_sent(False)
-            try:
-                return self._http_request(verb, path, body, request_headers)
-            except _transport.ResendRefused as refused:
-                self._close_connection()
-                LOG.debug("Request failed.  Reason: %s", refused.original)
-                raise write_not_resent(refused.original) from None
-            except (ssl.SSLError, ssl.CertificateError) as error:
-                self._close_connection()
-                if _transport.current_call_is_write() and _transport.request_was_sent():
-                    raise write_not_resent(error)
-                LOG.debug("%s: %s", type(error).__name__, error)
-                if attempt >= max_attempts:
-                    LOG.debug("Request failed.  Giving up after %d attempts.", attempt)
-                    raise
-                interval = self.config.rpc_attempt_interval / 1000.0
-                LOG.debug(
-                    "Request failed, attempt %d of %d.  Retrying in %.2f seconds...", attempt, max_attempts, interval
-                )
-                time.sleep(interval)
-            except Exception as error:
-                self._close_connection()
-                LOG.debug("Request failed.  Reason: %s", error)
-                if _transport.current_call_is_write() and _transport.request_was_sent():
-                    raise write_not_resent(error)
-                raise
+        try:
+            while True:
+                attempt += 1
+                _transport.mark_request_sent(False)
+                _transport.start_deadline(budget)
+                try:
+                    return self._http_request(verb, path, body, request_headers)
+                except _transport.ResendRefused as refused:
+                    self._close_connection()
+                    LOG.debug("Request failed.  Reason: %s", refused.original)
+                    raise write_not_resent(self._described(refused.original, path, budget)) from None
+                except (ssl.SSLError, ssl.CertificateError) as error:
+                    self._close_connection()
+                    if _transport.current_call_is_write() and _transport.request_was_sent():
+                        raise write_not_resent(self._described(error, path, budget))
+                    LOG.debug("%s: %s", type(error).__name__, error)
+                    if attempt >= max_attempts:
+                        LOG.debug("Request failed.  Giving up after %d attempts.", attempt)
+                        raise self._described(error, path, budget)
+                    interval = self.config.rpc_attempt_interval / 1000.0
+                    LOG.debug(
+                        "Request failed, attempt %d of %d.  Retrying in %.2f seconds...",
+                        attempt, max_attempts, interval,
+                    )
+                    time.sleep(interval)
+                except Exception as error:
+                    self._close_connection()
+                    LOG.debug("Request failed.  Reason: %s", error)
+                    described = self._described(error, path, budget)
+                    if _transport.current_call_is_write() and _transport.request_was_sent():
+                        raise write_not_resent(described)
+                    if described is error:
+                        raise
+                    raise described
+        finally:
+            _transport.start_deadline(None)
+
+    def _call_budget(self) -> Any:
+        """Seconds one request may take in all: ``config.timeout_secs``, else ``config.default_deadline_secs``."""
+        config = self.config
+        timeout = config.timeout_secs
+        if timeout is None:
+            timeout = getattr(config, "default_deadline_secs", None)
+        return timeout
+
+    def _described(self, error: BaseException, path: str, budget: Any) -> BaseException:
+        """``error`` with the request URL in its message (a timeout also says how long it had)."""
+        url = _url(self.config.scheme, self.config.server, path)
+        if isinstance(error, socket.timeout) and error.args in ((), ("timed out",)):
+            described = socket.timeout("No complete answer from %s within %s seconds (%s)" % (
+                url, budget, "config.timeout_secs" if self.config.timeout_secs is not None
+                else "config.default_deadline_secs"))
+            described.__cause__ = error
+            described.__traceback__ = error.__traceback__
+            return described
+        return name_url(error, url)
 
     def _http_request(self, verb: str, path: str, body: Any, headers: dict) -> tuple:
         """Perform one request on the calling thread's connection.

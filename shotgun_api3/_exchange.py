@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import http.client
 import socket
+import time
 from typing import Any
 
 import httplib2
@@ -73,8 +74,11 @@ def _plain(text: Any) -> bool:
     return isinstance(text, str) and bool(text) and text.isascii() and text.isprintable() and " " not in text
 
 
-def exchange(conn: Any, request: bytes, method: str) -> tuple:
+def exchange(conn: Any, request: bytes, method: str, deadline: Any = None) -> tuple:
     """Send ``request`` on ``conn.sock`` and read the answer: ``(httplib2.Response, body bytes)``.
+
+    With a ``deadline`` (a ``time.monotonic()`` value), sending and each
+    read get only what is left of it; past it, ``socket.timeout``.
 
     Raises :class:`StaleConnection` where http.client raises
     ``BadStatusLine`` (the connection ended before the answer, or the answer
@@ -82,8 +86,10 @@ def exchange(conn: Any, request: bytes, method: str) -> tuple:
     it, when the answer is read up to the end of the connection, and on errors.
     """
     sock = conn.sock
+    if deadline is not None:
+        sock.settimeout(_time_left(deadline))
     sock.sendall(request)
-    reader = _Reader(sock)
+    reader = _Reader(sock, deadline)
     try:
         try:
             status_line = reader.line()
@@ -165,17 +171,31 @@ def _content_length(headers: dict) -> Any:
     return length if length >= 0 else None
 
 
-class _Reader:
-    """Buffered reads from a socket: lines, header blocks, fixed lengths, chunks."""
+def _time_left(deadline: float) -> float:
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise socket.timeout("timed out")
+    return remaining
 
-    def __init__(self, sock: socket.socket) -> None:
+
+class _Reader:
+    """Buffered reads from a socket: lines, header blocks, fixed lengths, chunks; each under the deadline."""
+
+    def __init__(self, sock: socket.socket, deadline: Any = None) -> None:
         self._sock = sock
         self._buffer = b""
         self._eof = False
+        self._deadline = deadline
+
+    def _arm(self) -> None:
+        """Give the next read what is left of the deadline (one socket timeout bounds one read only)."""
+        if self._deadline is not None:
+            self._sock.settimeout(_time_left(self._deadline))
 
     def _fill(self) -> bool:
         if self._eof:
             return False
+        self._arm()
         data = self._sock.recv(_RECV_SIZE)
         if not data:
             self._eof = True
@@ -234,6 +254,7 @@ class _Reader:
         self._buffer = b""
         got = buffered
         while got < length:
+            self._arm()
             count = self._sock.recv_into(view[got:])
             if not count:
                 self._eof = True
@@ -245,6 +266,7 @@ class _Reader:
         parts = [self._buffer]
         self._buffer = b""
         while not self._eof:
+            self._arm()
             data = self._sock.recv(_RECV_SIZE)
             if not data:
                 self._eof = True

@@ -15,8 +15,8 @@ from typing import Any
 
 from . import _transforms, _transport
 from ._capabilities import version_gate
-from ._connection import WRITE_NOT_RESENT
-from ._errors import ProtocolError, ShotgunError, fault_for_answer
+from ._connection import WRITE_NOT_RESENT, _url
+from ._errors import ProtocolError, ShotgunError, fault_for_answer, write_outcome_unknown
 
 LOG = logging.getLogger("shotgun_api3")
 
@@ -59,7 +59,14 @@ class RpcMethods:
             request_headers["locale"] = "auto"
 
         _transport.call_state.fast_answer = None
-        status, response_headers, body = self._send_with_status_retries(method, encoded_payload, request_headers)
+        try:
+            status, response_headers, body = self._send_with_status_retries(method, encoded_payload, request_headers)
+        except Exception as error:
+            if method in WRITE_METHODS and _may_have_been_applied(error):
+                config = self.config
+                raise write_outcome_unknown(error, method, _entity_type_of(params),
+                                            _url(config.scheme, config.server, config.api_path)) from None
+            raise
         response, fast_body = self._decode_checked(method, response_headers, body)
         if isinstance(response, dict) and "results" in response:
             response = response["results"]
@@ -241,6 +248,30 @@ _DEFAULT_STEPS = {
     for name in ("_decode_response", "_json_loads", "_transform_inbound", "_transform_outbound", "_build_payload",
                  "_encode_payload")
 }
+
+
+def _may_have_been_applied(error: BaseException) -> bool:
+    """Whether a write that failed with ``error`` may have reached the site (and been applied there)."""
+    if isinstance(error, ProtocolError):
+        return error.errcode in (502, 504)  # a gateway between us and the site lost or gave up on the answer
+    return _transport.request_was_sent()
+
+
+def _entity_type_of(params: Any) -> Any:
+    """The entity type a write names (for a batch, its requests' types joined with ", "), or ``None``."""
+    if isinstance(params, dict):
+        entity_type = params.get("type") or params.get("entity_type")
+        if entity_type is None and isinstance(params.get("entity"), dict):
+            entity_type = params["entity"].get("type")
+        return entity_type if isinstance(entity_type, str) else None
+    if isinstance(params, list):
+        types: list = []
+        for call in params:
+            entity_type = call.get("type") if isinstance(call, dict) else None
+            if isinstance(entity_type, str) and entity_type not in types:
+                types.append(entity_type)
+        return ", ".join(types) or None
+    return None
 
 
 def _is_json(headers: dict) -> bool:

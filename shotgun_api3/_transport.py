@@ -7,14 +7,22 @@ second send while a write is in flight (the flag is per thread, like the
 connections), and check before sending whether the site already closed an
 idle connection, so that the common stale-connection case is handled by
 reconnecting before anything was sent.
+
+They also enforce the calling thread's deadline (``call_state.deadline``,
+set by the client around each request): connecting, sending and every read
+of the answer get what is left of it as their socket timeout, so that a
+site dripping its answer a byte at a time cannot hold a call for longer
+than the deadline, whereas a plain socket timeout bounds each read only.
 """
 from __future__ import annotations
 
 import functools
 import http.client
+import io
 import select
 import socket
 import threading
+import time
 from typing import Any
 
 import httplib2
@@ -40,6 +48,60 @@ def mark_request_sent(sent: bool) -> None:
 def request_was_sent() -> bool:
     """Whether the calling thread's last request may have reached the site."""
     return getattr(call_state, "sent", False)
+
+
+def start_deadline(seconds: Any) -> None:
+    """Give the calling thread's next request ``seconds`` in all (``None``: no deadline)."""
+    call_state.deadline = None if seconds is None else time.monotonic() + seconds
+
+
+def current_deadline() -> Any:
+    """The calling thread's deadline (a ``time.monotonic()`` value), or ``None``."""
+    return getattr(call_state, "deadline", None)
+
+
+def time_left(deadline: float) -> float:
+    """Seconds left until ``deadline``; ``socket.timeout`` once it has passed."""
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise socket.timeout("timed out")
+    return remaining
+
+
+class _DeadlineSocketIO(socket.SocketIO):
+    """A socket's raw reader that gives each read only what is left of the deadline."""
+
+    def __init__(self, sock: socket.socket, mode: str, deadline: float) -> None:
+        super().__init__(sock, mode)
+        self._deadline = deadline
+
+    def readinto(self, b: Any) -> Any:  # noqa: D102 - io API
+        self._sock.settimeout(time_left(self._deadline))
+        return super().readinto(b)
+
+
+class _DeadlineFiles:
+    """Stands in for the socket given to ``HTTPResponse``, which only calls ``makefile("rb")`` on it."""
+
+    def __init__(self, sock: socket.socket, deadline: float) -> None:
+        self._sock = sock
+        self._deadline = deadline
+
+    def makefile(self, mode: str, *args: Any, **kwargs: Any) -> Any:
+        # What socket.makefile("rb") does, with the deadline-aware raw reader.
+        raw = _DeadlineSocketIO(self._sock, "rb", self._deadline)
+        self._sock._io_refs += 1
+        return io.BufferedReader(raw, io.DEFAULT_BUFFER_SIZE)
+
+
+class _DeadlineResponse(http.client.HTTPResponse):
+    """http.client's response, reading under the calling thread's deadline when there is one."""
+
+    def __init__(self, sock: Any, *args: Any, **kwargs: Any) -> None:
+        deadline = current_deadline()
+        if deadline is not None and isinstance(sock, socket.socket):
+            sock = _DeadlineFiles(sock, deadline)
+        super().__init__(sock, *args, **kwargs)
 
 
 class ResendRefused(Exception):
@@ -85,7 +147,14 @@ def _proxy_refusal(error: BaseException) -> BaseException:
 class _WriteSafeConnectionMixin:
     """Makes httplib2's hidden re-send impossible for writes; reconnects dead idle sockets first."""
 
+    response_class = _DeadlineResponse
+
     def connect(self) -> None:  # noqa: D102 - http.client API
+        deadline = current_deadline()
+        configured = self.timeout
+        if deadline is not None:
+            left = time_left(deadline)
+            self.timeout = left if configured is None or configured > left else configured
         try:
             super().connect()
         except socks.GeneralProxyError as error:
@@ -93,12 +162,17 @@ class _WriteSafeConnectionMixin:
             if refusal is error:
                 raise
             raise refusal from error
+        finally:
+            self.timeout = configured
 
     def request(self, method, url, body=None, headers=None, **kwargs):  # noqa: D102 - http.client API
         if self.sock is not None and _peer_closed(self.sock):
             self.close()
         if self.sock is None:
             self.connect()  # a failure here means nothing was sent
+        deadline = current_deadline()
+        if deadline is not None:
+            self.sock.settimeout(time_left(deadline))
         mark_request_sent(True)
         try:
             return super().request(method, url, body, headers or {}, **kwargs)
@@ -192,16 +266,17 @@ class Http(httplib2.Http):
         if request is None or _peer_closed(conn.sock):
             return super()._conn_request(conn, request_uri, method, body, headers)
         mark_request_sent(True)
+        deadline = current_deadline()
         try:
             try:
-                response, content = _exchange.exchange(conn, request, method)
+                response, content = _exchange.exchange(conn, request, method, deadline)
             except _exchange.StaleConnection as stale:
                 if current_call_is_write():
                     raise ResendRefused(stale.original) from stale.original
                 # Like httplib2: a read is sent once more, on a new connection.
                 conn.connect()
                 try:
-                    response, content = _exchange.exchange(conn, request, method)
+                    response, content = _exchange.exchange(conn, request, method, deadline)
                 except _exchange.StaleConnection as again:
                     raise again.original from None
         except (http.client.HTTPException, OSError) as exc:

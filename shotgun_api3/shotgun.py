@@ -26,6 +26,7 @@ from ._errors import (
     AuthenticationFault,
     Error,
     Fault,
+    InvalidInputError,
     MissingTwoFactorAuthenticationFault,
     ProtocolError,
     ResponseError,
@@ -34,6 +35,7 @@ from ._errors import (
     ShotgunThumbnailNotReady,
     UserCredentialsNotAllowedForOxygenAuthenticationFault,
     UserCredentialsNotAllowedForSSOAuthenticationFault,
+    WriteOutcomeUnknown,
 )
 from ._files import FileTransferMethods, FormPostHandler
 from ._filters import (
@@ -65,11 +67,11 @@ mimetypes.add_type("video/mp4", ".mp4")
 
 __all__ = [
     "AuthenticationFault", "BaseEntity", "ClientCapabilities", "Error", "Fault", "FormPostHandler",
-    "GroupingItem", "Http", "LOG", "MalformedAnswerError", "MissingTwoFactorAuthenticationFault", "OrderItem",
+    "GroupingItem", "Http", "InvalidInputError", "LOG", "MalformedAnswerError", "MissingTwoFactorAuthenticationFault", "OrderItem",
     "ProtocolError", "ProxyInfo", "ResponseError", "SG_TIMEZONE", "SHOTGUN_API_DISABLE_ENTITY_OPTIMIZATION",
     "ServerCapabilities", "SgTimezone", "Shotgun", "ShotgunError", "ShotgunFileDownloadError",
     "ShotgunThumbnailNotReady", "UserCredentialsNotAllowedForOxygenAuthenticationFault",
-    "UserCredentialsNotAllowedForSSOAuthenticationFault", "_optimize_filter_field", "_translate_filters",
+    "UserCredentialsNotAllowedForSSOAuthenticationFault", "WriteOutcomeUnknown", "_optimize_filter_field", "_translate_filters",
     "_translate_filters_dict", "_translate_filters_list", "_translate_filters_simple", "_version_str",
 ]
 
