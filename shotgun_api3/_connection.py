@@ -8,6 +8,7 @@ the connections of every thread; each thread then reconnects on its next call.
 from __future__ import annotations
 
 import functools
+import http.client
 import logging
 import socket
 import ssl
@@ -16,6 +17,8 @@ import time
 import urllib.parse
 import weakref
 from typing import Any
+
+import httplib2
 
 from . import _transport
 from ._capabilities import client_sys
@@ -48,7 +51,12 @@ def write_not_resent(error: BaseException) -> BaseException:
 
 
 def name_url(error: BaseException, url: str) -> BaseException:
-    """Add ``url`` to the message of a transport error, in place (returns it), unless it names it already."""
+    """Add ``url`` to the message of a transport error, in place (returns it), unless it names it already.
+
+    Other exceptions (one a test rig's ``_http_request`` raises, say) are left as they are.
+    """
+    if not isinstance(error, (OSError, http.client.HTTPException, httplib2.HttpLib2Error)):
+        return error
     try:
         if url in str(error):
             return error

@@ -93,7 +93,9 @@ class InvalidInputError(ShotgunError):
     Where the reference failed on the same input with a built-in exception
     (an ``IndexError`` for a filter without values, a ``KeyError`` for an
     order item without ``field_name``...), the raised class also derives
-    from that built-in, so existing ``except`` clauses still catch it.
+    from that built-in, so existing ``except`` clauses still catch it; where
+    the reference sent the input and the site refused it, the class is also
+    a :class:`Fault`.
     """
 
     def __str__(self) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from ._errors import ShotgunError
+from ._errors import Fault, ShotgunError, invalid_input
 
 _LOGICAL_OPERATORS = {"all": "and", "and": "and", "any": "or", "or": "or"}
 _TRIMMED_RELATIONS = ("is", "is_not", "in", "not_in")
@@ -34,6 +34,10 @@ def _translate_filters_dict(sg_filter: dict) -> dict:
     operator = _LOGICAL_OPERATORS.get(sg_filter.get("filter_operator"))
     if operator is None:
         raise ShotgunError("Invalid filter_operator %s" % sg_filter.get("filter_operator"))
+    if "filters" not in sg_filter:
+        # The reference failed here with a bare KeyError.
+        raise invalid_input("Invalid filter group %s: it has no 'filters' list; expected "
+                            "{'filter_operator': 'all' or 'any', 'filters': [...]}" % (sg_filter,), KeyError)
     filters = sg_filter["filters"]
     if not isinstance(filters, (list, tuple)):
         raise ShotgunError("Invalid filters, expected a list or a tuple, got %s" % (filters,))
@@ -55,17 +59,28 @@ def _translate_filters_list(filters: list | tuple) -> list:
 
 def _translate_filters_simple(sg_filter: list | tuple) -> dict:
     """Translate ``[path, relation, v1, v2, ...]``; a single list value is the value list itself."""
+    if len(sg_filter) < 2:
+        # The reference failed here with a bare IndexError.
+        raise invalid_input("Invalid filter %s: expected [field, relation, value, ...] such as "
+                            "['code', 'is', 'sh010']" % (list(sg_filter),), IndexError)
+    if not isinstance(sg_filter[0], str) or not isinstance(sg_filter[1], str):
+        raise invalid_input("Invalid filter %s: the field and the relation must be strings, as in "
+                            "['code', 'is', 'sh010']" % (list(sg_filter),), Fault)  # the site's answer to it
     condition = {"path": sg_filter[0], "relation": sg_filter[1]}
     values = sg_filter[2:]
     if len(values) == 1 and isinstance(values[0], (list, tuple)):
         values = values[0]
+    if not values and condition["path"] != "id" and condition["relation"] in _TRIMMED_RELATIONS and (
+            not entity_optimization_disabled()):
+        # The reference failed here with a bare IndexError; other relations send no values, as there.
+        raise invalid_input("Invalid filter %s: relation '%s' needs at least one value, as in "
+                            "['code', 'is', 'sh010']" % (list(sg_filter), condition["relation"]), IndexError)
     if (
         not entity_optimization_disabled()
         and condition["path"] != "id"
         and condition["relation"] in _TRIMMED_RELATIONS
         and isinstance(values[0], dict)
     ):
-        # Like the reference, an empty value list with these relations is an IndexError.
         values = [_optimize_filter_field(value) for value in values]
     condition["values"] = values
     return condition

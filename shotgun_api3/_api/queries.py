@@ -12,6 +12,13 @@ from .._capabilities import version_gate
 from .._errors import ShotgunError
 from .._filters import _translate_filters
 from .._rpc import MalformedAnswerError
+from .._validation import (
+    check_entity_type,
+    check_field_names,
+    check_filters_container,
+    check_order,
+    check_summaries,
+)
 
 _PREFETCH_LOCK = threading.Lock()
 _GC_LOCK = threading.Lock()
@@ -77,6 +84,10 @@ class QueryMethods:
             raise ValueError("limit parameter must be a positive integer")
         if not isinstance(page, int) or page < 0:
             raise ValueError("page parameter must be a positive integer")
+        check_entity_type("find", entity_type)
+        check_filters_container("find", filters)
+        check_field_names("find", fields)
+        check_order("find", order)
         if isinstance(filters, (list, tuple)):
             filters = _translate_filters(filters, filter_operator)
         elif isinstance(filters, dict) and filter_operator:
@@ -151,6 +162,9 @@ class QueryMethods:
         """
         if grouping is not None and not isinstance(grouping, list):
             raise ValueError("summarize() 'grouping' parameter must be a list or None")
+        check_entity_type("summarize", entity_type)
+        check_filters_container("summarize", filters)
+        check_summaries(summary_fields, grouping)
         if isinstance(filters, (list, tuple)):
             filters = _translate_filters(filters, filter_operator)
         if not include_archived_projects:
@@ -166,14 +180,16 @@ class QueryMethods:
         self, text: str, entity_types: dict, project_ids: list | None = None, limit: int | None = None
     ) -> dict:
         """Search display names across entity types (``{type: filters}``); returns ``{"matches", "terms"}``."""
-        version_gate(self.server_caps, (6, 2, 0), "auto_complete", "6.2.0")
         if not isinstance(entity_types, dict):
             raise ValueError("entity_types parameter must be a dictionary")
         translated = {}
         for entity_type, filter_list in entity_types.items():
             if not isinstance(filter_list, (list, tuple)):
                 raise ValueError("value of entity_types['%s'] must be a list or tuple." % entity_type)
+            check_entity_type("text_search", entity_type, "a key of entity_types")
             translated[entity_type] = _translate_filters(filter_list, "all")
+        # After the checks of the arguments: the server version needs an info call.
+        version_gate(self.server_caps, (6, 2, 0), "auto_complete", "6.2.0")
         params = {"text": text, "entity_types": translated, "project_ids": project_ids or [], "max_results": limit}
         record = self._call_rpc("query_display_name_cache", params)
         return _first(self._parse_records(record))

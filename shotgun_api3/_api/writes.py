@@ -7,6 +7,7 @@ from .._capabilities import version_gate
 from .._errors import ShotgunError
 from .._filters import _optimize_filter_field, entity_optimization_disabled
 from .._rpc import MalformedAnswerError
+from .._validation import check_batch_request, check_data, check_entity_type, check_field_names, check_update_modes
 
 _FILMSTRIP_MINIMUM = (3, 1, 0)
 
@@ -20,6 +21,9 @@ class WriteMethods:
         An ``image`` or ``filmstrip_image`` value is a local file path: it is
         uploaded as the thumbnail after the entity exists.
         """
+        check_entity_type("create", entity_type)
+        check_data("create", data)
+        check_field_names("create", return_fields, "return_fields")
         data = dict(data)
         image = data.pop("image", None)
         filmstrip_image = None
@@ -45,6 +49,9 @@ class WriteMethods:
         (default), ``"add"`` or ``"remove"``. ``image: None`` clears the
         thumbnail; an ``image``/``filmstrip_image`` path is uploaded.
         """
+        check_entity_type("update", entity_type)
+        check_data("update", data)
+        check_update_modes("update", multi_entity_update_modes)
         image = filmstrip_image = None
         if "image" in data or "filmstrip_image" in data:
             data = dict(data)
@@ -65,10 +72,12 @@ class WriteMethods:
 
     def delete(self, entity_type: str, entity_id: int) -> bool:
         """Retire an entity; ``True`` if it was live, ``False`` if it was already retired."""
+        check_entity_type("delete", entity_type)
         return self._call_rpc("delete", {"type": entity_type, "id": entity_id})
 
     def revive(self, entity_type: str, entity_id: int) -> bool:
         """Bring back a retired entity; ``True`` if it was retired, ``False`` if it was live."""
+        check_entity_type("revive", entity_type)
         return self._call_rpc("revive", {"type": entity_type, "id": entity_id})
 
     def batch(self, requests: list) -> list:
@@ -82,6 +91,8 @@ class WriteMethods:
             raise ShotgunError("batch() expects a list.  Instead was sent a %s" % type(requests))
         if not requests:
             return []
+        for index, request in enumerate(requests):
+            check_batch_request(index, request)
         calls = [self._batched_call(request) for request in requests]
         records = self._call_rpc("batch", calls)
         if not isinstance(records, list) or len(records) != len(calls):
