@@ -9,29 +9,30 @@ callable as a :class:`Request` whose body is a stream limited to its length.
 """
 from __future__ import annotations
 
+import io
 import logging
 import socket
 import ssl
-import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import BinaryIO, Callable, Iterable, Iterator, Mapping, Optional, Tuple, Union
+from typing import BinaryIO, Callable, Iterable, Mapping, Optional, Tuple, Union
 from urllib.parse import parse_qs, unquote
+
+from .bodies import (CHUNKED_SPOOL_BYTES, MAX_HEADER_COUNT, MAX_LINE_BYTES, BadRequest, FileBody, LimitedBody,
+                     read_chunked_body, read_header_lines)
+from .limits import DeadlineExpired, DeadlineReader, Limits
+
+__all__ = ["BadRequest", "BodyPolicy", "CHUNKED_SPOOL_BYTES", "FileBody", "HttpServer", "LimitedBody", "Limits",
+           "MAX_HEADER_COUNT", "MAX_LINE_BYTES", "Request", "Response", "error_response", "read_chunked_body"]
 
 LOG = logging.getLogger("shotgun_api3")
 
-#: Limits on the request head; anything larger is answered 431/414 and closed.
-MAX_LINE_BYTES = 16 * 1024
-MAX_HEADER_COUNT = 100
-#: A kept-alive connection with no request for this long is closed.
-IDLE_TIMEOUT_SECONDS = 300.0
-#: Open connections served at once (a thread each); more are answered 503.
-MAX_CONNECTIONS = 512
+#: Defaults kept for callers of earlier releases; the settings live in :class:`Limits`.
+IDLE_TIMEOUT_SECONDS = Limits.idle_timeout
+MAX_CONNECTIONS = Limits.max_connections
 #: Unread body bytes we are willing to discard to keep a connection alive.
 MAX_DRAIN_BYTES = 64 * 1024 * 1024
-# A chunked request body is decoded in memory up to this size, in a temporary file beyond.
-CHUNKED_SPOOL_BYTES = 8 * 1024 * 1024
 
 _REASONS = {
     200: "OK", 201: "Created", 204: "No Content", 206: "Partial Content",
@@ -70,134 +71,8 @@ class Response:
 
 
 Handler = Callable[[Request], Response]
-
-
-class FileBody:
-    """A response body that is the first ``length`` bytes of an open binary file.
-
-    On a plain-HTTP connection the server hands it to the kernel
-    (``socket.sendfile``), so serving a stored file costs no copies through
-    Python; over TLS, or for anyone iterating it, it reads 1 MB chunks. The file
-    is closed once sent (or by :meth:`close`).
-    """
-
-    def __init__(self, file: BinaryIO, length: int, chunk_size: int = 1024 * 1024) -> None:
-        self.file = file
-        self.length = length
-        self.chunk_size = chunk_size
-
-    def __iter__(self) -> Iterator[bytes]:
-        remaining = self.length
-        try:
-            while remaining > 0:
-                chunk = self.file.read(min(self.chunk_size, remaining))
-                if not chunk:
-                    raise ConnectionError("the file being served ended %d bytes early" % remaining)
-                remaining -= len(chunk)
-                yield chunk
-        finally:
-            self.close()
-
-    def close(self) -> None:
-        self.file.close()
-
-
-class BadRequest(Exception):
-    """The request head cannot be parsed; answered with ``status`` and the connection closed."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-
-
-class LimitedBody:
-    """A read-only stream over exactly ``length`` bytes of a buffered socket file.
-
-    ``owned``: the source is this body's own (a decoded chunked body), closed with it.
-    """
-
-    def __init__(self, source: BinaryIO, length: int, owned: bool = False) -> None:
-        self._source = source
-        self.remaining = length
-        self._owned = owned
-
-    def close(self) -> None:
-        if self._owned:
-            self._source.close()
-
-    def read(self, size: int = -1) -> bytes:
-        if self.remaining <= 0:
-            return b""
-        if size is None or size < 0 or size > self.remaining:
-            size = self.remaining
-        data = self._source.read(size)
-        if len(data) < size:
-            # The peer closed mid-body: the request cannot be completed.
-            self.remaining = 0
-            raise ConnectionError("connection closed before the request body was complete")
-        self.remaining -= len(data)
-        return data
-
-    def readinto(self, buffer) -> int:
-        """Fill ``buffer`` (up to what is left of the body) straight from the connection, without a copy."""
-        size = min(len(buffer), self.remaining)
-        if size <= 0:
-            return 0
-        count = self._source.readinto(memoryview(buffer).cast("B")[:size])
-        if count < size:
-            self.remaining = 0
-            raise ConnectionError("connection closed before the request body was complete")
-        self.remaining -= count
-        return count
-
-    def readable(self) -> bool:
-        return True
-
-    def discard(self, limit: int) -> bool:
-        """Read and drop what is left, up to ``limit`` bytes; return whether all of it went."""
-        if self.remaining > limit:
-            return False
-        while self.remaining > 0:
-            self.read(min(self.remaining, 65536))
-        return True
-
-
-def read_chunked_body(reader: BinaryIO, spool_bytes: int = CHUNKED_SPOOL_BYTES) -> Tuple[BinaryIO, int]:
-    """Decode a ``Transfer-Encoding: chunked`` request body; return it as a rewound file and its length.
-
-    The body is kept in memory up to ``spool_bytes`` and in a temporary file
-    beyond, so routes read it with a known length as if it had come with a
-    ``Content-Length``. Trailer fields are read and dropped.
-    """
-    body = tempfile.SpooledTemporaryFile(max_size=spool_bytes)
-    length = 0
-    try:
-        while True:
-            line = reader.readline(MAX_LINE_BYTES + 1)
-            if not line.endswith(b"\n"):
-                raise BadRequest(400, "malformed chunked body: a chunk size line is missing or too long")
-            size_text = line.split(b";", 1)[0].strip()
-            if not size_text or size_text.strip(b"0123456789abcdefABCDEF"):
-                raise BadRequest(400, "malformed chunked body: %r is not a chunk size" % size_text[:32])
-            size = int(size_text, 16)
-            if size == 0:
-                break
-            remaining = size
-            while remaining:
-                data = reader.read(min(remaining, 1024 * 1024))
-                if not data:
-                    raise ConnectionError("connection closed before the request body was complete")
-                body.write(data)
-                remaining -= len(data)
-            if reader.readline(3) not in (b"\r\n", b"\n"):
-                raise BadRequest(400, "malformed chunked body: a chunk does not end with its line break")
-            length += size
-        _read_header_lines(reader)
-    except BaseException:
-        body.close()
-        raise
-    body.seek(0)
-    return body, length
+#: ``policy(method, path) -> (max body bytes, whether a chunked body may spool to disk)``, decided from the head.
+BodyPolicy = Callable[[str, str], Tuple[int, bool]]
 
 
 def parse_cookies(header: str) -> dict:
@@ -213,39 +88,6 @@ def parse_cookies(header: str) -> dict:
 def error_response(status: int, message: str) -> Response:
     """A plain-text answer for transport-level errors (bad head, unknown route...)."""
     return Response(status, [("Content-Type", "text/plain; charset=utf-8")], (message + "\n").encode("utf-8"))
-
-
-def _read_header_lines(reader: BinaryIO) -> list:
-    """The raw header lines after the request line, up to the blank line.
-
-    Fast path: a client sends its whole head in one packet, so it is usually
-    already buffered; it is then taken in one read and split, instead of one
-    ``readline`` per header (this is most of the server's own cost per RPC).
-    """
-    buffered = reader.peek(MAX_LINE_BYTES)
-    if buffered[:2] == b"\r\n":
-        reader.read(2)
-        return []
-    end = buffered.find(b"\r\n\r\n")
-    if end >= 0:
-        lines = reader.read(end + 4)[:-4].split(b"\r\n")
-        if len(lines) > MAX_HEADER_COUNT:
-            raise BadRequest(431, "too many header fields")
-        if end > MAX_LINE_BYTES and max(map(len, lines)) > MAX_LINE_BYTES:
-            raise BadRequest(431, "header line too long")
-        return lines
-    lines = []
-    while True:
-        header_line = reader.readline(MAX_LINE_BYTES + 1)
-        if len(header_line) > MAX_LINE_BYTES:
-            raise BadRequest(431, "header line too long")
-        if header_line in (b"\r\n", b"\n"):
-            return lines
-        if not header_line:
-            raise ConnectionError("connection closed inside the request head")
-        if len(lines) >= MAX_HEADER_COUNT:
-            raise BadRequest(431, "too many header fields")
-        lines.append(header_line.rstrip(b"\r\n"))
 
 
 def _parse_header_lines(lines: list) -> dict:
@@ -294,6 +136,11 @@ def _header_block(headers: list) -> tuple:
     return has_length, block
 
 
+def io_buffered(raw: DeadlineReader) -> BinaryIO:
+    """The buffered reader a connection parses requests from."""
+    return io.BufferedReader(raw, 65536)
+
+
 def _refuse(sock: socket.socket) -> None:
     """Answer 503 on a connection over the limit and close it, without a thread."""
     try:
@@ -312,23 +159,29 @@ class _Connection:
         self.server = server
         self.sock = sock
         self.address = address
-        # Guarded by server._lock: idle connections are woken up at shutdown,
-        # busy ones finish their current request first.
+        # Guarded by server._lock: idle connections are woken up at shutdown
+        # (or closed to make room for a new one), busy ones finish their
+        # current request first.
         self.busy = False
+        self.idle_since = time.monotonic()
+        self.evicted = False
 
     def serve(self) -> None:
+        limits = self.server.limits
         try:
             if self.server.tls_context is not None:
-                self.sock.settimeout(30.0)
+                # The handshake is part of the first request's head: same deadline.
+                self.sock.settimeout(limits.head_timeout)
                 self.sock = self.server.tls_context.wrap_socket(self.sock, server_side=True)
-            self.sock.settimeout(self.server.idle_timeout)
-            reader = self.sock.makefile("rb", buffering=65536)
+            raw = DeadlineReader(self.sock)
+            reader = io_buffered(raw)
             try:
-                while self._serve_one(reader):
+                while self._serve_one(reader, raw):
                     pass
             finally:
                 reader.close()
         except (OSError, ssl.SSLError, ConnectionError) as error:
+            # DeadlineExpired is a TimeoutError, an OSError: a slow client is dropped here.
             LOG.debug("local site: connection from %s ended: %s", self.address, error)
         finally:
             self.server._forget(self)
@@ -337,20 +190,23 @@ class _Connection:
             except OSError:
                 pass
 
-    def _serve_one(self, reader: BinaryIO) -> bool:
+    def _serve_one(self, reader: BinaryIO, raw: DeadlineReader) -> bool:
         """Serve one request; return whether the connection stays open."""
+        limits = self.server.limits
+        raw.deadline = time.monotonic() + limits.idle_timeout
         line = reader.readline(MAX_LINE_BYTES + 1)
         if not line:
             return False
         with self.server._lock:
-            if self.server._stopping:
+            if self.server._stopping or self.evicted:
                 return False
             self.busy = True
         keep_alive = False
         body = None
         try:
+            raw.deadline = time.monotonic() + limits.head_timeout
             try:
-                request, keep_alive = self._read_head(line, reader)
+                request, keep_alive, cap = self._read_head(line, reader, raw)
             except BadRequest as bad:
                 keep_alive = False
                 self._send(error_response(bad.status, str(bad)), keep_alive=False, head_only=False)
@@ -359,35 +215,53 @@ class _Connection:
             if request.headers.get("expect", "").lower() == "100-continue":
                 # curl and some HTTP stacks wait for this before sending a body.
                 self.sock.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
-            response = self.server.dispatch(request)
+            if request.content_length > cap:
+                # A body over the route's cap is never read: the answer goes, then the connection.
+                request.body = LimitedBody(reader, 0)
+                response = self.server.too_large(request, cap)
+                keep_alive = False
+            else:
+                response = self.server.dispatch(request)
             if keep_alive and isinstance(body, LimitedBody) and not body.discard(MAX_DRAIN_BYTES):
                 keep_alive = False
             # A plain read: the check under the lock below closes any race.
             if self.server._stopping:
                 keep_alive = False
+            raw.deadline = None
+            self.sock.settimeout(limits.send_timeout)
             self._send(response, keep_alive, head_only=request.method == "HEAD")
         finally:
             if isinstance(body, LimitedBody):
                 body.close()
             with self.server._lock:
                 self.busy = False
+                self.idle_since = time.monotonic()
                 # stop() skips busy connections; one that turns idle after
                 # stop() began must close itself rather than wait for a request.
                 keep_alive = keep_alive and not self.server._stopping
         return keep_alive
 
-    def _read_head(self, line: bytes, reader: BinaryIO):
+    def _read_head(self, line: bytes, reader: BinaryIO, raw: DeadlineReader):
+        """``(request, keep_alive, the body cap of its route)``; the body deadline is set on ``raw``."""
         if len(line) > MAX_LINE_BYTES:
             raise BadRequest(414, "request line too long")
         parts = line.decode("latin-1").split()
         if len(parts) != 3 or not parts[2].startswith("HTTP/1."):
             raise BadRequest(400, "malformed request line")
         method, target, version = parts
-        headers = _parse_header_lines(_read_header_lines(reader))
+        headers = _parse_header_lines(read_header_lines(reader))
+        path, _, query_string = target.partition("?")
+        if "%" in path:
+            path = unquote(path)
+        method = method.upper()
+        limits = self.server.limits
+        cap, may_spool = self.server.body_policy(method, path)
+        cap = min(cap, limits.max_body_bytes)
         if "chunked" in headers.get("transfer-encoding", "").lower():
             if headers.pop("expect", "").lower() == "100-continue":
                 self.sock.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
-            source, length = read_chunked_body(reader)
+            raw.deadline = limits.body_deadline(min(cap, limits.chunked_memory_bytes) if not may_spool else cap)
+            source, length = read_chunked_body(reader, limits.chunked_memory_bytes, cap, may_spool)
             body = LimitedBody(source, length, owned=True)
         else:
             try:
@@ -396,6 +270,7 @@ class _Connection:
                 raise BadRequest(400, "invalid Content-Length") from None
             if length < 0:
                 raise BadRequest(400, "invalid Content-Length")
+            raw.deadline = limits.body_deadline(min(length, cap))
             body = LimitedBody(reader, length)
 
         connection = headers.get("connection", "").lower()
@@ -404,13 +279,10 @@ class _Connection:
         else:
             keep_alive = "close" not in connection
 
-        path, _, query_string = target.partition("?")
-        if "%" in path:
-            path = unquote(path)
         query = parse_qs(query_string, keep_blank_values=True) if query_string else {}
         cookie_header = headers.get("cookie")
         request = Request(
-            method=method.upper(),
+            method=method,
             path=path,
             query=query,
             headers=headers,
@@ -419,7 +291,7 @@ class _Connection:
             cookies=parse_cookies(cookie_header) if cookie_header else {},
             client_address=self.address,
         )
-        return request, keep_alive
+        return request, keep_alive, cap
 
     def _send(self, response: Response, keep_alive: bool, head_only: bool) -> None:
         status_line = _STATUS_LINES.get(response.status)
@@ -475,12 +347,20 @@ class HttpServer:
     """
 
     def __init__(self, dispatch: Handler, host: str = "127.0.0.1", port: int = 0,
-                 tls_context: Optional[ssl.SSLContext] = None, idle_timeout: float = IDLE_TIMEOUT_SECONDS,
-                 max_connections: int = MAX_CONNECTIONS) -> None:
+                 tls_context: Optional[ssl.SSLContext] = None, idle_timeout: Optional[float] = None,
+                 max_connections: Optional[int] = None, limits: Optional[Limits] = None,
+                 body_policy: Optional[BodyPolicy] = None,
+                 too_large: Optional[Callable[[Request, int], Response]] = None) -> None:
         self.dispatch = dispatch
-        self.max_connections = max_connections
+        self.limits = limits = Limits(**vars(limits)) if limits is not None else Limits()
+        if idle_timeout is not None:
+            limits.idle_timeout = idle_timeout
+        if max_connections is not None:
+            limits.max_connections = max_connections
         self.tls_context = tls_context
-        self.idle_timeout = idle_timeout
+        self.body_policy: BodyPolicy = body_policy or (lambda method, path: (limits.max_body_bytes, True))
+        self.too_large = too_large or (lambda request, cap: error_response(
+            413, "request body too large: %d bytes, the limit of this route is %d" % (request.content_length, cap)))
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         self._listener = socket.socket(family, socket.SOCK_STREAM)
         self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -519,7 +399,7 @@ class HttpServer:
                 if self._stopping:
                     sock.close()
                     return
-                if len(self._connections) >= self.max_connections:
+                if len(self._connections) >= self.limits.max_connections and not self._evict_idle():
                     _refuse(sock)
                     continue
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -528,6 +408,30 @@ class HttpServer:
                 self._connections.add(connection)
                 self._threads.add(thread)
             thread.start()
+
+    def _evict_idle(self) -> bool:
+        """Close the connection idle the longest to make room (called under the lock); whether there was one."""
+        idle = [c for c in self._connections if not c.busy]
+        if not idle:
+            return False
+        oldest = min(idle, key=lambda c: c.idle_since)
+        oldest.evicted = True
+        self._connections.discard(oldest)
+        try:
+            # Wakes its thread, blocked reading the next request line, with an end of file.
+            oldest.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        LOG.debug("local site: closed the idle connection from %s to make room", oldest.address)
+        return True
+
+    @property
+    def max_connections(self) -> int:
+        return self.limits.max_connections
+
+    @property
+    def idle_timeout(self) -> float:
+        return self.limits.idle_timeout
 
     def _forget(self, connection: _Connection) -> None:
         with self._lock:

@@ -8,10 +8,17 @@ import time
 from typing import Optional
 
 from . import transfer
+from .form_data import MAX_URLENCODED_FORM
 from .http import HttpServer, Request, Response, error_response
+from .limits import Limits
 from .rpc import fault_response, handle_rpc
 
 LOG = logging.getLogger("shotgun_api3")
+
+#: The body cap of routes that take none (downloads, unknown paths).
+SMALL_BODY_BYTES = 64 * 1024
+#: Upload forms whose file travels inside the form (the credentials come first in it).
+_FILE_FORMS = ("/upload/upload_file", "/upload/publish_thumbnail")
 
 
 def tls_context(cert_file: str, key_file: str) -> ssl.SSLContext:
@@ -48,10 +55,12 @@ class LocalSiteServer:
 
     def __init__(self, site, host: str = "127.0.0.1", port: int = 0,
                  tls_cert: Optional[str] = None, tls_key: Optional[str] = None,
-                 public_url: Optional[str] = None) -> None:
+                 public_url: Optional[str] = None, limits: Optional[Limits] = None) -> None:
         self.site = site
         context = tls_context(tls_cert, tls_key) if tls_cert else None
-        self._http = HttpServer(self.dispatch, host, port, context)
+        self._http = HttpServer(self.dispatch, host, port, context, limits=limits,
+                                body_policy=self.body_policy, too_large=self.too_large)
+        self.limits = self._http.limits
         self.host = host
         self.port = self._http.port
         shown_host = "[%s]" % host if ":" in host else host
@@ -65,6 +74,31 @@ class LocalSiteServer:
             raise
         # Routes are static: resolve them once, not per request.
         self._routes = [(method.upper(), prefix, handler) for method, prefix, handler in transfer.ROUTES]
+
+    def body_policy(self, method: str, path: str) -> tuple:
+        """``(body cap, whether a chunked body may spool to disk)`` of a route, known from the head alone.
+
+        Only the signed storage ``PUT`` may spool (its signature is checked
+        before a byte is read, and it wants a ``Content-Length`` anyway):
+        every other route needs credentials that are in the body, or takes none.
+        """
+        if path.endswith("/api3/json"):
+            return self.site.max_request_bytes, False
+        if method == "PUT" and path.startswith("/storage/"):
+            return self.limits.max_body_bytes, True
+        if method == "POST" and path.startswith("/upload/"):
+            if path.rstrip("/") in _FILE_FORMS:
+                return self.limits.max_body_bytes, False
+            return MAX_URLENCODED_FORM, False
+        return SMALL_BODY_BYTES, False
+
+    def too_large(self, request: Request, cap: int) -> Response:
+        """The answer to a body over its route's cap (never read): a fault for the JSON API, else 413."""
+        if request.path.endswith("/api3/json"):
+            return fault_response("Request too large: %d bytes, the limit of this site is %d bytes."
+                                  % (request.content_length, cap))
+        return error_response(413, "request body too large: %d bytes, the limit of this route is %d bytes"
+                              % (request.content_length, cap))
 
     def dispatch(self, request: Request) -> Response:
         """Route one request; with DEBUG logging on, log its line, status and duration (never its body)."""

@@ -270,7 +270,7 @@ def test_repeated_headers_are_joined(server):
     assert seen["x-a"] == "1, 2" and seen["no-space"] == "v"
 
 
-def test_connections_over_the_limit_get_503_and_the_rest_keep_working():
+def test_at_the_connection_cap_the_longest_idle_connection_makes_room():
     srv = HttpServer(echo, "127.0.0.1", 0, max_connections=2)
     srv.start()
     try:
@@ -278,11 +278,135 @@ def test_connections_over_the_limit_get_503_and_the_rest_keep_working():
         for conn in kept:
             conn.request("GET", "/a")
             assert conn.getresponse().read().startswith(b"GET /a")
-        with socket.create_connection(("127.0.0.1", srv.port)) as extra:
-            assert extra.recv(100).startswith(b"HTTP/1.1 503 ")
-        kept[0].request("GET", "/c")
-        assert kept[0].getresponse().read().startswith(b"GET /c")
+            time.sleep(0.01)
+        with socket.create_connection(("127.0.0.1", srv.port), timeout=5) as extra:
+            extra.sendall(b"GET /new HTTP/1.1\r\nHost: x\r\n\r\n")
+            assert _answer(extra)[1] == b"GET /new [] 0 -"
+        # The first (idle the longest) was closed; the second still works.
+        kept[1].request("GET", "/c")
+        assert kept[1].getresponse().read().startswith(b"GET /c")
         for conn in kept:
             conn.close()
+    finally:
+        srv.stop()
+
+
+def test_at_the_connection_cap_with_every_connection_busy_a_new_one_gets_503():
+    release = threading.Event()
+
+    def slow(request):
+        release.wait(5)
+        return Response(200, [], b"done")
+
+    srv = HttpServer(slow, "127.0.0.1", 0, max_connections=1)
+    srv.start()
+    try:
+        busy = socket.create_connection(("127.0.0.1", srv.port), timeout=5)
+        busy.sendall(b"GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
+        time.sleep(0.2)
+        with socket.create_connection(("127.0.0.1", srv.port), timeout=5) as extra:
+            assert extra.recv(100).startswith(b"HTTP/1.1 503 ")
+        release.set()
+        assert _answer(busy)[1] == b"done"
+        busy.close()
+    finally:
+        release.set()
+        srv.stop()
+
+
+def test_a_head_sent_one_line_at_a_time_is_cut_at_the_head_deadline():
+    from shotgun_api3.local_site.limits import Limits
+
+    srv = HttpServer(echo, "127.0.0.1", 0, limits=Limits(head_timeout=0.5))
+    srv.start()
+    try:
+        with socket.create_connection(("127.0.0.1", srv.port), timeout=5) as sock:
+            sock.sendall(b"GET / HTTP/1.1\r\n")
+            started = time.monotonic()
+            closed = False
+            for n in range(40):
+                time.sleep(0.1)
+                try:
+                    sock.sendall(b"X-Slow-%d: 1\r\n" % n)
+                except OSError:
+                    closed = True
+                    break
+            if not closed:
+                sock.settimeout(5)
+                try:
+                    closed = sock.recv(100) == b""
+                except ConnectionResetError:
+                    closed = True
+            assert closed and time.monotonic() - started < 4.5
+        conn = http.client.HTTPConnection("127.0.0.1", srv.port)
+        conn.request("GET", "/after")
+        assert conn.getresponse().status == 200
+    finally:
+        srv.stop()
+
+
+def test_a_body_that_stalls_is_cut_at_its_deadline():
+    from shotgun_api3.local_site.limits import Limits
+
+    srv = HttpServer(echo, "127.0.0.1", 0, limits=Limits(body_timeout=0.5, min_body_rate=1e9))
+    srv.start()
+    try:
+        with socket.create_connection(("127.0.0.1", srv.port), timeout=5) as sock:
+            sock.sendall(b"POST / HTTP/1.1\r\nContent-Length: 100\r\n\r\nabc")
+            started = time.monotonic()
+            try:
+                data = sock.recv(100)
+            except ConnectionResetError:
+                data = b""
+            assert not data.startswith(b"HTTP/1.1 200") and time.monotonic() - started < 4
+    finally:
+        srv.stop()
+
+
+def test_a_chunked_body_over_the_route_cap_is_refused_while_reading():
+    seen = []
+    srv = HttpServer(lambda request: seen.append(1) or Response(200, [], b"ok"), "127.0.0.1", 0,
+                     body_policy=lambda method, path: (1000, True))
+    srv.start()
+    try:
+        with socket.create_connection(("127.0.0.1", srv.port), timeout=5) as sock:
+            sock.sendall(b"POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n")
+            sock.sendall(b"3e8\r\n" + b"a" * 1000 + b"\r\n")
+            sock.sendall(b"1\r\nb\r\n")
+            assert sock.recv(100).startswith(b"HTTP/1.1 413 ")
+        assert seen == []
+    finally:
+        srv.stop()
+
+
+def test_a_chunked_body_for_a_route_that_may_not_spool_stays_in_memory():
+    from shotgun_api3.local_site.limits import Limits
+
+    srv = HttpServer(echo, "127.0.0.1", 0, limits=Limits(chunked_memory_bytes=4096),
+                     body_policy=lambda method, path: (10 ** 9, path != "/auth-needed"))
+    srv.start()
+    try:
+        for path, status in ((b"/auth-needed", b"413"), (b"/open", b"200")):
+            with socket.create_connection(("127.0.0.1", srv.port), timeout=5) as sock:
+                sock.sendall(b"POST " + path + b" HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n")
+                for _ in range(3):
+                    sock.sendall(b"800\r\n" + b"z" * 2048 + b"\r\n")
+                sock.sendall(b"0\r\n\r\n")
+                assert sock.recv(100).startswith(b"HTTP/1.1 " + status)
+    finally:
+        srv.stop()
+
+
+def test_a_declared_length_over_the_route_cap_is_answered_without_reading_the_body():
+    seen = []
+    srv = HttpServer(lambda request: seen.append(1) or Response(200, [], b"ok"), "127.0.0.1", 0,
+                     body_policy=lambda method, path: (1000, False))
+    srv.start()
+    try:
+        with socket.create_connection(("127.0.0.1", srv.port), timeout=5) as sock:
+            sock.sendall(b"POST /x HTTP/1.1\r\nContent-Length: 1000000000\r\n\r\n")
+            head, _ = _answer(sock)
+            assert head.startswith(b"HTTP/1.1 413 ") and b"Connection: close" in head
+        assert seen == []
     finally:
         srv.stop()
