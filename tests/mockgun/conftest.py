@@ -6,7 +6,7 @@ from importlib import resources
 import pytest
 
 from shotgun_api3.lib import mockgun
-from tests.support.schema_paths import mockgun_schema_paths
+from tests.support.schema_paths import mockgun_schema_paths, mockgun_site_semantics
 
 
 def _data_schema(name):
@@ -53,3 +53,13 @@ def sg(json_schema_paths):
     """A fresh mockgun on the default site schema, built the way rigs build it."""
     with mockgun_schema_paths(json_schema_paths):
         yield mockgun.Shotgun("http://unit_test_mock_sg", "mock_user", "mock_key")
+
+
+@pytest.fixture
+def site_sg(json_schema_paths):
+    """A fresh mockgun answering as a site (``site_semantics``), from its construction on."""
+    with mockgun_schema_paths(json_schema_paths):
+        with mockgun_site_semantics():
+            sg = mockgun.Shotgun("http://unit_test_mock_sg", "mock_user", "mock_key")
+        sg.site_semantics = True
+        yield sg

@@ -9,7 +9,8 @@ MOVIE = b"\x00movie bytes\xff" * 1000
 
 
 @pytest.fixture
-def site(sg, tmp_path):
+def site(site_sg, tmp_path):
+    sg = site_sg
     project = sg.create("Project", {"name": "Pilot"})
     shot = sg.create("Shot", {"code": "sh010", "project": project})
     version = sg.create("Version", {"code": "sh010_v001", "project": project, "entity": shot})

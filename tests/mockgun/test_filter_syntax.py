@@ -12,10 +12,14 @@ from shotgun_api3 import ShotgunError
     ([{"filter_operator": "bad", "filters": []}], "Unknown filter_operator type: bad"),
     ([{"filter_operator": "any", "filters": [None]}], "Filters can only be lists or dictionaries, not NoneType."),
 ])
-def test_malformed_filters_are_refused_with_the_reference_mockguns_message(sg, filters, message):
-    with pytest.raises(ShotgunError) as raised:
-        sg.find("Shot", filters)
-    assert str(raised.value) == message
+def test_malformed_filters_are_refused_with_the_reference_mockguns_message(sg, site_sg, filters, message):
+    # As the reference, the default mode reads filters row by row: with no row, nothing is refused.
+    assert sg.find("Shot", filters) == []
+    sg.create("Shot", {"code": "a"})
+    for mock_sg in (sg, site_sg):
+        with pytest.raises(ShotgunError) as raised:
+            mock_sg.find("Shot", filters)
+        assert str(raised.value) == message
 
 
 def test_well_formed_groups_lists_and_tuples_are_accepted(sg):

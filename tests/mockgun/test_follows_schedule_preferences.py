@@ -7,7 +7,8 @@ import shotgun_api3
 
 
 @pytest.fixture
-def site(sg):
+def site(site_sg):
+    sg = site_sg
     project = sg.create("Project", {"name": "Pilot"})
     other = sg.create("Project", {"name": "Other"})
     ann = sg.create("HumanUser", {"login": "ann", "firstname": "Ann", "lastname": "Lee"})

@@ -99,12 +99,23 @@ def test_a_rewritten_schema_file_is_read_again(restore_schema_paths, tmp_path, s
     assert set(SchemaFactory.get_schemas(str(path), json_schema_paths[1])[0]) == {"Shot", "Asset"}
 
 
-def test_instances_do_not_share_schema_dicts(sg):
+def test_instances_share_the_loaded_schema_dicts_as_with_the_reference(sg):
     other = type(sg)(URL)
-    sg.schema_read()["Shot"]["code"]["name"]["value"] = "Changed by a caller"
-    assert sg.schema_read()["Shot"]["code"]["name"]["value"] == "Shot Code"
-    sg._schema["Shot"]["code"]["description"]["value"] = "changed in one instance"
-    assert other._schema["Shot"]["code"]["description"]["value"] == ""
+    assert sg.schema_read() is other.schema_read() is sg._schema
+    assert sg.schema_entity_read() is other._schema_entity
+
+
+def test_a_schema_change_is_private_to_the_instance_that_makes_it(sg, site_sg):
+    for changed in (sg, site_sg):
+        other = type(sg)(URL)
+        changed.schema_field_create("Shot", "text", "Notes For Tests")
+        changed.schema_field_update("Shot", "code", {"name": "Changed by one instance"})
+        assert "sg_notes_for_tests" in changed.schema_field_read("Shot")
+        assert changed.schema_field_read("Shot", "code")["code"]["name"]["value"] == "Changed by one instance"
+        assert "sg_notes_for_tests" not in other.schema_field_read("Shot")
+        assert other.schema_field_read("Shot", "code")["code"]["name"]["value"] == "Shot Code"
+        assert changed._schema is not other._schema
+        assert type(sg)(URL)._schema is other._schema
 
 
 def test_store_starts_with_the_hello_mockgun_world_event(sg):

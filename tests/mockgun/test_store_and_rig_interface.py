@@ -29,9 +29,15 @@ def test_rows_written_into_db_are_found(sg):
                       "created_at": datetime.datetime(2020, 1, 2, 3, 4, 5)}]
 
 
-def test_fields_missing_from_a_hand_written_row_read_as_empty(sg):
+def test_fields_missing_from_a_hand_written_row_read_as_none_as_with_the_reference(sg):
     sg._db["Shot"][1] = shot_row(1, "sh010")
     assert sg.find_one("Shot", [["code", "is", "sh010"]], ["sg_cut_in", "assets", "description"]) == {
+        "type": "Shot", "id": 1, "sg_cut_in": None, "assets": None, "description": None}
+
+
+def test_fields_missing_from_a_hand_written_row_read_as_empty_in_site_mode(site_sg):
+    site_sg._db["Shot"][1] = shot_row(1, "sh010")
+    assert site_sg.find_one("Shot", [["code", "is", "sh010"]], ["sg_cut_in", "assets", "description"]) == {
         "type": "Shot", "id": 1, "sg_cut_in": None, "assets": [], "description": None}
 
 
@@ -116,10 +122,18 @@ def test_write_results_share_no_objects_with_the_store(sg):
     assert stored["assets"] == [{"type": "Asset", "id": asset["id"]}]
 
 
-def test_dates_and_tuples_inside_written_values_arrive_as_they_would_over_the_wire(sg):
+def test_values_inside_written_dicts_are_stored_as_given_as_with_the_reference(sg):
     task = sg.create("Task", {"content": "t", "splits": {"when": datetime.date(2024, 1, 10), "frames": (1, 2)}})
     sg.update("Task", task["id"], {"due_date": datetime.date(2024, 2, 1)})
     stored = sg._db["Task"][task["id"]]
+    assert stored["splits"] == {"when": datetime.date(2024, 1, 10), "frames": (1, 2)}
+    assert stored["due_date"] == "2024-02-01"
+
+
+def test_dates_and_tuples_inside_written_values_arrive_as_they_would_over_the_wire_in_site_mode(site_sg):
+    task = site_sg.create("Task", {"content": "t", "splits": {"when": datetime.date(2024, 1, 10), "frames": (1, 2)}})
+    site_sg.update("Task", task["id"], {"due_date": datetime.date(2024, 2, 1)})
+    stored = site_sg._db["Task"][task["id"]]
     assert stored["splits"] == {"when": "2024-01-10", "frames": [1, 2]}
     assert stored["due_date"] == "2024-02-01"
 
@@ -134,10 +148,15 @@ def test_naive_and_aware_datetimes_come_back_as_written(sg):
     assert back == aware and back.tzinfo is not None
 
 
-def test_date_objects_are_stored_as_site_date_strings(sg):
-    task = sg.create("Task", {"content": "layout", "due_date": datetime.date(2024, 1, 10)})
-    assert sg._db["Task"][task["id"]]["due_date"] == "2024-01-10"
-    assert sg.find("Task", [["due_date", "is", datetime.date(2024, 1, 10)]], ["due_date"])[0]["due_date"] == "2024-01-10"
+def test_date_objects_are_stored_as_site_date_strings(sg, site_sg):
+    for mock_sg in (sg, site_sg):
+        task = mock_sg.create("Task", {"content": "layout", "due_date": datetime.date(2024, 1, 10)})
+        assert mock_sg._db["Task"][task["id"]]["due_date"] == "2024-01-10"
+    # The reference compares stored date strings with the filter's value: a date object matches none.
+    assert sg.find("Task", [["due_date", "is", datetime.date(2024, 1, 10)]]) == []
+    assert sg.find("Task", [["due_date", "is", "2024-01-10"]], ["due_date"])[0]["due_date"] == "2024-01-10"
+    found = site_sg.find("Task", [["due_date", "is", datetime.date(2024, 1, 10)]], ["due_date"])
+    assert found[0]["due_date"] == "2024-01-10"
 
 
 def test_finds_counts_find_and_find_one(sg):
@@ -167,12 +186,15 @@ def test_config_attributes_rigs_set_are_settable(sg):
     sg.config.session_token = "token-1"
     sg.config.proxy_handler = None
     assert (sg.config.server, sg.config.timeout_secs) == ("other.example.com", 5)
-    assert sg.get_session_token() == "token-1"
+    assert sg.get_session_token() == "bogus_session_token"
     assert sg.config.records_per_page == 500
 
 
-def test_get_session_token_answers_the_reference_token_when_none_is_set(sg):
+def test_get_session_token_answers_the_reference_token(sg, site_sg):
     assert sg.get_session_token() == "bogus_session_token"
+    assert site_sg.get_session_token() == "bogus_session_token"
+    site_sg.config.session_token = "token-1"
+    assert site_sg.get_session_token() == "token-1"
 
 
 def test_server_info_is_assignable_and_version_gates_follow_it(sg):
@@ -201,7 +223,8 @@ def test_nothing_touches_the_network(sg, monkeypatch):
     sg.close()
 
 
-def test_site_errors_raise_the_faults_the_real_client_raises(sg):
+def test_site_errors_raise_the_faults_the_real_client_raises(site_sg):
+    sg = site_sg
     with pytest.raises(shotgun_api3.Fault, match="NoSuchType"):
         sg.find("NoSuchType", [])
     with pytest.raises(shotgun_api3.Fault, match="sg_cut_in"):
@@ -237,7 +260,8 @@ def test_find_pages_through_every_record_whatever_the_assigned_version(sg, versi
     assert [shot["id"] for shot in sg.find("Shot", [], limit=10, page=3)] == list(range(21, 31))
 
 
-def test_event_log_entries_follow_the_session_uuid_set_between_calls(sg):
+def test_event_log_entries_follow_the_session_uuid_set_between_calls(site_sg):
+    sg = site_sg
     sg.create("Shot", {"code": "sh010"})
     sg.set_session_uuid("uuid-1")
     sg.create("Shot", {"code": "sh020"})
@@ -248,7 +272,8 @@ def test_event_log_entries_follow_the_session_uuid_set_between_calls(sg):
     assert [event["session_uuid"] for event in events] == [None, "uuid-1", "uuid-2"]
 
 
-def test_change_events_read_through_db_are_whole_rows(sg):
+def test_change_events_read_through_db_are_whole_rows(site_sg):
+    sg = site_sg
     """Change events of plain values are built on first use (DeferredRow): a rig reading _db sees them whole."""
     shot = sg.create("Shot", {"code": "sh010"})
     sg.set_session_uuid("uuid-1")
@@ -266,7 +291,8 @@ def test_change_events_read_through_db_are_whole_rows(sg):
     assert pickle.loads(pickle.dumps(sg._db))["EventLogEntry"][cut_in["id"]] == cut_in
 
 
-def test_a_rig_that_replaces_the_event_table_keeps_its_dict(sg):
+def test_a_rig_that_replaces_the_event_table_keeps_its_dict(site_sg):
+    sg = site_sg
     shot = sg.create("Shot", {"code": "sh010"})
     events = sg._db["EventLogEntry"] = {}
     sg.update("Shot", shot["id"], {"description": "after the reset"})

@@ -7,7 +7,8 @@ import shotgun_api3
 
 
 @pytest.fixture
-def site(sg):
+def site(site_sg):
+    sg = site_sg
     """A project with two sequences, four shots, three assets and dated tasks."""
     project = sg.create("Project", {"name": "Pilot"})
     other = sg.create("Project", {"name": "Archive", "archived": True})
@@ -195,11 +196,15 @@ def test_filter_operator_any(site):
     ([{"field": "id", "type": "bogus"}], None, "bogus"),
     ([{"field": "id", "type": "count"}], [{"field": "code", "type": "tens"}], "tens"),
     ([{"field": "id", "type": "count"}], [{"field": "code", "type": "exact", "direction": "up"}], "direction"),
-    ("not a list", None, "summaries"),
 ])
 def test_bad_summaries_and_groupings_are_faults_naming_the_problem(site, summaries, grouping, message):
     with pytest.raises(shotgun_api3.Fault, match=message):
         summarize(site, summaries, grouping)
+
+
+def test_summary_fields_must_be_a_list_in_the_client(site):
+    with pytest.raises(shotgun_api3.ShotgunError, match="summary_fields"):
+        summarize(site, "not a list", None)
 
 
 def test_grouping_must_be_a_list_in_the_client(site):

@@ -1,4 +1,4 @@
-"""mockgun's ``update`` hands plain values to the engine as a ``{field: value}`` dict.
+"""In site mode, mockgun's ``update`` hands plain values to the engine as a ``{field: value}`` dict.
 
 The client's own ``update`` sends the wire's list of field entries through
 ``_call_rpc``. Both must answer alike: the same records, the same faults, the
@@ -13,7 +13,16 @@ import pytest
 from shotgun_api3 import Fault
 from shotgun_api3.lib import mockgun
 from shotgun_api3.shotgun import Shotgun as SiteClient
-from tests.support.schema_paths import mockgun_schema_paths
+from tests.support.schema_paths import mockgun_schema_paths, mockgun_site_semantics
+
+
+
+@pytest.fixture(autouse=True)
+def site_mode():
+    """Every mockgun of this module answers as a site: the shortcut is a site-mode path."""
+    with mockgun_site_semantics():
+        yield
+
 
 NOW = datetime.datetime(2026, 11, 27, 12, 0, 0, tzinfo=datetime.timezone.utc)
 

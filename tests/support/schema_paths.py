@@ -18,3 +18,14 @@ def mockgun_schema_paths(paths: Optional[Sequence[str]] = None) -> Iterator[None
         yield
     finally:
         mockgun.Shotgun.set_schema_paths(*saved)
+
+
+@contextlib.contextmanager
+def mockgun_site_semantics(enabled: bool = True) -> Iterator[None]:
+    """Inside the block, new mockgun instances answer as a site (``site_semantics``); after it, as before."""
+    saved = mockgun.Shotgun.site_semantics
+    mockgun.Shotgun.site_semantics = enabled
+    try:
+        yield
+    finally:
+        mockgun.Shotgun.site_semantics = saved

@@ -1,59 +1,76 @@
-"""Mockgun: a ``Shotgun`` whose site is an engine inside the process.
+"""Mockgun: a ``Shotgun`` whose site lives in the process, for tests.
 
-``Shotgun`` here is the real client with one seam replaced: ``_call_rpc``
-hands each call to an in-memory site engine instead of sending it over
-HTTP. Every argument check, filter translation, paging loop and version
-gate is therefore the real client's, and every answer is the site engine's
-(the same engine the local site server runs). Values travel as Python
-objects: no JSON, datetimes come back as they were stored. Two methods are
-overridden as well: ``find`` counts calls and lets the engine select once
-per paged query, and ``update`` hands plain values to the engine directly
-(unless a test has patched ``_call_rpc``, which then sees every call).
+By default it answers as the reference mockgun answers: ``find``,
+``find_one``, ``create``, ``update``, ``delete``, ``revive``, ``batch`` and
+the schema reads work on ``_db`` through the reference's overridable helpers
+(:mod:`.rules`), with the reference's call graph (``find_one`` calls
+``self.find``, ``batch`` calls ``self.create``/``update``/``delete``), its
+loose checks and its answer shapes (links as stored, no audit fields, no
+event log). Only where the reference raises, crashes or answers what no
+site could (ignored ``limit``/``page``, entity ``in``, multi-key order,
+``update`` returning a list, ``remove`` mode, non-atomic ``batch``, missing
+methods) does it answer as a site, through an in-process site engine, the
+one the local site server runs.
+
+``Shotgun.site_semantics = True`` (on the class, or on one instance) turns
+every call into a site's answer instead: strict checks against the schema,
+links with names, audit fields, event log entries (docs/mockgun.rst).
 
 Typical test rig::
 
     from shotgun_api3.lib import mockgun
     mockgun.Shotgun.set_schema_paths("schema.pickle", "schema_entity.pickle")
     sg = mockgun.Shotgun("http://unit_test_mock_sg", "mock_user", "mock_key")
-    sg.server_info = {"version": (7, 0, 0)}
     sg._db["Shot"][1] = {...}            # rows written straight into the store
 """
 from __future__ import annotations
 
-import copy
-import datetime
 import logging
-import pickle
-from typing import Any, Dict, Optional, Tuple
+import os
+from typing import Any, Dict, List, Optional, Tuple
 
-from shotgun_api3._engine import CallContext, Engine, EngineFault, SiteSchema
 from shotgun_api3._api.writes import _written_record
-from shotgun_api3._errors import fault_for_answer
+from shotgun_api3._engine import CallContext, Engine, EngineFault
+from shotgun_api3._engine.relations import ALLOWED, NEGATIONS, build_test
+from shotgun_api3._errors import ShotgunError
 from shotgun_api3.shotgun import ServerCapabilities
 from shotgun_api3.shotgun import Shotgun as _SiteClient
 
+from . import engine_bridge, fast_find, find_results
 from .errors import MockgunError
 from .file_transfer import InProcessFileTransfer
 from .filter_syntax import check_filter_syntax
+from .rules import ReferenceRules
 from .schema import SchemaFactory
+from .writes import ReferenceWrites
 
 __version__ = "0.0.1"
 
 LOG = logging.getLogger("shotgun_api3")
 
-# What get_session_token answers: the reference mockgun's token, kept so rigs
-# that compare against it keep passing.
+# What get_session_token answers: the reference mockgun's token.
 MOCK_SESSION_TOKEN = "bogus_session_token"
 
+# The helpers a find walks when a rig has patched one of them (else it takes compiled tests).
+_READ_HOOKS = ("_validate_entity_type", "_row_matches_filters", "_row_matches_filter", "_rearrange_filters",
+               "_compare", "_get_field_from_row", "_get_field_type", "_site_compare")
 
-class Shotgun(InProcessFileTransfer, _SiteClient):
-    """A ``Shotgun`` answered by an in-process site engine; construct it as the real one.
+# RPCs that change the schema: an instance copies the shared schema before making one.
+_SCHEMA_CHANGES = frozenset(("schema_field_create", "schema_field_update", "schema_field_delete"))
+
+
+class Shotgun(ReferenceWrites, ReferenceRules, InProcessFileTransfer, _SiteClient):
+    """A ``Shotgun`` answered in process; construct it as the real one.
 
     Credentials are kept in ``config`` but never checked and nothing touches
     the network. The schema comes from the files registered with
-    :meth:`set_schema_paths`, shared by every instance of the process; the
-    data (``_db``) belongs to each instance.
+    :meth:`set_schema_paths` and is shared by every instance (as with the
+    reference) until one changes it through ``schema_field_*``; the data
+    (``_db``) belongs to each instance.
     """
+
+    #: ``False``: answer as the reference mockgun (the default). ``True``: answer as a site.
+    site_semantics: bool = False
 
     __schema_path: Optional[str] = None
     __schema_entity_path: Optional[str] = None
@@ -74,59 +91,98 @@ class Shotgun(InProcessFileTransfer, _SiteClient):
                  ca_certs: Optional[str] = None, login: Optional[str] = None, password: Optional[str] = None,
                  sudo_as_login: Optional[str] = None, session_token: Optional[str] = None,
                  auth_token: Optional[str] = None) -> None:
+        # The URL is checked first, as by the reference (a ValueError before any schema check).
+        self._setup_client(base_url, convert_datetimes_to_utc, http_proxy, ca_certs)
         schema_path, schema_entity_path = self.get_schema_paths()
         if schema_path is None or schema_entity_path is None:
             raise MockgunError(
                 "Cannot create Mockgun instance because no schema files have been defined. Before creating a "
                 "Mockgun instance, please call Mockgun.set_schema_paths() in order to specify which Flow "
                 "Production Tracking schema Mockgun should operate against.")
-        schema = SchemaFactory.get_site_schema(schema_path, schema_entity_path)
+        self._schema, self._schema_entity = SchemaFactory.get_schemas(schema_path, schema_entity_path)
+        self._db = {entity_type: {} for entity_type in self._schema}
+        self._engine_instance: Optional[Engine] = None
         self._context_cache: Optional[Tuple[tuple, CallContext]] = None
-        # The real constructor validates the URL and builds config; credentials
-        # are left out of it so none of its credential rules apply, and
-        # connect=False keeps it from asking for server info at once.
-        super().__init__(base_url, connect=False)
         self._server_info_override: Optional[Dict[str, Any]] = None
-        self._server_caps = None
         self.base_url = base_url
-        self.config.script_name = script_name
-        self.config.api_key = api_key
-        self.config.user_login = login
-        self.config.user_password = password
-        self.config.sudo_as_login = sudo_as_login
-        self.config.session_token = session_token
-        self.config.auth_token = auth_token
-        self.config.convert_datetimes_to_utc = convert_datetimes_to_utc
-        self._engine = Engine(schema, store=None, site_url=base_url)
+        config = self.config
+        config.script_name = script_name
+        config.api_key = api_key
+        config.user_login = login
+        config.user_password = password
+        config.sudo_as_login = sudo_as_login
+        config.session_token = session_token
+        config.auth_token = auth_token
+        self.create("EventLogEntry", {"event_type": "Hello_Mockgun_World", "description": "Mockgun was born. Yay."})
         self.finds = 0
-        self._engine.call("create", {
-            "type": "EventLogEntry",
-            "fields": [{"field_name": "event_type", "value": "Hello_Mockgun_World"},
-                       {"field_name": "description", "value": "Mockgun was born. Yay."}],
-            "return_fields": ["id"]}, CallContext())
 
-    # --- the store -----------------------------------------------------------
+    # --- the engine ----------------------------------------------------------------
 
     @property
-    def _db(self) -> Dict[str, Dict[int, Dict[str, Any]]]:
-        """The site's tables, ``{entity_type: {id: row}}``; rigs read and write rows here."""
-        return self._engine.tables
+    def _engine(self) -> Engine:
+        """The site engine over this instance's ``_db`` and schema, made on first use."""
+        engine = self._engine_instance
+        if engine is None:
+            engine = self._engine_instance = engine_bridge.new_engine(
+                self._schema, self._schema_entity, self._db, self.base_url)
+        else:
+            schema = engine.schema
+            if schema.fields is not self._schema or schema.entities is not self._schema_entity:
+                engine.schema = engine_bridge.shared_site_schema(self._schema, self._schema_entity)
+            if engine.tables is not self._db:
+                engine.tables = self._db
+        return engine
 
-    @_db.setter
-    def _db(self, tables: Dict[str, Dict[int, Dict[str, Any]]]) -> None:
-        self._engine.tables = tables
+    def _own_schema(self) -> None:
+        """Give this instance a schema of its own before it changes one shared with other instances."""
+        engine = self._engine
+        if engine_bridge.is_shared(engine.schema):
+            engine.schema = engine.schema.copy()
+            self._schema, self._schema_entity = engine.schema.fields, engine.schema.entities
 
-    @property
-    def _schema(self) -> Dict[str, Any]:
-        """The field schema, as the reference mockgun exposes it (``schema_read()``'s dict)."""
-        return self._engine.schema.fields
+    def _call_context(self) -> CallContext:
+        """The caller as the engine sees it (cached while the session, sudo login and script stay)."""
+        self._context_cache = engine_bridge.context_for(self.config, self._context_cache)
+        return self._context_cache[1]
 
-    @property
-    def _schema_entity(self) -> Dict[str, Any]:
-        """The entity schema, as the reference mockgun exposes it."""
-        return self._engine.schema.entities
+    def _call_rpc(self, method: str, params: Any, include_auth_params: bool = True, first: bool = False) -> Any:
+        """Answer one RPC in process through the engine, as the client would unwrap the site's answer."""
+        if method == "info" and self._server_info_override is not None:
+            results = self._server_info_override
+        elif method == "get_session_token":
+            results = {"session_id": MOCK_SESSION_TOKEN}
+        else:
+            if method in _SCHEMA_CHANGES:
+                self._own_schema()
+            try:
+                in_process = (engine_bridge.write_params(params) if method in ("create", "update")
+                              else engine_bridge.in_process_params(params))
+                results = self._engine.call(method, in_process, self._call_context())
+            except EngineFault as fault:
+                raise engine_bridge.client_fault(fault) from None
+        if method == "export_page" and isinstance(results, str):
+            # A site answers CSV, not JSON: the real client hands back the raw body.
+            return results.encode("utf-8")
+        if method not in ("read", "create", "update"):
+            # The engine's presenters already copy every value of those answers.
+            results = engine_bridge.fresh(results)
+        if first and isinstance(results, list):
+            return results[0] if results else None
+        return results
 
-    # --- server info -----------------------------------------------------------
+    def _site_compare(self, field_type: str, lval: Any, operator: str, rval: Any) -> bool:
+        """A site's answer to a relation the reference's rules do not answer (the engine's relations)."""
+        positive = NEGATIONS.get(operator, operator)
+        if not isinstance(positive, str) or positive not in ALLOWED.get(field_type, ()):
+            raise ShotgunError("The %s operator is not supported on the %s type" % (operator, field_type))
+        values = rval if isinstance(rval, list) else [rval]
+        try:
+            matched = bool(build_test(self._engine.env(), field_type, positive, values, field_type)(lval))
+        except EngineFault as fault:
+            raise ShotgunError(fault.message) from None
+        return matched if positive == operator else not matched
+
+    # --- server info ------------------------------------------------------------------
 
     @property
     def server_info(self) -> Dict[str, Any]:
@@ -147,8 +203,6 @@ class Shotgun(InProcessFileTransfer, _SiteClient):
             self._server_caps = ServerCapabilities(self.config.server, self.info())
         return self._server_caps
 
-    # --- calls -------------------------------------------------------------------
-
     def connect(self) -> None:
         """Load server capabilities; there is no connection to open."""
         self.server_caps
@@ -156,42 +210,156 @@ class Shotgun(InProcessFileTransfer, _SiteClient):
     def close(self) -> None:
         """Nothing to close: no connection is ever opened."""
 
-    def find(
-        self,
-        entity_type: str,
-        filters: Any,
-        fields: Optional[list] = None,
-        order: Optional[list] = None,
-        filter_operator: Optional[str] = None,
-        limit: int = 0,
-        retired_only: bool = False,
-        page: int = 0,
-        include_archived_projects: bool = True,
-        additional_filter_presets: Optional[list] = None,
-    ) -> list:
-        """The real ``find``, counted in ``finds`` (``find_one`` included) like the reference."""
+    def get_session_token(self) -> str:
+        """The reference's ``"bogus_session_token"`` (in site mode: ``config.session_token`` when set)."""
+        if self.site_semantics and self.config.session_token:
+            return self.config.session_token
+        return MOCK_SESSION_TOKEN
+
+    # --- reads ---------------------------------------------------------------------------
+
+    def find(self, entity_type: str, filters: Any, fields: Optional[list] = None, order: Optional[list] = None,
+             filter_operator: Optional[str] = None, limit: int = 0, retired_only: bool = False, page: int = 0,
+             include_archived_projects: bool = True, additional_filter_presets: Optional[list] = None) -> list:
+        """The records of ``entity_type`` matching ``filters``; counted in ``finds`` (``find_one`` included)."""
         self.finds += 1
+        if self.site_semantics or include_archived_projects is not True or additional_filter_presets:
+            return self._site_find(entity_type, filters, fields, order, filter_operator, limit, retired_only,
+                                   page, include_archived_projects, additional_filter_presets)
+        find_results.check_paging(limit, page)
+        self._validate_entity_type(entity_type)
+        if isinstance(filters, dict):
+            filters, wire_operator = find_results.wire_dict_filters(filters)
+            filter_operator = filter_operator or wire_operator
+        hooked = self._patched(_READ_HOOKS)
+        rows = self._matching_rows(entity_type, filters, filter_operator, retired_only, hooked)
+        if order:
+            entries = find_results.order_entries(order)
+            if hooked:
+                rows = find_results.sort_rows(
+                    rows, entries, lambda row, field: self._get_field_from_row(entity_type, row, field),
+                    lambda row, field: self._get_field_type(row["type"], field))
+            else:
+                get_type = ReferenceRules._get_field_type
+                rows = find_results.sort_rows(
+                    rows, entries, lambda row, field: ReferenceRules._get_field_from_row(self, entity_type, row, field),
+                    lambda row, field: get_type(self, row.get("type", entity_type), field))
+        if limit or page:
+            rows = find_results.page_of(rows, limit, page, self.config.records_per_page)
+        names = find_results.returned_fields(fields)
+        if hooked:
+            getters = {name: (lambda row, name=name: self._get_field_from_row(entity_type, row, name))
+                       for name in names}
+        else:
+            getters = {name: fast_find.field_getter(self, entity_type, name) for name in names}
+        return find_results.records(rows, names, getters)
+
+    def find_one(self, entity_type: str, filters: Any, fields: Optional[list] = None, order: Optional[list] = None,
+                 filter_operator: Optional[str] = None, retired_only: bool = False,
+                 include_archived_projects: bool = True, additional_filter_presets: Optional[list] = None
+                 ) -> Optional[dict]:
+        """The first record ``self.find(...)`` answers, or ``None``; it calls ``find`` as the reference does."""
+        extra: Dict[str, Any] = {}
+        if include_archived_projects is not True:
+            extra["include_archived_projects"] = include_archived_projects
+        if additional_filter_presets is not None:
+            extra["additional_filter_presets"] = additional_filter_presets
+        self._first_only = True
+        try:
+            results = self.find(entity_type, filters, fields=fields, order=order, filter_operator=filter_operator,
+                                retired_only=retired_only, **extra)
+        finally:
+            self._first_only = False
+        return results[0] if results else None
+
+    def _matching_rows(self, entity_type: str, filters: Any, filter_operator: Optional[str], retired_only: bool,
+                       hooked: bool) -> List[Dict[str, Any]]:
+        table = self._db.get(entity_type)
+        if not table:
+            return []
+        if hooked:
+            matches = self._row_matches_filters
+            return [row for row in list(table.values())
+                    if matches(entity_type, row, filters, filter_operator, retired_only)]
+        row_test = fast_find.compile_row_test(self, entity_type, filters, filter_operator, retired_only)
+        if row_test is None:
+            matches = self._row_matches_filters
+            return [row for row in list(table.values())
+                    if matches(entity_type, row, filters, filter_operator, retired_only)]
+        wanted_id = find_results.first_id_lookup(filters, filter_operator)
+        if wanted_id is not None:
+            try:
+                row = table.get(wanted_id)
+            except TypeError:
+                row = None
+            return [row] if row is not None and row_test(row) else []
+        return [row for row in list(table.values()) if row_test(row)]
+
+    def _patched(self, names: Tuple[str, ...]) -> bool:
+        """Whether a rig replaced one of these helpers, on the instance or on a (sub)class."""
+        own = self.__dict__
+        cls = type(self)
+        for name in names:
+            if name in own or getattr(cls, name) is not _ORIGINAL_HELPERS[name]:
+                return True
+        return False
+
+    def _site_find(self, entity_type: str, filters: Any, fields: Any, order: Any, filter_operator: Any, limit: int,
+                   retired_only: bool, page: int, include_archived_projects: bool,
+                   additional_filter_presets: Any) -> list:
+        """A site's ``find``: the real client's, answered by the engine."""
         check_filter_syntax(filters)
+        if getattr(self, "_first_only", False) and not limit and not page:
+            limit = 1
         # The client's paging loop asks for page after page of one query; the
         # engine selects once for the whole loop (no rig code runs meanwhile).
-        owns_memo = self._engine.read_memo is None
+        engine = self._engine
+        owns_memo = engine.read_memo is None
         if owns_memo:
-            self._engine.read_memo = {}
+            engine.read_memo = {}
         try:
             return super().find(entity_type, filters, fields, order, filter_operator, limit, retired_only, page,
                                 include_archived_projects, additional_filter_presets)
         finally:
             if owns_memo:
-                self._engine.read_memo = None
+                engine.read_memo = None
 
-    def get_session_token(self) -> str:
-        """The configured session token, else the reference mockgun's fixed one."""
-        if not self.config.session_token:
-            self.config.session_token = MOCK_SESSION_TOKEN
-        return self.config.session_token
+    # --- schema reads --------------------------------------------------------------------
 
-    def update(self, entity_type: str, entity_id: int, data: dict, multi_entity_update_modes: Optional[dict] = None) -> dict:
-        """The client's ``update``, with a shortcut for plain values.
+    def schema_read(self, project_entity: Optional[dict] = None) -> Dict[str, Any]:
+        """The field schema; by default the loaded dict itself, as the reference answers it."""
+        if self.site_semantics or project_entity is not None:
+            return super().schema_read(project_entity)
+        return self._schema
+
+    def schema_entity_read(self, project_entity: Optional[dict] = None) -> Dict[str, Any]:
+        """The entity schema; by default the loaded dict itself, as the reference answers it."""
+        if self.site_semantics or project_entity is not None:
+            return super().schema_entity_read(project_entity)
+        return self._schema_entity
+
+    def schema_field_read(self, entity_type: str, field_name: Optional[str] = None,
+                          project_entity: Optional[dict] = None) -> Dict[str, Any]:
+        """A type's field definitions, or ``{field_name: definition}`` (``{}`` for an unknown field)."""
+        if self.site_semantics or project_entity is not None:
+            return super().schema_field_read(entity_type, field_name, project_entity)
+        self._validate_entity_type(entity_type)
+        definitions = self._schema[entity_type]
+        if field_name is None:
+            return definitions
+        return {name: definition for name, definition in definitions.items() if name == field_name}
+
+    # --- files -------------------------------------------------------------------------
+
+    def upload_thumbnail(self, entity_type: str, entity_id: int, path: str, **kwargs: Any) -> Any:
+        """Upload a thumbnail; a path that is no file does nothing and answers ``None``, as the reference."""
+        if not self.site_semantics and not (isinstance(path, (str, os.PathLike)) and os.path.isfile(path)):
+            return None
+        return super().upload_thumbnail(entity_type, entity_id, path, **kwargs)
+
+    def _site_update(self, entity_type: str, entity_id: int, data: dict,
+                     multi_entity_update_modes: Optional[dict]) -> dict:
+        """A site's ``update``, with a shortcut for plain values.
 
         Text, numbers, flags, datetimes and ``None`` go to the engine as a
         ``{field: value}`` dict (a form it takes in process,
@@ -202,160 +370,20 @@ class Shotgun(InProcessFileTransfer, _SiteClient):
         instance or the class).
         """
         if (multi_entity_update_modes or type(data) is not dict or not data or "image" in data
-                or "filmstrip_image" in data or not _PASSED_LEAVES.issuperset(map(type, data.values()))
+                or "filmstrip_image" in data
+                or not engine_bridge.PASSED_LEAVES.issuperset(map(type, data.values()))
                 or "_call_rpc" in self.__dict__ or type(self)._call_rpc is not _OWN_CALL_RPC):
-            return super().update(entity_type, entity_id, data, multi_entity_update_modes)
+            return _SiteClient.update(self, entity_type, entity_id, data, multi_entity_update_modes)
         try:
             record = self._engine.call("update", {"type": entity_type, "id": entity_id, "fields": data},
                                        self._call_context())
         except EngineFault as fault:
-            raise _client_fault(fault) from None
+            raise engine_bridge.client_fault(fault) from None
         return _written_record(self._parse_records(record), "update")
 
-    def _call_rpc(self, method: str, params: Any, include_auth_params: bool = True, first: bool = False) -> Any:
-        """Answer one RPC in process through the engine, as the client would unwrap the site's answer."""
-        if method == "info" and self._server_info_override is not None:
-            results = self._server_info_override
-        elif method == "get_session_token":
-            results = {"session_id": MOCK_SESSION_TOKEN}
-        else:
-            try:
-                in_process = _write_params(params) if method in _WRITE_METHODS else _in_process_params(params)
-                results = self._engine.call(method, in_process, self._call_context())
-            except EngineFault as fault:
-                raise _client_fault(fault) from None
-        if method == "export_page" and isinstance(results, str):
-            # A site answers CSV, not JSON: the real client hands back the raw body.
-            return results.encode("utf-8")
-        if method not in _FRESH_ANSWER_METHODS:
-            results = _fresh(results)
-        if first and isinstance(results, list):
-            return results[0] if results else None
-        return results
 
-    def _call_context(self) -> CallContext:
-        """The caller as the engine sees it, rebuilt only when the config it comes from changes.
-
-        The engine never changes a context it is given, so one is shared by the calls
-        made with the same session, sudo login and script name.
-        """
-        config = self.config
-        key = (config.session_uuid, config.sudo_as_login, config.script_name)
-        cached = self._context_cache
-        if cached is None or cached[0] != key:
-            cached = self._context_cache = (key, CallContext(user=None, session_uuid=key[0],
-                                                             sudo_as_login=key[1], script_name=key[2]))
-        return cached[1]
-
-
-# Mockgun's own ``_call_rpc``: while it is the one in use, plain updates may skip it.
+# Mockgun's own ``_call_rpc``: while it is the one in use, plain site-mode updates may skip it.
 _OWN_CALL_RPC = Shotgun._call_rpc
 
-
-def _client_fault(fault: EngineFault) -> Exception:
-    """The exception the real client raises for the site's error answer."""
-    return fault_for_answer({"exception": True, "message": fault.message, "error_code": fault.error_code})
-
-
-# Values that cannot be changed in place: shared freely between caller and store.
-_IMMUTABLE_TYPES = (str, int, float, bool, type(None), bytes, datetime.date, datetime.datetime, datetime.time)
-# The same as exact types: a set lookup on type() is the fast path for plain data.
-_PLAIN_LEAVES = frozenset(_IMMUTABLE_TYPES)
-
-
-def _fresh(value: Any) -> Any:
-    """A copy of ``value`` sharing no mutable object with it (a faster deepcopy for plain data).
-
-    Leaves of the common plain types are taken as they are without a call
-    per leaf: most answers are records of strings, numbers and links.
-    """
-    kind = type(value)
-    if kind is dict:
-        return {key: item if type(item) in _PLAIN_LEAVES else _fresh(item) for key, item in value.items()}
-    if kind is list:
-        return [item if type(item) in _PLAIN_LEAVES else _fresh(item) for item in value]
-    if kind in _PLAIN_LEAVES or isinstance(value, _IMMUTABLE_TYPES):
-        return value
-    if isinstance(value, dict):
-        return {key: _fresh(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_fresh(item) for item in value]
-    if isinstance(value, tuple):
-        return tuple(_fresh(item) for item in value)
-    return copy.deepcopy(value)
-
-
-# Exact types passed into the engine as they are (``date`` is converted, so it is not here).
-_PASSED_LEAVES = _PLAIN_LEAVES - {datetime.date}
-
-
-def _in_process_params(value: Any) -> Any:
-    """A private copy of call params, with ``date`` values in the site's ``YYYY-MM-DD`` form.
-
-    Datetimes stay objects: the engine accepts them and stores them as given.
-    Tuples become lists, as they would through JSON. Plain leaves are taken
-    without a call per leaf (params are mostly short dicts of strings).
-    """
-    kind = type(value)
-    if kind is dict:
-        return {key: item if type(item) in _PASSED_LEAVES else _in_process_params(item)
-                for key, item in value.items()}
-    if kind is list or kind is tuple:
-        return [item if type(item) in _PASSED_LEAVES else _in_process_params(item) for item in value]
-    if kind is datetime.date:
-        return value.isoformat()
-    if kind in _PLAIN_LEAVES:
-        return value
-    if isinstance(value, dict):
-        return {key: _in_process_params(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_in_process_params(item) for item in value]
-    return _fresh(value)
-
-
-# Methods whose answers the engine builds from its presenters, which copy every value
-# (pinned by test_results_do_not_share_objects_with_tables): answered without another copy.
-_FRESH_ANSWER_METHODS = frozenset(("read", "create", "update"))
-
-# Methods whose engine handlers only read their params and store copies of the values they keep
-# (the engine's contract, pinned by test_the_engine_keeps_no_reference_to_objects_the_caller_passed).
-_WRITE_METHODS = frozenset(("create", "update"))
-
-
-def _write_params(params: Any) -> Any:
-    """The params of a create/update for the engine: as they are unless something needs converting.
-
-    Dicts, lists and plain leaves other than ``date`` read the same in
-    process as after JSON; anything else (dates, tuples, other objects)
-    sends the params through :func:`_in_process_params`.
-    """
-    if type(params) is not dict:
-        return params if _passes_as_is(params) else _in_process_params(params)
-    for key, value in params.items():
-        if type(value) in _PASSED_LEAVES:
-            continue
-        if key == "fields" and type(value) is list:
-            # The field entries, checked here rather than recursively: writes are hot.
-            for entry in value:
-                if type(entry) is not dict or not _PASSED_LEAVES.issuperset(map(type, entry.values())):
-                    if not _passes_as_is(entry):
-                        return _in_process_params(params)
-        elif not _passes_as_is(value):
-            return _in_process_params(params)
-    return params
-
-
-def _passes_as_is(value: Any) -> bool:
-    """Whether ``value`` is made only of dicts, lists and leaves the engine takes unconverted."""
-    kind = type(value)
-    if kind is dict:
-        for item in value.values():
-            if type(item) not in _PASSED_LEAVES and not _passes_as_is(item):
-                return False
-        return True
-    if kind is list:
-        for item in value:
-            if type(item) not in _PASSED_LEAVES and not _passes_as_is(item):
-                return False
-        return True
-    return kind in _PASSED_LEAVES
+# The helpers as defined here, to tell a rig's replacement from them.
+_ORIGINAL_HELPERS = {name: getattr(Shotgun, name) for name in _READ_HOOKS}

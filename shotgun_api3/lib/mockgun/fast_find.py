@@ -1,0 +1,290 @@
+"""Compiled row tests for mockgun's ``find``: the rules of :mod:`.rules`, without a method call per row.
+
+When a test rig has patched none of the reference's matching helpers,
+``find`` compiles its filters once into one function of a row, equal to
+``self._row_matches_filters(entity_type, row, filters, filter_operator,
+retired_only)`` on every row: the same answers, the same ``name`` copied
+into stored links, in the same order of evaluation. Filters that could
+raise while being matched (malformed items, unknown fields or operators)
+are not compiled: ``compile_row_test`` answers ``None`` and ``find`` walks
+the helpers instead, which raise where the reference raises.
+
+Common relations get a closure of their own; any value those closures were
+not written for (a list, an odd type, an exception) goes to the helper rule
+itself (:func:`rules.reference_relation` through ``_compare``), so the
+answer never depends on which way was taken.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, Dict, List, Optional
+
+from . import rules
+
+Row = Dict[str, Any]
+RowTest = Callable[[Row], bool]
+Getter = Callable[[Row], Any]
+
+
+def compile_row_test(owner: Any, entity_type: str, filters: Any, filter_operator: Any,
+                     retired_only: bool) -> Optional[RowTest]:
+    """A function of a row equal to ``owner._row_matches_filters(...)`` on it, or ``None`` to use the helpers."""
+    group = _compile_group(owner, entity_type, filters, filter_operator)
+    if group is None:
+        return None
+    want_retired = bool(retired_only)
+
+    def row_test(row: Row) -> bool:
+        if bool(row.get("__retired")) != want_retired:
+            return False
+        return group(row)
+
+    return row_test
+
+
+def field_getter(owner: Any, entity_type: str, field: str) -> Getter:
+    """A function of a row giving ``owner._get_field_from_row(entity_type, row, field)``."""
+    if rules.split_path(field) is None:
+        return lambda row: row.get(field)
+    read = rules.ReferenceRules._get_field_from_row
+    return lambda row: read(owner, entity_type, row, field)
+
+
+def _compile_group(owner: Any, entity_type: str, filters: Any, operator: Any) -> Optional[RowTest]:
+    joined = rules.GROUP_OPERATORS.get(operator) if operator is not None else "all"
+    if joined is None or not isinstance(filters, (list, tuple)):
+        return None
+    tests: List[RowTest] = []
+    for item in filters:
+        test = _compile_item(owner, entity_type, item)
+        if test is None:
+            return None
+        tests.append(test)
+    if joined == "all":
+        if len(tests) == 1:
+            return tests[0]
+        if len(tests) == 2:
+            first, second = tests
+            return lambda row: first(row) and second(row)
+        return lambda row: all(test(row) for test in tests)
+    return lambda row: any(test(row) for test in tests)
+
+
+def _compile_item(owner: Any, entity_type: str, item: Any) -> Optional[RowTest]:
+    if isinstance(item, dict):
+        if "filter_operator" not in item or "filters" not in item:
+            return None
+        return _compile_group(owner, entity_type, item["filters"], item["filter_operator"])
+    if not isinstance(item, (list, tuple)) or len(item) < 3:
+        return None
+    field, operator, value = item[0], item[1], item[2]
+    if len(item) > 3:
+        value = list(item[2:])
+    elif operator == "in" and not isinstance(value, list):
+        value = list(value) if isinstance(value, tuple) else [value]
+    if field is None or not isinstance(field, str):
+        return None
+    try:
+        field_type = rules.ReferenceRules._get_field_type(owner, entity_type, field)
+    except Exception:  # unknown: the helpers raise it, in their order
+        return None
+    getter = field_getter(owner, entity_type, field)
+    compare = _relation(owner, field_type, operator, value)
+    if field_type == "entity":
+        db = owner._db
+        name_link = rules.name_link_from_target
+
+        def entity_test(row: Row) -> bool:
+            lval = getter(row)
+            if isinstance(lval, dict):
+                name_link(db, lval)
+            return compare(lval)
+
+        return entity_test
+    return lambda row: compare(getter(row))
+
+
+def _relation(owner: Any, field_type: str, operator: str, rval: Any) -> Callable[[Any], bool]:
+    """A test of a stored value equal to ``owner._compare(field_type, value, operator, rval)``."""
+    compare = rules.ReferenceRules._compare
+
+    def generic(lval: Any) -> bool:
+        return compare(owner, field_type, lval, operator, rval)
+
+    special = _SPECIAL.get((field_type, operator))
+    fast = special(rval, generic) if special is not None else None
+    return fast or generic
+
+
+# --- closures for common relations; each hands odd values to ``generic`` ------------------
+
+
+def _text_is(rval: Any, generic: Callable[[Any], bool], negate: bool = False) -> Optional[Callable[[Any], bool]]:
+    if rval is not None and rval.__class__ is not str:
+        return None
+    wanted = rval.lower() if rval is not None else None
+
+    def test(lval: Any) -> bool:
+        if lval.__class__ is str:
+            return (lval.lower() == wanted) != negate
+        if lval is None:
+            return (wanted is None) != negate
+        return generic(lval)
+
+    return test
+
+
+def _text_is_not(rval: Any, generic: Callable[[Any], bool]) -> Optional[Callable[[Any], bool]]:
+    return _text_is(rval, generic, negate=True)
+
+
+def _text_in(rval: Any, generic: Callable[[Any], bool], negate: bool = False) -> Optional[Callable[[Any], bool]]:
+    values = rval if isinstance(rval, list) else [rval]
+    if any(item is not None and item.__class__ is not str for item in values):
+        return None
+    wanted = frozenset(item.lower() if item is not None else None for item in values)
+
+    def test(lval: Any) -> bool:
+        if lval.__class__ is str:
+            return (lval.lower() in wanted) != negate
+        if lval is None:
+            return (None in wanted) != negate
+        return generic(lval)
+
+    return test
+
+
+def _text_not_in(rval: Any, generic: Callable[[Any], bool]) -> Optional[Callable[[Any], bool]]:
+    return _text_in(rval, generic, negate=True)
+
+
+def _substring(kind: str) -> Callable[[Any, Callable[[Any], bool]], Optional[Callable[[Any], bool]]]:
+    def build(rval: Any, generic: Callable[[Any], bool]) -> Optional[Callable[[Any], bool]]:
+        if rval is not None and rval.__class__ is not str:
+            return None
+        part = (rval or "").lower()
+
+        def test(lval: Any) -> bool:
+            if lval is None or lval.__class__ is str:
+                text = (lval or "").lower()
+                if kind == "contains":
+                    return part in text
+                if kind == "not_contains":
+                    return part not in text
+                if kind == "starts_with":
+                    return text.startswith(part)
+                return text.endswith(part)
+            return generic(lval)
+
+        return test
+
+    return build
+
+
+def _plain(check: Callable[[Any, Any], bool]) -> Callable[[Any, Callable[[Any], bool]], Callable[[Any], bool]]:
+    """A relation on values compared with Python operators; lists and failures go to ``generic``."""
+
+    def build(rval: Any, generic: Callable[[Any], bool]) -> Callable[[Any], bool]:
+        def test(lval: Any) -> bool:
+            if lval.__class__ is list:
+                return generic(lval)
+            try:
+                return check(lval, rval)
+            except Exception:
+                return generic(lval)
+
+        return test
+
+    return build
+
+
+def _entity_is(rval: Any, generic: Callable[[Any], bool], negate: bool = False) -> Optional[Callable[[Any], bool]]:
+    if rval is None:
+        return lambda lval: (lval is None) != negate if lval.__class__ is not list else generic(lval)
+    if rval.__class__ is not dict or "type" not in rval or "id" not in rval:
+        return None
+    wanted_type, wanted_id = rval["type"], rval["id"]
+
+    def test(lval: Any) -> bool:
+        if lval is None:
+            return negate
+        if lval.__class__ is dict and "type" in lval and "id" in lval:
+            return (lval["type"] == wanted_type and lval["id"] == wanted_id) != negate
+        return generic(lval)
+
+    return test
+
+
+def _entity_is_not(rval: Any, generic: Callable[[Any], bool]) -> Optional[Callable[[Any], bool]]:
+    return _entity_is(rval, generic, negate=True)
+
+
+def _multi_is(rval: Any, generic: Callable[[Any], bool], negate: bool = False) -> Optional[Callable[[Any], bool]]:
+    if rval is not None and (rval.__class__ is not dict or "id" not in rval):
+        return None
+    wanted_id = rval["id"] if rval is not None else None
+
+    def test(lval: Any) -> bool:
+        if lval.__class__ is not list:
+            return generic(lval)
+        if rval is None:
+            return (len(lval) == 0) != negate
+        for link in lval:
+            if link.__class__ is not dict or "id" not in link:
+                return generic(lval)
+        return any(link["id"] == wanted_id for link in lval) != negate
+
+    return test
+
+
+def _multi_is_not(rval: Any, generic: Callable[[Any], bool]) -> Optional[Callable[[Any], bool]]:
+    return _multi_is(rval, generic, negate=True)
+
+
+def _choice_in(rval: Any, generic: Callable[[Any], bool], negate: bool = False) -> Optional[Callable[[Any], bool]]:
+    if not isinstance(rval, list) or any(item is not None and item.__class__ is not str for item in rval):
+        return None
+    wanted = frozenset(rval)
+
+    def test(lval: Any) -> bool:
+        if lval is None or lval.__class__ is str:
+            return (lval in wanted) != negate
+        return generic(lval)
+
+    return test
+
+
+def _choice_not_in(rval: Any, generic: Callable[[Any], bool]) -> Optional[Callable[[Any], bool]]:
+    return _choice_in(rval, generic, negate=True)
+
+
+_EQUAL = _plain(lambda lval, rval: lval == rval)
+_NOT_EQUAL = _plain(lambda lval, rval: lval != rval)
+
+_SPECIAL: Dict[Any, Callable[[Any, Callable[[Any], bool]], Optional[Callable[[Any], bool]]]] = {
+    ("text", "is"): _text_is,
+    ("text", "is_not"): _text_is_not,
+    ("text", "in"): _text_in,
+    ("text", "not_in"): _text_not_in,
+    ("entity", "is"): _entity_is,
+    ("entity", "is_not"): _entity_is_not,
+    ("multi_entity", "is"): _multi_is,
+    ("multi_entity", "is_not"): _multi_is_not,
+    ("checkbox", "is"): _EQUAL,
+    ("checkbox", "is_not"): _NOT_EQUAL,
+    ("entity_type", "is"): _EQUAL,
+}
+for _kind in ("contains", "not_contains", "starts_with", "ends_with"):
+    _SPECIAL[("text", _kind)] = _substring(_kind)
+for _type in ("list", "status_list"):
+    _SPECIAL[(_type, "is")] = _EQUAL
+    _SPECIAL[(_type, "is_not")] = _NOT_EQUAL
+    _SPECIAL[(_type, "in")] = _choice_in
+    _SPECIAL[(_type, "not_in")] = _choice_not_in
+for _type in ("float", "number", "date", "date_time"):
+    _SPECIAL[(_type, "is")] = _EQUAL
+    _SPECIAL[(_type, "is_not")] = _NOT_EQUAL
+    _SPECIAL[(_type, "less_than")] = _plain(lambda lval, rval: lval < rval)
+    _SPECIAL[(_type, "greater_than")] = _plain(lambda lval, rval: lval > rval)
+    _SPECIAL[(_type, "between")] = _plain(lambda lval, rval: lval >= rval[0] and lval <= rval[1])
+    _SPECIAL[(_type, "not_between")] = _plain(lambda lval, rval: lval < rval[0] or lval > rval[1])
+    _SPECIAL[(_type, "in")] = _plain(lambda lval, rval: lval in rval)
