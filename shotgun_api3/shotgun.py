@@ -54,6 +54,9 @@ from .lib import sgtimezone  # noqa: F401 - binds shotgun_api3.lib.sgtimezone
 from .lib.sgtimezone import SgTimezone
 
 __version__ = "3.10.3"
+# What tells this package from the reference at run time, even in a copied folder:
+# the reference release line plus our label (the distribution's version in pyproject.toml).
+__distribution_version__ = "3.10.3+dropin.1"
 
 LOG = logging.getLogger("shotgun_api3")
 LOG.setLevel(logging.WARNING)
