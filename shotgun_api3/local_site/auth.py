@@ -18,7 +18,9 @@ import struct
 import threading
 import time
 from dataclasses import asdict, dataclass
-from typing import Callable, Mapping, Optional
+from typing import Callable, Dict, Mapping, Optional
+
+from .throttle import AuthLimits, Locked, Throttle
 
 #: The error codes a site answers with (wire-protocol.md 9.2).
 AUTHENTICATION_FAILED = 102
@@ -91,9 +93,30 @@ def totp_code(secret: str, at: Optional[float] = None) -> str:
 
 def verify_totp(secret: str, code: str, at: Optional[float] = None) -> bool:
     """Whether ``code`` is valid now, allowing one step of clock drift either way."""
+    return totp_step(secret, code, at) is not None
+
+
+def totp_step(secret: str, code: str, at: Optional[float] = None) -> Optional[int]:
+    """The time step ``code`` belongs to if it is valid now (one step of drift either way), else None."""
     now = time.time() if at is None else at
     code = str(code).strip()
-    return any(hmac.compare_digest(totp_code(secret, now + drift * TOTP_STEP_SECONDS), code) for drift in (-1, 0, 1))
+    step = int(now // TOTP_STEP_SECONDS)
+    found = None
+    for drift in (-1, 0, 1):
+        # Every candidate is compared, so the time taken tells nothing.
+        if hmac.compare_digest(totp_code(secret, (step + drift) * TOTP_STEP_SECONDS), code):
+            found = step + drift
+    return found
+
+
+_DECOY: list = []
+
+
+def _decoy_hash() -> str:
+    """A password hash of nobody's password, with the current parameters (made once)."""
+    if not _DECOY:
+        _DECOY.append(hash_password(secrets.token_hex(16)))
+    return _DECOY[0]
 
 
 def _b64(data: bytes) -> str:
@@ -112,6 +135,7 @@ class ScriptAccount:
     entity_id: int
     key_digest: str
     can_sudo: bool = False
+    disabled: bool = False
 
 
 @dataclass
@@ -123,6 +147,7 @@ class UserAccount:
     password_hash: str
     totp_secret: Optional[str] = None
     can_sudo: bool = False
+    disabled: bool = False
 
 
 @dataclass
@@ -153,8 +178,11 @@ class Accounts:
     """
 
     def __init__(self, state: Mapping[str, dict], save: Callable[[str, Optional[dict]], None],
-                 session_lifetime: float = SESSION_LIFETIME_SECONDS) -> None:
+                 session_lifetime: float = SESSION_LIFETIME_SECONDS, auth_limits: Optional[AuthLimits] = None) -> None:
         self._save = save
+        self.throttle = Throttle(auth_limits)
+        # The last TOTP time step each login used: a code works once.
+        self._used_totp_steps: Dict[str, int] = {}
         # Server threads open and drop sessions concurrently.
         self._lock = threading.RLock()
         self.session_lifetime = session_lifetime
@@ -181,19 +209,45 @@ class Accounts:
         self._save("user:" + login, asdict(account))
         self.users[login] = account
 
-    def authenticate(self, auth: Mapping, is_active: Callable[[dict], bool]) -> Identity:
-        """Check one wire auth dict; ``is_active(link)`` says whether the entity may still log in."""
+    def authenticate(self, auth: Mapping, is_active: Callable[[dict], bool], client: str = "") -> Identity:
+        """Check one wire auth dict; ``is_active(link)`` says whether the entity may still log in.
+
+        ``client`` is the caller's address: failures are counted per account
+        and per address, and a locked one is refused before anything is checked.
+        """
         if auth.__class__ is not dict and not isinstance(auth, Mapping):
             raise AuthError("Authentication failed: the first RPC param must be the auth dict.")
         if auth.get("user_login") is not None or auth.get("user_password") is not None:
-            identity = self._authenticate_user(auth)
+            account_key = "login:%s" % (auth.get("user_login"),)
+            check = self._authenticate_user
         elif auth.get("script_name") is not None or auth.get("script_key") is not None:
-            identity = self._authenticate_script(auth)
+            account_key = "script:%s" % (auth.get("script_name"),)
+            check = self._authenticate_script
         elif auth.get("session_token") is not None:
-            identity = self._authenticate_session(str(auth["session_token"]))
+            account_key = None
+            check = self._authenticate_session
         else:
             raise AuthError("Authentication failed: no credentials given (script_name/script_key, "
                             "user_login/user_password or session_token).")
+        address_key = "address:%s" % client.rpartition(":")[0] if client else None
+        keys = [key for key in (account_key, address_key) if key is not None]
+        try:
+            self.throttle.check(keys)
+        except Locked as locked:
+            raise AuthError("Authentication failed: too many failed attempts for this %s; it is locked for %d more "
+                            "minute(s)." % ("client address" if locked.key.startswith("address:") else "account",
+                                            max(1, int(locked.seconds // 60) + 1))) from None
+        try:
+            identity = check(auth)
+        except AuthError as error:
+            if error.error_code != TWO_FACTOR_MISSING:
+                limits = self.throttle.limits
+                counted = {key: limits.failures_per_address if key == address_key else limits.failures_per_account
+                           for key in keys}
+                self.throttle.failed(counted, account_key)
+            raise
+        if account_key is not None:
+            self.throttle.succeeded(account_key)
         if not is_active(identity.user):
             raise AuthError("Authentication failed: the account is retired or disabled.")
         return identity
@@ -201,25 +255,37 @@ class Accounts:
     def _authenticate_script(self, auth: Mapping) -> Identity:
         account = self.scripts.get(str(auth.get("script_name")))
         key = auth.get("script_key")
-        if account is None or key is None or not hmac.compare_digest(digest(str(key)), account.key_digest):
+        given = digest(str(key)) if key is not None else ""
+        expected = account.key_digest if account is not None else digest(secrets.token_hex(16))
+        if not hmac.compare_digest(given, expected) or account is None or account.disabled:
             raise AuthError("Authentication failed: script name or key is not valid.")
         return Identity({"type": "ApiUser", "id": account.entity_id}, account.can_sudo, script_name=account.name)
 
     def _authenticate_user(self, auth: Mapping) -> Identity:
-        account = self.users.get(str(auth.get("user_login")))
+        login = str(auth.get("user_login"))
+        account = self.users.get(login)
         password = auth.get("user_password")
-        if account is None or password is None or not verify_password(str(password), account.password_hash):
+        # An unknown login costs the same slow hash as a known one, so timing
+        # does not tell which logins exist.
+        stored = account.password_hash if account is not None else _decoy_hash()
+        matches = verify_password("" if password is None else str(password), stored)
+        if account is None or password is None or not matches or account.disabled:
             raise AuthError("Authentication failed: login or password is not valid.")
         if account.totp_secret:
             token = auth.get("auth_token")
             if not token:
                 raise AuthError("This user has two-factor authentication turned on: an auth_token is required.",
                                 TWO_FACTOR_MISSING)
-            if not verify_totp(account.totp_secret, str(token)):
-                raise AuthError("Authentication failed: the two-factor authentication token is not valid.")
+            step = totp_step(account.totp_secret, str(token))
+            with self._lock:
+                # A code works once: a step at or before the last one used is refused.
+                if step is None or step <= self._used_totp_steps.get(login, -1):
+                    raise AuthError("Authentication failed: the two-factor authentication token is not valid.")
+                self._used_totp_steps[login] = step
         return Identity({"type": "HumanUser", "id": account.entity_id}, account.can_sudo)
 
-    def _authenticate_session(self, token: str) -> Identity:
+    def _authenticate_session(self, auth: Mapping) -> Identity:
+        token = str(auth["session_token"])
         session = self.sessions.get(digest(token))
         if session is None:
             raise AuthError("Authentication failed: the session token is not valid.")

@@ -98,7 +98,7 @@ def handle_rpc(site, request: Request) -> Response:
     if not params:
         return fault_response("Authentication failed: the first RPC param must be the auth dict.", 102)
     try:
-        context = site.authenticate(params[0])
+        context = site.authenticate(params[0], request.client_address)
     except AuthError as error:
         return fault_response(error.message, error.error_code)
 

@@ -19,6 +19,7 @@ from typing import Any, Mapping, Optional, Union
 from .._engine import CallContext, Engine, EngineFault, SiteSchema
 from .._engine.filestore import FileStore
 from .auth import AUTHENTICATION_FAILED, Accounts, AuthError, new_totp_secret
+from .throttle import AuthLimits
 from .relocation import relocate_file_urls
 from .store import SqliteStore
 
@@ -72,7 +73,8 @@ class Site:
     fault_class = EngineFault
 
     def __init__(self, store: SqliteStore, folder: Optional[Path], schema_dicts: Optional[dict] = None,
-                 url: str = "http://127.0.0.1:0", max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES) -> None:
+                 url: str = "http://127.0.0.1:0", max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES,
+                 auth_limits: Optional[AuthLimits] = None) -> None:
         self.folder = folder
         self.store = store
         self.max_request_bytes = max_request_bytes
@@ -94,7 +96,7 @@ class Site:
             secret = {"value": secrets.token_hex(32)}
             store.write_state("secret", secret)
         self.secret = bytes.fromhex(secret["value"])
-        self.accounts = Accounts(state, store.write_state)
+        self.accounts = Accounts(state, store.write_state, auth_limits=auth_limits)
         # Uploaded bytes: under the site folder, or a temporary folder that
         # close() removes for an in-memory site.
         self.file_store = FileStore(folder / FILES_DIR if folder is not None else None)
@@ -170,9 +172,12 @@ class Site:
         with self._lock:
             return self.engine.call(method_name, params, context)
 
-    def authenticate(self, auth: Mapping) -> CallContext:
-        """Check a wire auth dict and return who the call runs as (``sudo_as_login`` applied)."""
-        identity = self.accounts.authenticate(auth, self._is_active)
+    def authenticate(self, auth: Mapping, client: str = "") -> CallContext:
+        """Check a wire auth dict and return who the call runs as (``sudo_as_login`` applied).
+
+        ``client`` is the caller's ``host:port``: failed tries are throttled per address too.
+        """
+        identity = self.accounts.authenticate(auth, self._is_active, client)
         user = identity.user
         sudo_login = auth.get("sudo_as_login")
         if sudo_login:

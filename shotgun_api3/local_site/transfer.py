@@ -70,10 +70,10 @@ def _stored_upload_name(upload_id: str, part: int = 0) -> str:
 
 # -- auth and forms ----------------------------------------------------------
 
-def _authenticate(site: Any, fields: Dict[str, str]) -> Any:
+def _authenticate(site: Any, fields: Dict[str, str], request: Request) -> Any:
     auth = {key: fields[key] for key in AUTH_FIELDS if key in fields}
     try:
-        return site.authenticate(auth)
+        return site.authenticate(auth, request.client_address)
     except AuthError as error:
         raise _FormFailure(str(error) or "Authentication failed") from None
 
@@ -161,7 +161,7 @@ def _server_upload(site: Any, request: Request, thumbnail: bool) -> Response:
                 continue  # unknown file fields are drained, not stored
             # Our client (and the reference) sends the text fields first:
             # refuse a bad login before storing a byte of the file.
-            context = _authenticate(site, fields)
+            context = _authenticate(site, fields, request)
             stored_name, size = _stream_part_to_store(store, data)
             stored = (stored_name, size, filename)
     except FormError as error:
@@ -217,7 +217,7 @@ def _sweep_stale_uploads(store: FileStore) -> None:
 
 def _get_upload_link_info(site: Any, request: Request) -> Response:
     fields = _url_form(request)
-    _authenticate(site, fields)
+    _authenticate(site, fields, request)
     _sweep_stale_uploads(site.file_store)
     upload_type = fields.get("upload_type") or "Attachment"
     if upload_type not in ("Attachment", THUMBNAIL_UPLOAD_TYPE):
@@ -238,7 +238,7 @@ def _upload_id(fields: Dict[str, str]) -> str:
 
 def _get_upload_link_for_part(site: Any, request: Request) -> Response:
     fields = _url_form(request)
-    _authenticate(site, fields)
+    _authenticate(site, fields, request)
     part = _int_field(fields, "part_number")
     if not 1 <= part <= 10000:
         raise _FormFailure("part_number must be between 1 and 10000")
@@ -248,7 +248,7 @@ def _get_upload_link_for_part(site: Any, request: Request) -> Response:
 
 def _complete_multipart_upload(site: Any, request: Request) -> Response:
     fields = _url_form(request)
-    _authenticate(site, fields)
+    _authenticate(site, fields, request)
     upload_id = _upload_id(fields)
     etags = [tag for tag in (fields.get("etags") or "").split(",") if tag]
     store: FileStore = site.file_store
@@ -264,7 +264,7 @@ def _complete_multipart_upload(site: Any, request: Request) -> Response:
 
 def _link_file(site: Any, request: Request) -> Response:
     fields = _url_form(request)
-    context = _authenticate(site, fields)
+    context = _authenticate(site, fields, request)
     lines = (fields.get("upload_link_info") or "").split("\n")
     if len(lines) < 5 or not lines[0].startswith("1"):
         raise _FormFailure("invalid upload_link_info")
@@ -328,7 +328,7 @@ def _storage_put(site: Any, request: Request) -> Response:
 
 def _share_thumbnail(site: Any, request: Request) -> Response:
     fields = _url_form(request)
-    context = _authenticate(site, fields)
+    context = _authenticate(site, fields, request)
     entities = [_entity_token(token) for token in (fields.get("entities") or "").split(",") if token.strip()]
     if not entities:
         raise _FormFailure("no entities to share the thumbnail with")
@@ -344,6 +344,11 @@ def _share_thumbnail(site: Any, request: Request) -> Response:
 
 def _get_thumbnail_url(site: Any, request: Request) -> Response:
     """The image of an entity for sites older than 3.3.0 clients: ``1\\n/<path>``."""
+    # Only for a signed-in caller (a live _session_id cookie): the answer tells
+    # which records exist and hands out thumbnail paths. The reference client
+    # asks it only of sites older than 3.3.0, which this site is not.
+    if site.session_from_cookie(request.cookies) is None:
+        return _failure("Authentication failed: get_thumbnail_url needs a valid _session_id cookie.")
     entity_type = (request.query.get("entity_type") or [""])[0]
     try:
         entity_id = int((request.query.get("entity_id") or [""])[0])

@@ -28,7 +28,7 @@ class StandInSite:
     def __init__(self):
         self.calls = []
 
-    def authenticate(self, auth):
+    def authenticate(self, auth, client=""):
         if auth != {"script_name": "s", "script_key": "k"}:
             raise AuthError("Authentication failed.", 102)
         return "context"
