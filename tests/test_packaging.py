@@ -127,3 +127,29 @@ def test_pip_install_target_then_pythonpath_as_documented(tmp_path):
         result = _run_isolated(USE_THE_CLIENT, target, site.url, str(target))
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "1"
+
+
+# ------------------------------------------------------------------ first runs
+
+
+@pytest.mark.parametrize("script", ["run-tests", "run-demo"])
+def test_quick_start_scripts_say_what_they_install_on_a_first_run(tmp_path, script):
+    # A stand-in interpreter records what the script asks of it, so nothing is installed for real.
+    venv = tmp_path / "venv"
+    (venv / "bin").mkdir(parents=True)
+    log = tmp_path / "calls.log"
+    stub = venv / "bin" / "python"
+    stub.write_text('#!/bin/sh\necho "$@" >> "%s"\n' % log)
+    stub.chmod(0o755)
+    env = dict(os.environ, VENV=str(venv))
+    result = subprocess.run(["bash", str(REPO / script), "--version"], capture_output=True, text=True, env=env,
+                            timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "Installing into %s from the package index" % venv in result.stderr
+    assert "pytest" in result.stderr and "httplib2" in result.stderr
+    calls = log.read_text()
+    assert "-m pip install -q -e .[test]" in calls
+    # Once installed, nothing more is said.
+    again = subprocess.run(["bash", str(REPO / script), "--version"], capture_output=True, text=True, env=env,
+                           timeout=60)
+    assert "Installing" not in again.stderr

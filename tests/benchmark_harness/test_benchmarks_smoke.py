@@ -18,6 +18,14 @@ BENCH_DIR = Path(__file__).resolve().parents[2] / "benchmarks"
 pytestmark = [pytest.mark.slow, pytest.mark.reference]
 
 
+@pytest.fixture(autouse=True)
+def _reference_installed() -> None:
+    """Skip (with the reason) when the reference cannot be installed, instead of failing in the subprocess."""
+    from tests.support.reference_venv import reference_python
+
+    reference_python()
+
+
 def run_benchmark(script: str, *args: str) -> str:
     result = subprocess.run([sys.executable, str(BENCH_DIR / script), *args], capture_output=True, text=True,
                             timeout=900)
