@@ -153,3 +153,11 @@ def test_quick_start_scripts_say_what_they_install_on_a_first_run(tmp_path, scri
     again = subprocess.run(["bash", str(REPO / script), "--version"], capture_output=True, text=True, env=env,
                            timeout=60)
     assert "Installing" not in again.stderr
+
+
+def test_the_forge_ci_runs_ci_run_on_the_oldest_and_newest_python_and_builds_docs_and_wheel():
+    workflow = (REPO / ".github" / "workflows" / "ci.yml").read_text(encoding="utf-8")
+    assert '["3.9", "3.13"]' in workflow
+    assert "run: bash .ci/run" in workflow
+    assert "sphinx" in workflow
+    assert "python -m build" in workflow and "*.whl" in workflow
