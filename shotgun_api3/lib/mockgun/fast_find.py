@@ -42,11 +42,37 @@ def compile_row_test(owner: Any, entity_type: str, filters: Any, filter_operator
 
 
 def field_getter(owner: Any, entity_type: str, field: str) -> Getter:
-    """A function of a row giving ``owner._get_field_from_row(entity_type, row, field)``."""
-    if rules.split_path(field) is None:
+    """A function of a row giving ``owner._get_field_from_row(entity_type, row, field)``.
+
+    A path through single links reads each hop's row straight from the
+    table; a multi-entity hop, or a value that is neither a link nor empty,
+    goes to the helper itself.
+    """
+    path = rules.split_path(field)
+    if path is None:
         return lambda row: row.get(field)
     read = rules.ReferenceRules._get_field_from_row
-    return lambda row: read(owner, entity_type, row, field)
+    link_field, linked_type, rest = path
+    linked_table = owner._db.get(linked_type)
+    if linked_table is None:
+        return lambda row: read(owner, entity_type, row, field)
+    read_rest = field_getter(owner, linked_type, rest)
+
+    def deep(row: Row) -> Any:
+        link = row.get(link_field)
+        if link is None:
+            return None
+        if link.__class__ is not dict:
+            return read(owner, entity_type, row, field)
+        if link.get("type") != linked_type:
+            return None
+        try:
+            linked = linked_table.get(link.get("id"))
+        except TypeError:
+            return None
+        return read_rest(linked) if linked is not None else None
+
+    return deep
 
 
 def _compile_group(owner: Any, entity_type: str, filters: Any, operator: Any) -> Optional[RowTest]:
@@ -66,6 +92,11 @@ def _compile_group(owner: Any, entity_type: str, filters: Any, operator: Any) ->
             first, second = tests
             return lambda row: first(row) and second(row)
         return lambda row: all(test(row) for test in tests)
+    if len(tests) == 1:
+        return tests[0]
+    if len(tests) == 2:
+        first, second = tests
+        return lambda row: first(row) or second(row)
     return lambda row: any(test(row) for test in tests)
 
 
@@ -90,17 +121,45 @@ def _compile_item(owner: Any, entity_type: str, item: Any) -> Optional[RowTest]:
     getter = field_getter(owner, entity_type, field)
     compare = _relation(owner, field_type, operator, value)
     if field_type == "entity":
-        db = owner._db
-        name_link = rules.name_link_from_target
-
-        def entity_test(row: Row) -> bool:
-            lval = getter(row)
-            if isinstance(lval, dict):
-                name_link(db, lval)
-            return compare(lval)
-
-        return entity_test
+        return _entity_condition(owner._db, getter, compare)
+    if "." not in field:
+        return lambda row: compare(row.get(field))
     return lambda row: compare(getter(row))
+
+
+def _entity_condition(db: Dict[str, Dict[Any, Row]], getter: Getter, compare: Callable[[Any], bool]) -> RowTest:
+    """A condition on a link field: first the reference's side effect, the target's name copied into the link.
+
+    Nothing else runs while one find scans, so each target's name is looked
+    up once per find.
+    """
+    names: Dict[Any, Any] = {}
+    missing = object()
+    name_link = rules.name_link_from_target
+
+    def entity_test(row: Row) -> bool:
+        lval = getter(row)
+        if lval.__class__ is dict:
+            try:
+                key = (lval.get("type"), lval.get("id"))
+                name = names.get(key, missing)
+                if name is missing:
+                    target = db.get(key[0], {}).get(key[1])
+                    has_name, name = rules.named_link_source(target) if target is not None else (False, None)
+                    names[key] = name = name if has_name else _NO_NAME
+            except TypeError:  # an unhashable id
+                name_link(db, lval)
+            else:
+                if name is not _NO_NAME:
+                    lval["name"] = name
+        elif isinstance(lval, dict):
+            name_link(db, lval)
+        return compare(lval)
+
+    return entity_test
+
+
+_NO_NAME = object()
 
 
 def _relation(owner: Any, field_type: str, operator: str, rval: Any) -> Callable[[Any], bool]:
@@ -257,6 +316,33 @@ def _choice_not_in(rval: Any, generic: Callable[[Any], bool]) -> Optional[Callab
     return _choice_in(rval, generic, negate=True)
 
 
+def _ordered(kind: str) -> Callable[[Any, Callable[[Any], bool]], Callable[[Any], bool]]:
+    """``less_than``/``greater_than`` on numbers, without a call per value; the rest as :func:`_plain`."""
+    def build(rval: Any, generic: Callable[[Any], bool]) -> Callable[[Any], bool]:
+        plain = (int, float)
+        numeric = rval.__class__ in plain
+
+        if kind == "less_than":
+            fallback = _plain(lambda left, right: left < right)(rval, generic)
+
+            def less(lval: Any) -> bool:
+                if numeric and lval.__class__ in plain:
+                    return lval < rval
+                return fallback(lval)
+
+            return less
+        fallback = _plain(lambda left, right: left > right)(rval, generic)
+
+        def greater(lval: Any) -> bool:
+            if numeric and lval.__class__ in plain:
+                return lval > rval
+            return fallback(lval)
+
+        return greater
+
+    return build
+
+
 _EQUAL = _plain(lambda lval, rval: lval == rval)
 _NOT_EQUAL = _plain(lambda lval, rval: lval != rval)
 
@@ -283,8 +369,8 @@ for _type in ("list", "status_list"):
 for _type in ("float", "number", "date", "date_time"):
     _SPECIAL[(_type, "is")] = _EQUAL
     _SPECIAL[(_type, "is_not")] = _NOT_EQUAL
-    _SPECIAL[(_type, "less_than")] = _plain(lambda lval, rval: lval < rval)
-    _SPECIAL[(_type, "greater_than")] = _plain(lambda lval, rval: lval > rval)
+    _SPECIAL[(_type, "less_than")] = _ordered("less_than")
+    _SPECIAL[(_type, "greater_than")] = _ordered("greater_than")
     _SPECIAL[(_type, "between")] = _plain(lambda lval, rval: lval >= rval[0] and lval <= rval[1])
     _SPECIAL[(_type, "not_between")] = _plain(lambda lval, rval: lval < rval[0] or lval > rval[1])
     _SPECIAL[(_type, "in")] = _plain(lambda lval, rval: lval in rval)

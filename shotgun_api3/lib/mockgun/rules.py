@@ -62,6 +62,11 @@ _EMPTY_SORT_VALUES: Dict[str, Any] = {"number": 0, "percent": 0, "duration": 0, 
                                       "date_time": datetime.datetime(datetime.MINYEAR, 1, 1)}
 
 
+_NO_FIELDS: Dict[str, Any] = {}
+# Classes of values stored without a second look.
+_PLAIN_VALUES = frozenset((str, int, float, bool, type(None), datetime.datetime))
+
+
 class _Unsupported(Exception):
     """A relation the reference's rules do not answer for a data type: a site's rules decide."""
 
@@ -158,6 +163,8 @@ class ReferenceRules:
             return
         definitions = self._schema[entity_type]
         for field in fields:
+            if field.__class__ is str and "." not in field and (field in definitions or field in ("type", "id")):
+                continue
             if not isinstance(field, str):
                 raise ShotgunError("Field names must be strings, not %r" % (field,))
             path = split_path(field)
@@ -200,6 +207,10 @@ class ReferenceRules:
 
     def _get_field_type(self, entity_type: str, field: str) -> str:
         """The data type of ``field`` (the last hop's field for a dotted path)."""
+        if field.__class__ is str and "." not in field:
+            definition = self._schema.get(entity_type, _NO_FIELDS).get(field)
+            if definition is not None:
+                return definition["data_type"]["value"]
         path = split_path(field) if isinstance(field, str) else None
         if path is not None:
             return self._get_field_type(path[1], path[2])
@@ -355,6 +366,8 @@ class ReferenceRules:
                 row[field] = _updated_links(row.get(field), value or [], mode)
             elif field_type == "date" and isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
                 row[field] = value.isoformat()
+            elif value.__class__ in _PLAIN_VALUES:
+                row[field] = value
             elif isinstance(value, (dict, list)):
                 # A copy: what the caller does to its dict or list later never reaches the store.
                 row[field] = fresh(value)

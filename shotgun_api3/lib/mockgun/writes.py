@@ -22,6 +22,8 @@ from shotgun_api3.shotgun import Shotgun as _SiteClient
 from .engine_bridge import fresh
 
 _THUMBNAIL_FIELDS = ("image", "filmstrip_image")
+# Classes of values that answers may share with the store: nothing can change them in place.
+_SHARED = frozenset((str, int, float, bool, type(None)))
 _LOCAL_STORAGE = {"id": 0, "name": "auto_generated_by_mockgun", "type": "LocalStorage"}
 
 # {id(table): (table, table size, last key, highest id)} after the last id taken from a table.
@@ -69,14 +71,16 @@ class ReferenceWrites:
         The answer is the record, as a site gives it (the reference gave a
         one-item list).
         """
-        if self.site_semantics or _has_thumbnail(data):
+        if self.site_semantics or (data.__class__ is dict and ("image" in data or "filmstrip_image" in data)
+                                   and _has_thumbnail(data)):
             return self._site_update(entity_type, entity_id, data, multi_entity_update_modes)  # type: ignore
         self._validate_entity_type(entity_type)  # type: ignore[attr-defined]
         self._validate_entity_data(entity_type, data)  # type: ignore[attr-defined]
         self._validate_entity_exists(entity_type, entity_id)  # type: ignore[attr-defined]
         row = self._db[entity_type][entity_id]
         self._update_row(entity_type, row, data, multi_entity_update_modes)  # type: ignore[attr-defined]
-        return {field: fresh(value) for field, value in row.items() if field in data or field in ("type", "id")}
+        return {field: value if value.__class__ in _SHARED else fresh(value)
+                for field, value in row.items() if field in data or field in ("type", "id")}
 
     def delete(self, entity_type: str, entity_id: int) -> bool:
         """Retire a record: ``True``, or ``False`` when it was retired already."""
