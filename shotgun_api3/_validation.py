@@ -116,16 +116,15 @@ def check_batch_request(index: int, request: Any) -> None:
                            "requests[%d]['multi_entity_update_modes']" % index)
 
 
-def check_summaries(summary_fields: Any, grouping: Any) -> None:
-    """``summarize()``'s ``summary_fields`` (``[{"field", "type"}]``) and ``grouping`` (``[{"field", "type"...}]``)."""
-    for argument, items in (("summary_fields", summary_fields), ("grouping", grouping)):
-        if items is None and argument == "grouping":
-            continue
-        if not isinstance(items, (list, tuple)):
-            raise invalid_input("summarize(): %s must be a list of summaries or groupings {'field': name, 'type': ...}, got %s"
-                                % (argument, _shown(items)), Fault)
-        for index, item in enumerate(items):
-            if not isinstance(item, dict) or not isinstance(item.get("field"), str) or not isinstance(
-                    item.get("type"), str):
-                raise invalid_input("summarize(): %s[%d] must be a dict with a 'field' name and a 'type' "
-                                    "(both strings), got %s" % (argument, index, _shown(item)), Fault)
+def check_summaries(summary_fields: Any) -> None:
+    """``summarize()``'s ``summary_fields``: ``[{"field": name, "type": ...}]`` (``None`` passes, as in the reference)."""
+    if summary_fields is None:
+        return
+    if not isinstance(summary_fields, (list, tuple)):
+        raise invalid_input("summarize(): summary_fields must be a list of summaries {'field': name, 'type': ...}, "
+                            "got %s" % (_shown(summary_fields),), Fault)
+    for index, item in enumerate(summary_fields):
+        if not isinstance(item, dict) or not isinstance(item.get("field"), str) or not isinstance(
+                item.get("type"), str):
+            raise invalid_input("summarize(): summary_fields[%d] must be a dict with a 'field' name and a 'type' "
+                                "(both strings), got %s" % (index, _shown(item)), Fault)

@@ -50,8 +50,6 @@ CASES = [
     ("summarize fields a string", lambda sg: sg.summarize("Shot", [], "code"), Fault, ["summary_fields"]),
     ("summarize item without field", lambda sg: sg.summarize("Shot", [], [{"type": "count"}]), None,
      ["summary_fields[0]", "'field'"]),
-    ("summarize grouping item", lambda sg: sg.summarize("Shot", [], [{"field": "id", "type": "count"}], grouping=["x"]),
-     Fault, ["grouping[0]"]),
     ("text_search filter", lambda sg: sg.text_search("x", {"Shot": [["code"]]}), IndexError, ["['code']"]),
 ]
 
