@@ -17,7 +17,9 @@ work per call of ``create`` and ``update`` (bytecodes executed, functions
 entered) is counted too: unlike times, those counts repeat exactly. Targets (ratio
 ours/reference of the median call time): ``find_one`` by id
 <= 0.02, every filtered find <= 0.2, ``create`` and ``update`` <= 1.0. A
-second run of ours alone reports the memory held by 100,000 Shots.
+second run of ours alone reports the memory held by 100,000 Shots, and
+``mockgun_setup.py`` what a rig pays per test: building a mockgun and a small
+set-up, on the shipped schema and a larger one (targets <= 1.0).
 
     python benchmarks/bench_mockgun.py [--quick] [--no-memory] [--profile]
 """
@@ -33,6 +35,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import _harness as h
+import mockgun_setup
 
 SCHEMA_DIR = h.REPO_ROOT / "shotgun_api3" / "data"
 SEQUENCES = 50
@@ -375,6 +378,8 @@ def run(quick: bool, memory: bool, profile: bool, shots: int | None, ours_schema
                   % (ours["rss_site_mb"], ref["rss_site_mb"]))
         if ours and ours.get("profile"):
             print("cProfile of our queries:\n" + ours["profile"])
+        # What a rig pays per test: building a mockgun, and a small set-up (mockgun_setup.py).
+        tables.extend(mockgun_setup.run(quick))
         if memory:
             big = 10000 if quick else 100000
             mem = h.try_worker("ours", Path(__file__), dict(paths["ours"], mode="memory", shots=big))

@@ -1,6 +1,8 @@
-"""Where the time of a mockgun ``update`` goes: the plain path, the general path, events.
+"""Where the time of a site-mode mockgun ``update`` goes: the plain path, the general path, events.
 
-One process, one site of Shots, the same update as ``bench_mockgun.py``
+The engine's write paths, measured through mockgun with ``site_semantics``
+on (the default mode writes ``_db`` as the reference mockgun does and never
+reaches the engine). One process, one site of Shots, the same update as ``bench_mockgun.py``
 (a status and a description), timed in alternating rounds of each variant:
 
 - ``plain``: as shipped, the update takes the plain path
@@ -39,6 +41,7 @@ def build_site(shots: int) -> Tuple[Any, Callable[[int], object]]:
     """A mockgun site of ``shots`` Shots in 50 Sequences, and its update operation."""
     data = Path(mockgun.__file__).resolve().parents[2] / "data"
     mockgun.Shotgun.set_schema_paths(str(data / "schema.json"), str(data / "schema_entity.json"))
+    mockgun.Shotgun.site_semantics = True
     sg = mockgun.Shotgun("https://bench.example.com", "bench", "key")
     project = sg.create("Project", {"name": "Bench"})
     sequences = [sg.create("Sequence", {"code": "SQ%03d" % n, "project": project}) for n in range(50)]

@@ -33,6 +33,7 @@ from shotgun_api3._api.writes import _written_record
 from shotgun_api3._engine import CallContext, Engine, EngineFault
 from shotgun_api3._engine.relations import ALLOWED, NEGATIONS, build_test
 from shotgun_api3._errors import ShotgunError
+from shotgun_api3._config import _Config
 from shotgun_api3.shotgun import ServerCapabilities
 from shotgun_api3.shotgun import Shotgun as _SiteClient
 
@@ -92,7 +93,16 @@ class Shotgun(ReferenceWrites, ReferenceRules, InProcessFileTransfer, _SiteClien
                  sudo_as_login: Optional[str] = None, session_token: Optional[str] = None,
                  auth_token: Optional[str] = None) -> None:
         # The URL is checked first, as by the reference (a ValueError before any schema check).
-        self._setup_client(base_url, convert_datetimes_to_utc, http_proxy, ca_certs)
+        # The rest of the real client's set-up (CA file, connections, capabilities, user
+        # agent) waits for the first use of an attribute it makes: rigs build a mockgun per
+        # test and most never need it.
+        config = self.config = _Config(self)
+        config.convert_datetimes_to_utc = convert_datetimes_to_utc
+        _set_server_params(config, base_url)
+        if http_proxy is not None:
+            config.set_proxy(http_proxy)
+        self._client_setup_args = (base_url, convert_datetimes_to_utc, http_proxy, ca_certs)
+        self._server_caps = None
         schema_path, schema_entity_path = self.get_schema_paths()
         if schema_path is None or schema_entity_path is None:
             raise MockgunError(
@@ -105,7 +115,6 @@ class Shotgun(ReferenceWrites, ReferenceRules, InProcessFileTransfer, _SiteClien
         self._context_cache: Optional[Tuple[tuple, CallContext]] = None
         self._server_info_override: Optional[Dict[str, Any]] = None
         self.base_url = base_url
-        config = self.config
         config.script_name = script_name
         config.api_key = api_key
         config.user_login = login
@@ -115,6 +124,17 @@ class Shotgun(ReferenceWrites, ReferenceRules, InProcessFileTransfer, _SiteClien
         config.auth_token = auth_token
         self.create("EventLogEntry", {"event_type": "Hello_Mockgun_World", "description": "Mockgun was born. Yay."})
         self.finds = 0
+
+    def __getattr__(self, name: str) -> Any:
+        """Finish the real client's set-up on first use of an attribute only it makes."""
+        args = self.__dict__.pop("_client_setup_args", None)
+        if args is None or name.startswith("__"):
+            raise AttributeError("%r object has no attribute %r" % (type(self).__name__, name))
+        live = {key: self.__dict__[key] for key in ("config", "base_url", "_server_caps") if key in self.__dict__}
+        _SiteClient._setup_client(self, *args)
+        # Keep the config (credentials and whatever a rig set on it) and the URL as they are now.
+        self.__dict__.update(live)
+        return getattr(self, name)
 
     # --- the engine ----------------------------------------------------------------
 
@@ -380,6 +400,27 @@ class Shotgun(ReferenceWrites, ReferenceRules, InProcessFileTransfer, _SiteClien
         except EngineFault as fault:
             raise engine_bridge.client_fault(fault) from None
         return _written_record(self._parse_records(record), "update")
+
+
+# {(base_url, api_ver): what config.set_server_params sets}: rigs build a mockgun per test on one URL.
+_SERVER_PARAMS: Dict[Tuple[str, str], Dict[str, Any]] = {}
+_UNSET = object()
+
+
+def _set_server_params(config: _Config, base_url: Any) -> None:
+    """``config.set_server_params(base_url)``, parsing each URL once per process."""
+    key = (base_url, config.api_ver) if isinstance(base_url, str) else None
+    params = _SERVER_PARAMS.get(key) if key is not None else None
+    if params is not None:
+        config.__dict__.update(params)
+        return
+    before = dict(config.__dict__)
+    config.set_server_params(base_url)
+    if key is not None:
+        if len(_SERVER_PARAMS) >= 64:
+            _SERVER_PARAMS.clear()
+        _SERVER_PARAMS[key] = {name: value for name, value in config.__dict__.items()
+                               if before.get(name, _UNSET) is not value}
 
 
 # Mockgun's own ``_call_rpc``: while it is the one in use, plain site-mode updates may skip it.

@@ -97,9 +97,10 @@ class SchemaFactory:
     @classmethod
     def _read_cached(cls, path: str) -> Dict[str, Any]:
         path = os.fspath(path)
-        if not os.path.exists(path):
-            raise MockgunError("Cannot locate Mockgun schema file '%s'!" % path)
-        stat = os.stat(path)
+        try:
+            stat = os.stat(path)
+        except OSError:
+            raise MockgunError("Cannot locate Mockgun schema file '%s'!" % path) from None
         stamp = (stat.st_mtime, stat.st_size)
         cached = cls._cache.get(path)
         if cached is None or cached[0] != stamp:

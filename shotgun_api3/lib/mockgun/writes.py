@@ -45,21 +45,30 @@ class ReferenceWrites:
         """
         if self.site_semantics or _has_thumbnail(data):
             return _SiteClient.create(self, entity_type, data, return_fields)  # type: ignore[arg-type]
-        if isinstance(data, dict):
-            _complete_local_paths(data)
+        if data.__class__ is dict:
+            for value in data.values():
+                if isinstance(value, dict) and "local_path" in value:
+                    _complete_local_path(value)
         self._validate_entity_type(entity_type)  # type: ignore[attr-defined]
         self._validate_entity_data(entity_type, data)  # type: ignore[attr-defined]
         self._validate_entity_fields(entity_type, return_fields)  # type: ignore[attr-defined]
-        table = self._db.setdefault(entity_type, {})
-        new_id = _next_id(self.__dict__.setdefault("_id_marks", {}), table)
+        table = self._db.get(entity_type)
+        if table is None:
+            table = self._db[entity_type] = {}
+        marks = self.__dict__.get("_id_marks")
+        if marks is None:
+            marks = self._id_marks = {}
+        new_id = _next_id(marks, table)
         row = self._get_new_row(entity_type)  # type: ignore[attr-defined]
         self._update_row(entity_type, row, data)  # type: ignore[attr-defined]
         row["id"] = new_id
         table[new_id] = row
-        self._id_marks[id(table)] = (table, len(table), new_id, new_id)  # type: ignore[attr-defined]
+        marks[id(table)] = (table, len(table), new_id, new_id)
         read = self._get_field_from_row  # type: ignore[attr-defined]
-        result = {field: fresh(read(entity_type, row, field)) for field in (data if return_fields is None
-                                                                            else return_fields)}
+        result = {}
+        for field in (data if return_fields is None else return_fields):
+            value = read(entity_type, row, field)
+            result[field] = value if value.__class__ in _SHARED else fresh(value)
         result["type"] = row["type"]
         result["id"] = row["id"]
         return result
@@ -164,13 +173,11 @@ def _has_thumbnail(data: Any) -> bool:
     return isinstance(data, dict) and any(data.get(field) is not None for field in _THUMBNAIL_FIELDS)
 
 
-def _complete_local_paths(data: Dict[str, Any]) -> None:
-    """Complete file links given by ``local_path`` in place, as the reference mockgun does."""
-    for value in data.values():
-        if isinstance(value, dict) and "local_path" in value:
-            value.setdefault("local_storage", dict(_LOCAL_STORAGE))
-            for key in ("local_path_linux", "local_path_windows", "local_path_mac"):
-                value.setdefault(key, value["local_path"])
+def _complete_local_path(value: Dict[str, Any]) -> None:
+    """Complete a file link given by ``local_path`` in place, as the reference mockgun does."""
+    value.setdefault("local_storage", dict(_LOCAL_STORAGE))
+    for key in ("local_path_linux", "local_path_windows", "local_path_mac"):
+        value.setdefault(key, value["local_path"])
 
 
 def _next_id(marks: _Ids, table: Dict[Any, Any]) -> int:
