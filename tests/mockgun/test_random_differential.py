@@ -12,25 +12,16 @@ import json
 
 import pytest
 
-from shotgun_api3 import ShotgunError
-from shotgun_api3.lib import mockgun
 from tests.mockgun.random_scenarios import SCENARIOS
 from tests.support import mockgun_scenario
-from tests.support.reference_venv import run_reference
-from tests.support.schema_paths import mockgun_schema_paths
+from tests.support.differential import reports_of_both
 
 pytestmark = pytest.mark.reference
 
 
 @pytest.fixture(scope="module")
 def reports(pickle_schema_paths):
-    request = {"schema_paths": list(pickle_schema_paths), "scenarios": SCENARIOS}
-    with open(mockgun_scenario.__file__, encoding="utf-8") as handle:
-        theirs = json.loads(run_reference(handle.read(), input_text=json.dumps(request)))
-    with mockgun_schema_paths(pickle_schema_paths):
-        ours = {name: mockgun_scenario.run_steps(mockgun.Shotgun, steps, ShotgunError)
-                for name, steps in SCENARIOS.items()}
-    return json.loads(json.dumps(ours)), theirs
+    return reports_of_both(mockgun_scenario, SCENARIOS, pickle_schema_paths)
 
 
 def _as_record(step, answer):

@@ -6,16 +6,12 @@ noticed if either side changes (docs/mockgun.rst lists them). The last
 tests pin scenarios where ours once differed and now answers exactly as the
 reference does, in the default mode.
 """
-import json
 
 import pytest
 
-from shotgun_api3 import ShotgunError
-from shotgun_api3.lib import mockgun
 from tests.mockgun.scenarios import DIFFERENCES
 from tests.support import mockgun_scenario
-from tests.support.reference_venv import run_reference
-from tests.support.schema_paths import mockgun_schema_paths
+from tests.support.differential import reports_of_both
 
 pytestmark = pytest.mark.reference
 
@@ -23,13 +19,7 @@ pytestmark = pytest.mark.reference
 @pytest.fixture(scope="module")
 def answers(pickle_schema_paths):
     """``{scenario: (our last answers, reference last answers)}``; the last two steps of each."""
-    request = {"schema_paths": list(pickle_schema_paths), "scenarios": DIFFERENCES}
-    with open(mockgun_scenario.__file__, encoding="utf-8") as handle:
-        reference = json.loads(run_reference(handle.read(), input_text=json.dumps(request)))
-    with mockgun_schema_paths(pickle_schema_paths):
-        ours = {name: mockgun_scenario.run_steps(mockgun.Shotgun, steps, ShotgunError)
-                for name, steps in DIFFERENCES.items()}
-    ours = json.loads(json.dumps(ours))
+    ours, reference = reports_of_both(mockgun_scenario, DIFFERENCES, pickle_schema_paths)
     return {name: (ours[name][-2:], reference[name][-2:]) for name in DIFFERENCES}
 
 

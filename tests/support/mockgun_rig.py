@@ -45,6 +45,10 @@ def run_script(mockgun_class, source, error_base):
         return {"error": type(error).__name__, "out": encode(namespace["out"])}
 
 
+REQUEST_KEY = "scripts"
+run_case = run_script
+
+
 def main():
     """Read ``{"schema_paths": [...], "scripts": {name: source}}`` on stdin, print the reports."""
     import shotgun_api3

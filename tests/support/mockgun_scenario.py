@@ -53,6 +53,10 @@ def run_steps(shotgun_class, steps, error_base):
     return answers
 
 
+REQUEST_KEY = "scenarios"
+run_case = run_steps
+
+
 def main():
     """Read ``{"schema_paths": [...], "scenarios": {name: steps}}`` on stdin, print the answers."""
     import shotgun_api3
