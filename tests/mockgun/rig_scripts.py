@@ -96,6 +96,15 @@ with mock.patch.object(Mockgun, "_get_field_from_row", shouting):
     out["one"] = sg.find_one("Shot", [["code", "starts_with", "sh0"]], ["code", "sg_sequence.Sequence.code"],
                              order=[{"field_name": "code", "direction": "desc"}])
 """),
+    "get_field_from_row_patched_does_not_change_the_sort_order": script("""
+original = Mockgun._get_field_from_row
+def negated(self, entity_type, row, field):
+    value = original(self, entity_type, row, field)
+    return -value if field == "sg_cut_in" and isinstance(value, int) else value
+with mock.patch.object(Mockgun, "_get_field_from_row", negated):
+    out["found"] = sg.find("Shot", [], ["sg_cut_in"], order=[{"field_name": "sg_cut_in", "direction": "asc"}])
+    out["one"] = sg.find_one("Shot", [], ["sg_cut_in"], order=[{"field_name": "sg_cut_in", "direction": "desc"}])
+"""),
     "get_field_type_patched_is_asked_where_the_reference_asks": script("""
 with mock.patch.object(Mockgun, "_get_field_type", wraps=sg._get_field_type) as field_type:
     sg.create("Shot", {"code": "a", "sg_cut_in": 3, "assets": []})

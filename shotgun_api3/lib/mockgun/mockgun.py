@@ -25,6 +25,7 @@ Typical test rig::
 """
 from __future__ import annotations
 
+import functools
 import logging
 import os
 from typing import Any, Dict, List, Optional, Tuple
@@ -254,18 +255,19 @@ class Shotgun(ReferenceWrites, ReferenceRules, InProcessFileTransfer, _SiteClien
         hooked = self._patched(_READ_HOOKS)
         rows = self._matching_rows(entity_type, filters, filter_operator, retired_only, hooked)
         if order:
-            entries = find_results.order_entries(order)
-            if hooked:
-                rows = find_results.sort_rows(
-                    rows, entries, lambda row, field: self._get_field_from_row(entity_type, row, field),
-                    lambda row, field: self._get_field_type(row["type"], field))
-            else:
-                get_type = ReferenceRules._get_field_type
-                rows = find_results.sort_rows(
-                    rows, entries, lambda row, field: ReferenceRules._get_field_from_row(self, entity_type, row, field),
-                    lambda row, field: get_type(self, row.get("type", entity_type), field))
+            # As the reference: a plain field sorts by the row's own value; its data type (for an
+            # empty value) comes from _get_field_type. Dotted fields (the reference failed) read
+            # through the links.
+            read = ReferenceRules._get_field_from_row
+            get_type = self._get_field_type if hooked else functools.partial(ReferenceRules._get_field_type, self)
+            rows = find_results.sort_rows(
+                rows, find_results.order_entries(order),
+                lambda row, field: row.get(field) if "." not in field else read(self, entity_type, row, field),
+                lambda row, field: get_type(row.get("type", entity_type), field))
         if limit or page:
             rows = find_results.page_of(rows, limit, page, self.config.records_per_page)
+        if self.__dict__.get("_first_only") and rows:
+            rows = rows[:1]  # find_one takes only the first record (set only while find is ours)
         names = find_results.returned_fields(fields)
         if hooked:
             getters = {name: (lambda row, name=name: self._get_field_from_row(entity_type, row, name))
@@ -284,7 +286,9 @@ class Shotgun(ReferenceWrites, ReferenceRules, InProcessFileTransfer, _SiteClien
             extra["include_archived_projects"] = include_archived_projects
         if additional_filter_presets is not None:
             extra["additional_filter_presets"] = additional_filter_presets
-        self._first_only = True
+        # Only the first record is needed; our own find may stop building records after it, but a
+        # find a rig replaced or wraps must see the whole call as the reference makes it.
+        self._first_only = "find" not in self.__dict__ and type(self).find is _OWN_FIND
         try:
             results = self.find(entity_type, filters, fields=fields, order=order, filter_operator=filter_operator,
                                 retired_only=retired_only, **extra)
@@ -329,7 +333,7 @@ class Shotgun(ReferenceWrites, ReferenceRules, InProcessFileTransfer, _SiteClien
                    additional_filter_presets: Any) -> list:
         """A site's ``find``: the real client's, answered by the engine."""
         check_filter_syntax(filters)
-        if getattr(self, "_first_only", False) and not limit and not page:
+        if self.__dict__.get("_first_only") and not limit and not page:
             limit = 1
         # The client's paging loop asks for page after page of one query; the
         # engine selects once for the whole loop (no rig code runs meanwhile).
@@ -425,6 +429,8 @@ def _set_server_params(config: _Config, base_url: Any) -> None:
 
 # Mockgun's own ``_call_rpc``: while it is the one in use, plain site-mode updates may skip it.
 _OWN_CALL_RPC = Shotgun._call_rpc
+# Mockgun's own ``find``: while it is the one in use, find_one lets it build only the first record.
+_OWN_FIND = Shotgun.find
 
 # The helpers as defined here, to tell a rig's replacement from them.
 _ORIGINAL_HELPERS = {name: getattr(Shotgun, name) for name in _READ_HOOKS}
