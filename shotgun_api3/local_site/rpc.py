@@ -9,9 +9,11 @@ from __future__ import annotations
 import datetime
 import json
 import logging
+import re
 from typing import Any, Optional
 
 from .._engine.export import CONTENT_TYPE as EXPORT_CONTENT_TYPE
+from .._engine.param_checks import check_params
 from .auth import AuthError
 from .http import Request, Response
 
@@ -39,7 +41,34 @@ def _wire_value(value: Any) -> Any:
 # One encoder for the life of the process: json.dumps with keyword arguments
 # would build a new one on every answer. Default separators, like a site.
 _ENCODER = json.JSONEncoder(default=_wire_value)
-_decode = json.JSONDecoder().decode
+
+
+def _no_constant(name: str) -> Any:
+    # NaN and Infinity are not JSON; Python's decoder takes them unless told not to.
+    raise ValueError("%s is not a JSON value" % name)
+
+
+_decode = json.JSONDecoder(parse_constant=_no_constant).decode
+# A \u escape of a surrogate: only then can the decoded text hold a lone one.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def _has_lone_surrogate(value: Any) -> bool:
+    """Whether a string in ``value`` holds a lone surrogate (not valid Unicode, so it cannot be stored or sent)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if item.__class__ is str:
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+        elif item.__class__ is list:
+            stack.extend(item)
+        elif item.__class__ is dict:
+            stack.extend(item)
+            stack.extend(item.values())
+    return False
 
 
 def json_response(answer: Any, extra_headers: Optional[list] = None) -> Response:
@@ -68,6 +97,11 @@ def parse_envelope(body: bytes) -> tuple:
         raise RpcError("Malformed request: the body is not UTF-8 text.") from None
     except ValueError as error:
         raise RpcError("Malformed JSON in the request body: %s" % error) from None
+    except RecursionError:
+        raise RpcError("Malformed request: the JSON is nested too deeply.") from None
+    if _SURROGATE_ESCAPE.search(body) and _has_lone_surrogate(payload):
+        raise RpcError("Malformed request: a string holds a lone UTF-16 surrogate (\\ud800-\\udfff), "
+                       "which is not valid Unicode.")
     if not isinstance(payload, dict):
         raise RpcError("Malformed request: the body must be a JSON object with method_name and params.")
     method = payload.get("method_name")
@@ -108,6 +142,7 @@ def handle_rpc(site, request: Request) -> Response:
                              [("Set-Cookie", "_session_id=%s; Path=/; HttpOnly" % token)])
     method_params = params[1] if len(params) > 1 else None
     try:
+        check_params(method, method_params)
         results = site.call(method, method_params, context)
     except site.fault_class as fault:
         return fault_response(str(fault.args[0]) if fault.args else "Unknown Error",
