@@ -209,6 +209,35 @@ class Accounts:
         self._save("user:" + login, asdict(account))
         self.users[login] = account
 
+    def _account(self, kind: str, name: str):
+        accounts = self.scripts if kind == "script" else self.users
+        account = accounts.get(name)
+        if account is None:
+            raise KeyError(name)
+        return accounts, account
+
+    def set_disabled(self, kind: str, name: str, disabled: bool) -> None:
+        """Refuse (or allow again) the credentials of a ``"script"`` or ``"user"``; its sessions end when disabled."""
+        with self._lock:
+            _, account = self._account(kind, name)
+            account.disabled = disabled
+            self._save("%s:%s" % (kind, name), asdict(account))
+            if disabled:
+                self._end_sessions({"type": "ApiUser" if kind == "script" else "HumanUser", "id": account.entity_id})
+
+    def remove(self, kind: str, name: str) -> None:
+        """Forget the credentials of a ``"script"`` or ``"user"`` (its entity stays); its sessions end."""
+        with self._lock:
+            accounts, account = self._account(kind, name)
+            self._save("%s:%s" % (kind, name), None)
+            del accounts[name]
+            self._end_sessions({"type": "ApiUser" if kind == "script" else "HumanUser", "id": account.entity_id})
+
+    def _end_sessions(self, user: dict) -> None:
+        for token_digest in [d for d, s in self.sessions.items()
+                             if s.user.get("type") == user["type"] and s.user.get("id") == user["id"]]:
+            self.forget_session(token_digest)
+
     def authenticate(self, auth: Mapping, is_active: Callable[[dict], bool], client: str = "") -> Identity:
         """Check one wire auth dict; ``is_active(link)`` says whether the entity may still log in.
 

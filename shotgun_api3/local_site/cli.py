@@ -5,6 +5,7 @@ import argparse
 import contextlib
 import getpass
 import logging
+import shutil
 import signal
 import sys
 import threading
@@ -23,25 +24,41 @@ class CommandError(Exception):
     """A command cannot run as asked; printed without a traceback."""
 
 
+class SiteInUse(CommandError):
+    """Another process (a running ``serve``) holds the site folder's lock."""
+
+
+def _require_site_folder(folder: Path) -> None:
+    """Refuse a folder that holds no site, before anything is made in it."""
+    from .site import DATABASE_NAME
+
+    if not (folder / DATABASE_NAME).exists():
+        raise CommandError("%s is not a site folder (no %s); create it with `init`" % (folder, DATABASE_NAME))
+
+
 @contextlib.contextmanager
-def exclusive_site(folder: Path, purpose: str) -> Iterator[None]:
+def exclusive_site(folder: Path, purpose: str, create: bool = False) -> Iterator[None]:
     """Hold the site folder's lock: one process at a time owns a site's engine.
 
     A second process working on the same folder would keep its own copy of
-    the tables in memory and hand out the same ids twice.
+    the tables in memory and hand out the same ids twice. Only with
+    ``create`` (``init``) may the folder be made; otherwise a folder without
+    a site is refused before the lock file is written.
     """
+    if not create:
+        _require_site_folder(folder)
     try:
         import fcntl
     except ImportError:  # Windows: no advisory locks; the guide says to stop the server first
         yield
         return
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     with open(folder / LOCK_NAME, "a+") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
-            raise CommandError("the site in %s is in use by another process (a running `serve`?); "
-                               "stop it before you %s" % (folder, purpose)) from None
+            raise SiteInUse("the site in %s is in use by another process (a running `serve`?); "
+                            "stop it before you %s" % (folder, purpose)) from None
         try:
             yield
         finally:
@@ -76,10 +93,34 @@ def _locked_site(folder: str, purpose: str, explain: str = "%s") -> Iterator[Sit
 
 
 def cmd_init(args) -> int:
-    from .site import Site, SiteError
+    from .site import DATABASE_NAME, Site, SiteError, _schema_dicts
 
     folder = Path(args.site)
-    with exclusive_site(folder, "initialise it"):
+    # Every refusal comes before the folder (or its lock file) is made.
+    if (folder / DATABASE_NAME).exists():
+        raise CommandError("%s already holds a site" % folder)
+    if folder.exists() and not folder.is_dir():
+        raise CommandError("%s exists and is not a folder" % folder)
+    if args.schema:
+        try:
+            _schema_dicts(args.schema)
+        except (OSError, ValueError) as error:
+            raise CommandError("cannot read the schema in %s: %s" % (args.schema, error)) from None
+    made = not folder.exists()
+    try:
+        _init_site(folder, args)
+    except BaseException:
+        if made:
+            shutil.rmtree(folder, ignore_errors=True)
+        raise
+    print("Start it with:  shotgun-local-site serve --site %s" % folder)
+    return 0
+
+
+def _init_site(folder: Path, args) -> None:
+    from .site import Site, SiteError
+
+    with exclusive_site(folder, "initialise it", create=True):
         try:
             site = Site.create(folder, args.schema)
         except (SiteError, OSError, ValueError) as error:
@@ -91,14 +132,44 @@ def cmd_init(args) -> int:
                 print("Script (may sudo_as_login): script_name=%s  api_key=%s" % (args.script, key))
         finally:
             site.close()
-    print("Start it with:  shotgun-local-site serve --site %s" % folder)
-    return 0
+
+
+def _account_command(folder: str, operation: str, arguments: dict) -> dict:
+    """Run an account command on the site in ``folder``: in place, or sent to the ``serve`` that holds it."""
+    from . import admin
+
+    try:
+        with exclusive_site(Path(folder), operation.replace("_", " ")):
+            site = _open_site(folder)
+            try:
+                return admin.run(site, operation, arguments)
+            finally:
+                site.close()
+    except SiteInUse:
+        pass
+    except admin.AdminError as error:
+        raise CommandError(str(error)) from None
+    try:
+        return admin.request(Path(folder), operation, arguments)
+    except admin.AdminError as error:
+        raise CommandError(str(error)) from None
 
 
 def cmd_add_script(args) -> int:
-    with _locked_site(args.site, "add a script") as site:
-        _, key = site.add_script(args.name, key=args.key, can_sudo=args.allow_sudo)
-    print("Script added: script_name=%s  api_key=%s%s" % (args.name, key, "  (may sudo_as_login)" if args.allow_sudo else ""))
+    result = _account_command(args.site, "add_script", {"name": args.name, "key": args.key,
+                                                         "allow_sudo": args.allow_sudo})
+    print("Script added: script_name=%s  api_key=%s%s" % (args.name, result["key"],
+                                                         "  (may sudo_as_login)" if args.allow_sudo else ""))
+    return 0
+
+
+def cmd_account_switch(args) -> int:
+    operation = "%s_%s" % (args.action, args.kind)
+    _account_command(args.site, operation, {"name": args.name})
+    done = {"disable": "disabled (its credentials are refused, its sessions ended)", "enable": "enabled again",
+            "remove": "removed (its credentials are gone; its %s record stays)"
+                      % ("ApiUser" if args.kind == "script" else "HumanUser")}[args.action]
+    print("%s %s %s" % (args.kind.capitalize(), args.name, done))
     return 0
 
 
@@ -108,9 +179,11 @@ def cmd_add_user(args) -> int:
         password = getpass.getpass("Password for %s: " % args.login)
         if password != getpass.getpass("Again: "):
             raise CommandError("the passwords do not match")
-    with _locked_site(args.site, "add a user") as site:
-        entity, totp_secret = site.add_user(args.login, password, name=args.name, two_factor=args.two_factor,
-                                            can_sudo=args.allow_sudo, email=args.email)
+    _require_site_folder(Path(args.site))
+    result = _account_command(args.site, "add_user", {
+        "login": args.login, "password": password, "name": args.name, "two_factor": args.two_factor,
+        "allow_sudo": args.allow_sudo, "email": args.email})
+    entity, totp_secret = result["entity"], result["totp_secret"]
     print("HumanUser %d added: login=%s (password as given)" % (entity["id"], args.login))
     if totp_secret:
         print("Two-factor secret (add it to an authenticator app): %s" % totp_secret)
@@ -119,6 +192,7 @@ def cmd_add_user(args) -> int:
 
 
 def cmd_serve(args) -> int:
+    from .admin import AdminListener
     from .server import LocalSiteServer, tune_garbage_collector
 
     if bool(args.tls_cert) != bool(args.tls_key):
@@ -132,6 +206,8 @@ def cmd_serve(args) -> int:
             site.close()
             raise CommandError("cannot listen on %s:%s: %s" % (args.host, args.port, error)) from None
         tune_garbage_collector()
+        commands = AdminListener(site, folder)
+        commands.start()
         stop = threading.Event()
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, lambda *_: stop.set())
@@ -145,6 +221,7 @@ def cmd_serve(args) -> int:
             pass
         print("Stopping: finishing requests in flight...", flush=True)
         server.stop()
+        commands.stop()
         site.close()
     return 0
 
@@ -219,6 +296,17 @@ def build_parser() -> argparse.ArgumentParser:
     user.add_argument("--allow-sudo", action="store_true", help="allow sudo_as_login for this user")
     user.set_defaults(run=cmd_add_user)
 
+    for action, explain in (("disable", "refuse its credentials (and end its sessions) until enabled again"),
+                            ("enable", "accept its credentials again"),
+                            ("remove", "forget its credentials; its entity record stays")):
+        for kind, what in (("script", "NAME"), ("user", "LOGIN")):
+            sub = commands.add_parser("%s-%s" % (action, kind), help="%s a %s: %s" % (action, kind, explain),
+                                      description="%s a %s: %s. Works while the site is served."
+                                                  % (action.capitalize(), kind, explain))
+            site_option(sub)
+            sub.add_argument("name", metavar=what)
+            sub.set_defaults(run=cmd_account_switch, action=action, kind=kind)
+
     seed = commands.add_parser("seed-demo", help="fill a site with a small demo project",
                                description="Create a demo project with sequences, shots, assets, tasks, versions "
                                            "and notes.")
@@ -237,6 +325,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     args = build_parser().parse_args(argv)
     if args.verbose:
         logging.basicConfig(level=logging.DEBUG, format="%(asctime)s %(levelname)s %(message)s")
+        # The client module keeps this logger at WARNING (as the reference
+        # does); -v wants the server's one line per request.
+        logging.getLogger("shotgun_api3").setLevel(logging.DEBUG)
     try:
         return args.run(args)
     except CommandError as error:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import os
+import stat
 import secrets
 import threading
 from pathlib import Path
@@ -21,7 +23,7 @@ from .._engine.filestore import FileStore
 from .auth import AUTHENTICATION_FAILED, Accounts, AuthError, new_totp_secret
 from .throttle import AuthLimits
 from .relocation import relocate_file_urls
-from .store import SqliteStore
+from .store import SqliteStore, StoreVersionError
 
 LOG = logging.getLogger("shotgun_api3")
 
@@ -67,6 +69,35 @@ def _load_schema_dir(schema_dir: Path) -> dict:
     return {"schema": schema, "schema_entity": schema_entity}
 
 
+def make_private(folder: Path) -> None:
+    """Make a site folder, its database (and companions) and its files folder readable by their owner only."""
+    _chmod(folder, 0o700)
+    for name in (DATABASE_NAME, DATABASE_NAME + "-wal", DATABASE_NAME + "-shm"):
+        _chmod(folder / name, 0o600)
+    _chmod(folder / FILES_DIR, 0o700)
+
+
+def _chmod(path: Path, mode: int) -> None:
+    try:
+        if stat.S_IMODE(path.stat().st_mode) != mode:
+            os.chmod(path, mode)
+    except FileNotFoundError:
+        pass
+    except OSError as error:  # not our file (a shared folder): say so, keep going
+        LOG.warning("local site: cannot make %s private: %s", path, error)
+
+
+def _open_store(folder: Path) -> SqliteStore:
+    database = folder / DATABASE_NAME
+    if not database.exists():
+        # Made 0600 before SQLite writes a byte; SQLite gives its -wal and -shm the same mode.
+        os.close(os.open(str(database), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    try:
+        return SqliteStore(database)
+    except StoreVersionError as error:
+        raise SiteError(str(error)) from None
+
+
 class Site:
     """One local site: an engine with a write-through store, accounts and files."""
 
@@ -100,26 +131,39 @@ class Site:
         # Uploaded bytes: under the site folder, or a temporary folder that
         # close() removes for an in-memory site.
         self.file_store = FileStore(folder / FILES_DIR if folder is not None else None)
+        if folder is not None:
+            _chmod(folder / FILES_DIR, 0o700)
         self._url = url
 
     # -- making and opening sites -------------------------------------------
     @classmethod
     def create(cls, folder: Union[str, Path], schema_dir: Union[str, Path, None] = None, **options) -> "Site":
-        """Make a new site folder from the schema in ``schema_dir`` (default: the shipped site schema)."""
+        """Make a new site folder from the schema in ``schema_dir`` (default: the shipped site schema).
+
+        The folder is private to its owner (0700) and the database file too
+        (0600): it holds the TOTP secrets and the key that signs file URLs.
+        """
         folder = Path(folder)
         if (folder / DATABASE_NAME).exists():
             raise SiteError("%s already holds a site" % folder)
-        folder.mkdir(parents=True, exist_ok=True)
+        # Read the schema first: a refused init leaves nothing behind.
         schema = _schema_dicts(schema_dir or DEFAULT_SCHEMA_DIR)
-        return cls(SqliteStore(folder / DATABASE_NAME), folder, schema, **options)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        make_private(folder)
+        return cls(_open_store(folder), folder, schema, **options)
 
     @classmethod
     def open(cls, folder: Union[str, Path], **options) -> "Site":
-        """Reopen an existing site folder with everything it held."""
+        """Reopen an existing site folder with everything it held (migrating an older one forward)."""
         folder = Path(folder)
         if not (folder / DATABASE_NAME).exists():
             raise SiteError("%s is not a site folder (no %s); create it with `init`" % (folder, DATABASE_NAME))
-        return cls(SqliteStore(folder / DATABASE_NAME), folder, **options)
+        make_private(folder)
+        store = _open_store(folder)
+        if store.migrated_from is not None:
+            LOG.warning("local site: %s was made by an older release (store version %d); it was migrated forward",
+                        folder, store.migrated_from)
+        return cls(store, folder, **options)
 
     @classmethod
     def in_memory(cls, schema_dir: Union[str, Path, None] = None, **options) -> "Site":
@@ -253,6 +297,20 @@ class Site:
         totp_secret = new_totp_secret() if two_factor else None
         self.accounts.add_user(login, entity["id"], password, totp_secret, can_sudo)
         return entity, totp_secret
+
+    def set_account_disabled(self, kind: str, name: str, disabled: bool) -> None:
+        """Disable (or enable again) the script or user ``name``; ``kind`` is ``"script"`` or ``"user"``."""
+        try:
+            self.accounts.set_disabled(kind, name, disabled)
+        except KeyError:
+            raise SiteError("no %s named %r on this site" % (kind, name)) from None
+
+    def remove_account(self, kind: str, name: str) -> None:
+        """Remove the credentials of the script or user ``name``; its ApiUser or HumanUser record stays."""
+        try:
+            self.accounts.remove(kind, name)
+        except KeyError:
+            raise SiteError("no %s named %r on this site" % (kind, name)) from None
 
     def _create_entity(self, entity_type: str, fields: dict) -> dict:
         params = {"type": entity_type, "fields": [{"field_name": k, "value": v} for k, v in fields.items()],

@@ -23,6 +23,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable, Mapping, Optional, Tuple, Union
 
+#: The shape of the database this release writes (SQLite ``PRAGMA user_version``).
+#: 0: folders made before the store carried a version (the same tables as 1);
+#: 1: the tables below. A folder made by a newer release is refused, not guessed at.
+SCHEMA_VERSION = 1
+
 _TAGS = ("$dt", "$date", "$time", "$tuple", "$bytes", "$dec", "$dict", "$set")
 
 _TABLES = """
@@ -41,6 +46,23 @@ CREATE TABLE IF NOT EXISTS site_state (
     value TEXT NOT NULL
 );
 """
+
+
+class StoreVersionError(Exception):
+    """The database was written by a newer release, in a shape this one does not know."""
+
+
+def _migrate_0_to_1(db: sqlite3.Connection) -> None:
+    # Version 0 folders already hold the version 1 tables (made before the
+    # version was recorded); CREATE IF NOT EXISTS in _TABLES fills any gap.
+    # (execute, not executescript: that would commit the migration's transaction half way.)
+    for statement in _TABLES.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+#: ``version -> step`` that brings a database of that version to the next one.
+_MIGRATIONS = {0: _migrate_0_to_1}
 
 
 def encode_value(value: Any) -> Any:
@@ -131,6 +153,8 @@ class SqliteStore:
     def __init__(self, path: Union[str, Path, None] = None, synchronous: str = "FULL") -> None:
         self.path = None if path is None else Path(path)
         self.schema_source: Optional[Callable[[], SchemaDicts]] = None
+        #: The version an older database was migrated from when opened, else None.
+        self.migrated_from: Optional[int] = None
         # One connection, used under a lock: the engine already serialises
         # calls, and SQLite allows one writer at a time anyway.
         self._lock = threading.Lock()
@@ -139,7 +163,36 @@ class SqliteStore:
         if self.path is not None:
             self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=%s" % {"FULL": "FULL", "NORMAL": "NORMAL", "EXTRA": "EXTRA"}[synchronous])
-        self._db.executescript(_TABLES)
+        try:
+            self._upgrade()
+        except BaseException:
+            self._db.close()
+            raise
+
+    def _upgrade(self) -> None:
+        """Bring the database to :data:`SCHEMA_VERSION` (a new one is made at it); refuse a newer one."""
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StoreVersionError(
+                "%s was written by a newer release of shotgun_api3 (store version %d; this release reads up to "
+                "version %d). Open it with that release or a later one." % (self.path or "the database", version,
+                                                                           SCHEMA_VERSION))
+        tables = {row[0] for row in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if not tables:
+            self._db.executescript(_TABLES)
+            self._db.execute("PRAGMA user_version = %d" % SCHEMA_VERSION)
+            return
+        self.migrated_from = version if version < SCHEMA_VERSION else None
+        while version < SCHEMA_VERSION:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                _MIGRATIONS[version](self._db)
+                version += 1
+                self._db.execute("PRAGMA user_version = %d" % version)
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
 
     # -- the engine's Store protocol ---------------------------------------
     def load(self) -> Tuple[Optional[SchemaDicts], Optional[dict]]:

@@ -157,7 +157,7 @@ def test_serve_stops_cleanly_on_sigterm(tmp_path):
     try:
         first = server.stdout.readline()
         assert re.search(r" at http://127\.0\.0\.1:\d+", first), first
-        assert main(["add-script", "--site", str(folder), "late"]) == 2  # the folder is in use
+        assert main(["add-script", "--site", str(folder), "late"]) == 0  # sent to the serving process
         server.send_signal(signal.SIGTERM)
         assert server.wait(30) == 0
         assert "Stopping" in server.stdout.read()
@@ -165,7 +165,8 @@ def test_serve_stops_cleanly_on_sigterm(tmp_path):
         if server.poll() is None:
             server.kill()
         server.stdout.close()
-    assert main(["add-script", "--site", str(folder), "late"]) == 0
+    assert main(["add-script", "--site", str(folder), "later"]) == 0
+    assert main(["add-script", "--site", str(folder), "late"]) == 2  # it was added while serving
 
 
 def test_public_url_is_what_the_site_hands_out():
