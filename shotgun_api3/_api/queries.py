@@ -180,6 +180,7 @@ class QueryMethods:
         self, text: str, entity_types: dict, project_ids: list | None = None, limit: int | None = None
     ) -> dict:
         """Search display names across entity types (``{type: filters}``); returns ``{"matches", "terms"}``."""
+        version_gate(self.server_caps, (6, 2, 0), "auto_complete", "6.2.0")
         if not isinstance(entity_types, dict):
             raise ValueError("entity_types parameter must be a dictionary")
         translated = {}
@@ -188,8 +189,6 @@ class QueryMethods:
                 raise ValueError("value of entity_types['%s'] must be a list or tuple." % entity_type)
             check_entity_type("text_search", entity_type, "a key of entity_types")
             translated[entity_type] = _translate_filters(filter_list, "all")
-        # After the checks of the arguments: the server version needs an info call.
-        version_gate(self.server_caps, (6, 2, 0), "auto_complete", "6.2.0")
         params = {"text": text, "entity_types": translated, "project_ids": project_ids or [], "max_results": limit}
         record = self._call_rpc("query_display_name_cache", params)
         return _first(self._parse_records(record))

@@ -142,6 +142,12 @@ def test_our_client_sends_and_returns_what_the_reference_does():
     for scenario, ref, our in zip(SCENARIOS, json.loads(reference.stdout), json.loads(ours.stdout)):
         if ref["sent"] != our["sent"]:
             differences.append(("sent", scenario["call"], ref["sent"], our["sent"]))
-        if ref["result"] != our["result"]:
+        if ref["result"] != our["result"] and not _clearer_error_of_the_same_class(ref["result"], our["result"]):
             differences.append(("result", scenario["call"], ref["result"], our["result"]))
     assert differences == []
+
+
+def _clearer_error_of_the_same_class(ref: dict, our: dict) -> bool:
+    """Malformed input: ours raises InvalidInputError, with a message naming the bad part, that is also the
+    class the reference raised (so the same ``except`` clauses catch it)."""
+    return "error" in ref and our.get("error") == "InvalidInputError" and ref["error"] in our.get("also", [])
