@@ -188,3 +188,53 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def test_soak_of_mixed_faults_never_duplicates_or_hides_a_write():
+    """200 creates through a site that drops, resets, answers 502/503/504/429 or succeeds, chosen at random.
+
+    The site "applies" a create when it answers it, and also when it loses or
+    refuses the answer after receiving it (close, reset, 502, 504: what a
+    real gateway in front of a site does); 503 and 429 apply nothing. Every
+    create must end applied exactly once (returned normally), or raise
+    WriteOutcomeUnknown having been applied at most once; nothing else.
+    """
+    import random
+
+    rng = random.Random(13)
+    kinds = ["ok", "ok", "ok", "close", "reset", "502", "504", "503", "429"]
+    applied: dict = {}
+
+    def behaviour(payload, count):
+        if payload["method_name"] == "read":
+            return ("answer", 200, READ_PAGE)
+        code = payload["params"][1]["fields"][0]["value"]
+        kind = rng.choice(kinds)
+        if kind in ("503", "429"):
+            return ("answer", int(kind), {})
+        applied[code] = applied.get(code, 0) + 1
+        if kind == "ok":
+            return ("answer", 200, {"results": {"type": "Shot", "id": applied[code]}})
+        return FAULTS[{"close": "closed after send", "reset": "reset mid-answer"}.get(kind, kind)][0]
+
+    outcomes = {"returned": 0, "unknown": 0}
+    with FaultySite(behaviour) as site:
+        sg = client(site.url)
+        sg.MAX_ATTEMPTS = 6  # 503/429 are retried; let a few in a row through
+        for n in range(200):
+            code = "w%03d" % n
+            if n % 3 == 0:
+                sg.find("Shot", [])  # sometimes on a kept-alive connection, sometimes on a fresh one
+            try:
+                sg.create("Shot", {"code": code})
+            except WriteOutcomeUnknown as error:
+                outcomes["unknown"] += 1
+                assert error.method == "create" and error.entity_type == "Shot"
+                assert applied.get(code, 0) <= 1
+            except ProtocolError as error:  # 503/429 six times in a row: nothing was applied
+                assert error.errcode in (503, 429) and code not in applied
+            else:
+                outcomes["returned"] += 1
+                assert applied[code] == 1
+        assert all(count == 1 for count in applied.values())  # never a duplicate
+        assert outcomes["returned"] > 50 and outcomes["unknown"] > 50
