@@ -200,6 +200,7 @@ def cmd_serve(args) -> int:
     folder = Path(args.site)
     with exclusive_site(folder, "serve it again"):
         site = _open_site(args.site)
+        site.anonymous_downloads = args.anonymous_downloads
         try:
             server = LocalSiteServer(site, args.host, args.port, args.tls_cert, args.tls_key, args.public_url)
         except OSError as error:
@@ -214,6 +215,8 @@ def cmd_serve(args) -> int:
         server.start()
         print("Local site serving %s at %s" % (folder.resolve(), server.url), flush=True)
         print("  scripts: %s" % (", ".join(sorted(site.accounts.scripts)) or "none (add one with add-script)"))
+        if args.anonymous_downloads:
+            print("  downloads: served without a session cookie (--anonymous-downloads)")
         print("  users:   %s" % (", ".join(sorted(site.accounts.users)) or "none (add one with add-user)"))
         print("Connect with shotgun_api3.Shotgun(%r, script_name=..., api_key=...). Ctrl-C stops." % server.url,
               flush=True)
@@ -274,6 +277,9 @@ def build_parser() -> argparse.ArgumentParser:
                             "(default: scheme://HOST:PORT; set it when HOST is 0.0.0.0)")
     serve.add_argument("--tls-cert", metavar="PEM", help="certificate (chain) file: serve HTTPS")
     serve.add_argument("--tls-key", metavar="PEM", help="private key file of --tls-cert")
+    serve.add_argument("--anonymous-downloads", action="store_true",
+                       help="serve /file_serve/ downloads without a session cookie (the reference client sends "
+                            "none to a site URL with a port); anyone who can reach the port can then download")
     serve.set_defaults(run=cmd_serve)
 
     script = commands.add_parser("add-script", help="add an API script (ApiUser) and print its key",

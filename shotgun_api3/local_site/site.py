@@ -109,6 +109,9 @@ class Site:
         self.folder = folder
         self.store = store
         self.max_request_bytes = max_request_bytes
+        #: Serve downloads without a session cookie (``serve --anonymous-downloads``): the
+        #: reference client sends no cookie to a site URL with a port (wire-protocol.md 8.9).
+        self.anonymous_downloads = False
         self._lock = threading.RLock()
         if not store.has_schema():
             store.save_schema(schema_dicts or _schema_dicts(DEFAULT_SCHEMA_DIR))

@@ -385,7 +385,8 @@ def _file_serve(site: Any, request: Request) -> Response:
     match = re.match(r"^/file_serve/attachment/(\d+)(?:/.*)?$", request.path)
     if site.session_from_cookie(request.cookies) is None and not getattr(site, "anonymous_downloads", False):
         return _text("Forbidden: downloads need a valid _session_id cookie. The reference client sends none to a "
-                     "site URL with a port; set site.anonymous_downloads = True to serve it anyway.\n", 403)
+                     "site URL with a port; serve with --anonymous-downloads (site.anonymous_downloads = True) to "
+                     "serve it anyway.\n", 403)
     found = attachment_file(site.engine, int(match.group(1))) if match else None
     if found is None or not site.file_store.exists(found["stored_name"]):
         return _text("Bad Request: no such attachment\n", 400)

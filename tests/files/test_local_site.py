@@ -220,9 +220,13 @@ def test_old_clients_find_thumbnails_through_get_thumbnail_url(sg, files_site, t
     project = sg.create("Project", {"name": "Old"})
     shot = sg.create("Shot", {"code": "old", "project": project, "image": write(tmp_path / "t.png", b"\x89PNG")})
     url = "%s/upload/get_thumbnail_url?entity_type=Shot&entity_id=%d" % (files_site.url, shot["id"])
-    answer = urllib.request.urlopen(url).read().decode()
+    # Only a signed-in caller is answered (a live session cookie).
+    assert urllib.request.urlopen(url).read().decode().startswith("0\nAuthentication failed")
+    cookie = {"Cookie": "_session_id=%s" % sg.get_session_token()}
+    answer = urllib.request.urlopen(urllib.request.Request(url, headers=cookie)).read().decode()
     assert answer == "1\n" + shot["image"][len(files_site.url):]
-    missing = urllib.request.urlopen(url.replace("entity_id=%d" % shot["id"], "entity_id=999999")).read().decode()
+    missing = urllib.request.urlopen(urllib.request.Request(
+        url.replace("entity_id=%d" % shot["id"], "entity_id=999999"), headers=cookie)).read().decode()
     assert missing.startswith("0\n")
 
 

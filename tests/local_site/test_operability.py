@@ -19,9 +19,9 @@ from shotgun_api3.local_site.store import SCHEMA_VERSION
 class Serving:
     """``shotgun-local-site serve`` in a child process, on a port the system picks."""
 
-    def __init__(self, folder, verbose=False):
+    def __init__(self, folder, verbose=False, extra=()):
         command = [sys.executable, "-m", "shotgun_api3.local_site"] + (["-v"] if verbose else []) + [
-            "serve", "--site", str(folder), "--port", "0"]
+            "serve", "--site", str(folder), "--port", "0"] + list(extra)
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         first = self.process.stdout.readline()
         match = re.search(r" at (http://127\.0\.0\.1:\d+)", first)
@@ -196,3 +196,29 @@ def test_init_refusing_creates_nothing(tmp_path, capsys):
     assert main(["init", "--site", str(existing)]) == 2
     assert "already holds a site" in capsys.readouterr().err
     assert sorted(os.listdir(existing)) == before
+
+
+def test_serve_with_anonymous_downloads_serves_files_without_a_cookie(tmp_path, capsys):
+    import urllib.error
+    import urllib.request
+
+    folder = tmp_path / "site"
+    assert main(["init", "--site", str(folder)]) == 0
+    key = _key_of(capsys.readouterr().out)
+    source = tmp_path / "movie.txt"
+    source.write_bytes(b"frames")
+    for anonymous, expected in ((False, 403), (True, 200)):
+        serving = Serving(folder, extra=["--anonymous-downloads"] if anonymous else [])
+        try:
+            sg = _client(serving.url, script_name="local_admin", api_key=key)
+            shot = sg.create("Shot", {"code": "dl%d" % anonymous})
+            attachment_id = sg.upload("Shot", shot["id"], str(source))
+            sg.close()
+            url = "%s/file_serve/attachment/%d" % (serving.url, attachment_id)
+            try:
+                status = urllib.request.urlopen(url, timeout=10).status
+            except urllib.error.HTTPError as error:
+                status = error.code
+            assert status == expected
+        finally:
+            serving.stop()
