@@ -153,8 +153,8 @@ class _WriteSafeConnectionMixin:
         deadline = current_deadline()
         configured = self.timeout
         if deadline is not None:
-            left = time_left(deadline)
-            self.timeout = left if configured is None or configured > left else configured
+            # The deadline follows the current config; the connection's own timeout was fixed when it was made.
+            self.timeout = time_left(deadline)
         try:
             super().connect()
         except socks.GeneralProxyError as error:
