@@ -3,9 +3,14 @@
 ``filters`` builds a predicate as ``test(row.get(field))``: two Python calls
 per row. For the conditions pipelines use most (link ``is``/``in``, text
 ``is``/``in``/prefix/suffix/substring, number comparisons) this module builds
-one closure doing both, which roughly halves the cost of a scan. Semantics
-are exactly those of ``relations``; anything not covered here returns
-``None`` and the generic path is used.
+one closure doing both, which roughly halves the cost of a scan.
+
+``relations`` is the definition: a fused closure reads only the commonest
+stored class itself (a ``str``, an ``int`` or ``float``, a link dict) and
+hands every other value to the relation's own test, so the answer cannot
+depend on which way a row was tested (``tests/engine/test_fused_conditions.py``
+draws stored values of every kind to hold both to that). Anything not
+covered here returns ``None`` and the relation's test is used alone.
 """
 
 from __future__ import annotations
@@ -91,8 +96,10 @@ def _render(node: Tuple[Any, ...], constants: Dict[str, Any], counter: List[int]
     return "(" + f" {node[1]} ".join(_render(child, constants, counter) for child in node[2]) + ")"
 
 
-#: Stored values a number test compares (anything else, e.g. text a rig wrote, does not match).
-_NUMBER_CLASSES = frozenset((int, float, bool))
+#: The stored classes each fused test reads itself; a value of any other class is
+#: handed to the relation's own test (``relations.build_test``), so the answer
+#: is the same whichever way a row is tested.
+_NUMBER_CLASSES = (int, float)
 
 
 def _is_number(value: Any) -> bool:
@@ -100,15 +107,20 @@ def _is_number(value: Any) -> bool:
 
 
 def fused_predicate(
-    env: QueryEnv, data_type: str, field: str, relation: str, values: Sequence[Any]
+    env: QueryEnv, data_type: str, field: str, relation: str, values: Sequence[Any], test: Callable[[Any], bool]
 ) -> Optional[Predicate]:
-    """One closure testing ``row[field]`` for a positive relation, or ``None`` when not covered."""
+    """One closure testing ``row[field]`` for a positive relation, or ``None`` when not covered.
+
+    ``test`` is the relation's own test of a stored value (``relations``):
+    the closure answers the common stored class itself, exactly as ``test``
+    would, and calls ``test`` for every other value.
+    """
     if data_type == "entity":
         return _entity(env, field, relation, values)
     if data_type in STRING_TYPES and (data_type == "text" or site_choices.CASE_INSENSITIVE_LISTS):
-        return _string(field, relation, values)
+        return _string(field, relation, values, test)
     if data_type in NUMBER_TYPES:
-        return _number(field, relation, values)
+        return _number(field, relation, values, test)
     return None
 
 
@@ -133,91 +145,53 @@ def _entity(env: QueryEnv, field: str, relation: str, values: Sequence[Any]) -> 
     )
 
 
-def _string(field: str, relation: str, values: Sequence[Any]) -> Optional[Predicate]:
+# The fused expression of each string relation on a stored str ``_v@`` and the lowered argument ``_s@``.
+_STRING_EXPRESSIONS = {
+    "in": "_v@.lower() in _s@",
+    "is": "_v@.lower() == _s@",
+    "starts_with": "_v@.lower().startswith(_s@)",
+    "ends_with": "_v@.lower().endswith(_s@)",
+    "contains": "_s@ in _v@.lower()",
+}
+
+
+def _string(field: str, relation: str, values: Sequence[Any], test: Callable[[Any], bool]) -> Optional[Predicate]:
+    expression = _STRING_EXPRESSIONS.get(relation)
+    if expression is None:
+        return None
     if relation == "in":
         items = list(values[0]) if len(values) == 1 and isinstance(values[0], (list, tuple)) else list(values)
         if not all(isinstance(item, str) for item in items):
             return None
-        wanted_set = {item.lower() for item in items}
-
-        def text_in(row: Row) -> bool:
-            v = row.get(field)
-            return v.__class__ is str and v.lower() in wanted_set
-
-        return with_source(
-            text_in, "((_v@ := row.get(_f@)).__class__ is str and _v@.lower() in _s@)", {"_f": field, "_s": wanted_set}
-        )
-    if len(values) != 1 or not isinstance(values[0], str):
-        return None
-    text = values[0].lower()
-
-    if relation == "is":
-
-        def text_is(row: Row) -> bool:
-            v = row.get(field)
-            return v.__class__ is str and v.lower() == text
-
-        return with_source(text_is, "((_v@ := row.get(_f@)).__class__ is str and _v@.lower() == _s@)", {"_f": field, "_s": text})
-    if relation == "starts_with":
-
-        def text_starts(row: Row) -> bool:
-            v = row.get(field)
-            return v.__class__ is str and v.lower().startswith(text)
-
-        return with_source(text_starts, "((_v@ := row.get(_f@)).__class__ is str and _v@.lower().startswith(_s@))", {"_f": field, "_s": text})
-    if relation == "ends_with":
-
-        def text_ends(row: Row) -> bool:
-            v = row.get(field)
-            return v.__class__ is str and v.lower().endswith(text)
-
-        return with_source(text_ends, "((_v@ := row.get(_f@)).__class__ is str and _v@.lower().endswith(_s@))", {"_f": field, "_s": text})
-    if relation == "contains":
-
-        def text_contains(row: Row) -> bool:
-            v = row.get(field)
-            return v.__class__ is str and text in v.lower()
-
-        return with_source(text_contains, "((_v@ := row.get(_f@)).__class__ is str and _s@ in _v@.lower())", {"_f": field, "_s": text})
-    return None
+        wanted: Any = {item.lower() for item in items}
+    else:
+        if len(values) != 1 or not isinstance(values[0], str):
+            return None
+        wanted = values[0].lower()
+    return _fused(field, expression, "str", wanted, test)
 
 
-def _number(field: str, relation: str, values: Sequence[Any]) -> Optional[Predicate]:
-    if len(values) != 1 or not _is_number(values[0]):
+# The fused expression of each number relation on a stored int or float ``_v@`` and the bound ``_s@``.
+_NUMBER_EXPRESSIONS = {"is": "_v@ == _s@", "less_than": "_v@ < _s@", "greater_than": "_v@ > _s@"}
+
+
+def _number(field: str, relation: str, values: Sequence[Any], test: Callable[[Any], bool]) -> Optional[Predicate]:
+    expression = _NUMBER_EXPRESSIONS.get(relation)
+    if expression is None or len(values) != 1 or not _is_number(values[0]):
         return None
     bound = float(values[0]) if isinstance(values[0], Decimal) else values[0]
+    return _fused(field, expression, "number", bound, test)
 
-    if relation == "is":
 
-        def number_is(row: Row) -> bool:
-            v = row.get(field)
-            return v.__class__ in _NUMBER_CLASSES and v == bound
-
-        return with_source(
-            number_is,
-            "((_v@ := row.get(_f@)).__class__ in _k@ and _v@ == _b@)",
-            {"_f": field, "_b": bound, "_k": _NUMBER_CLASSES},
-        )
-    if relation == "less_than":
-
-        def number_less(row: Row) -> bool:
-            v = row.get(field)
-            return v.__class__ in _NUMBER_CLASSES and v < bound
-
-        return with_source(
-            number_less,
-            "((_v@ := row.get(_f@)).__class__ in _k@ and _v@ < _b@)",
-            {"_f": field, "_b": bound, "_k": _NUMBER_CLASSES},
-        )
-    if relation == "greater_than":
-
-        def number_greater(row: Row) -> bool:
-            v = row.get(field)
-            return v.__class__ in _NUMBER_CLASSES and v > bound
-
-        return with_source(
-            number_greater,
-            "((_v@ := row.get(_f@)).__class__ in _k@ and _v@ > _b@)",
-            {"_f": field, "_b": bound, "_k": _NUMBER_CLASSES},
-        )
-    return None
+def _fused(field: str, expression: str, kind: str, wanted: Any, test: Callable[[Any], bool]) -> Predicate:
+    """``expression`` on the stored value when it is of the fast class, else ``test(value)``."""
+    if kind == "str":
+        check = "(_v@ := row.get(_f@)).__class__ is str"
+    else:
+        check = "(_v@ := row.get(_f@)).__class__ in _k@"
+    template = f"(({expression}) if {check} else _t@(_v@))"
+    constants = {"_f": field, "_s": wanted, "_t": test, "_k": _NUMBER_CLASSES}
+    code = compile("lambda row: " + template.replace("@", "0"), "<fused condition>", "eval")
+    scope = {"__builtins__": {}, "str": str, **{name + "0": value for name, value in constants.items()}}
+    predicate = eval(code, scope)  # noqa: S307 - code from our own templates only; values travel as names
+    return with_source(predicate, template, constants)

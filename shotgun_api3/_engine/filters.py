@@ -136,11 +136,11 @@ def _compile_condition(env: QueryEnv, entity_type: str, path: Any, relation: Any
 def _positive_predicate(
     env: QueryEnv, entity_type: str, path: str, spec: Any, data_type: str, relation: str, values: Any, method: str
 ) -> Predicate:
+    test = build_test(env, data_type, relation, values, f"{entity_type}.{path}")
     if "." not in path:
-        fused = fused_predicate(env, data_type, path, relation, values)
+        fused = fused_predicate(env, data_type, path, relation, values, test)
         if fused is not None:
             return fused
-    test = build_test(env, data_type, relation, values, f"{entity_type}.{path}")
     if "." in path:
         joined = _semijoin(env, entity_type, path, relation, values, method)
         if joined is not None:

@@ -82,13 +82,16 @@ class QueryEnv(NamedTuple):
     now: dt.datetime
 
 
-def _lower(value: Any) -> str:
-    text = value if isinstance(value, str) else str(value)
-    return text.lower() if site_choices.CASE_INSENSITIVE_LISTS else text
+def _lower(value: Any) -> Optional[str]:
+    """A choice as compared (case folded when the site folds it); ``None`` for a value that is no string."""
+    if not isinstance(value, str):
+        return None
+    return value.lower() if site_choices.CASE_INSENSITIVE_LISTS else value
 
 
-def _text(value: Any) -> str:
-    return value.lower() if isinstance(value, str) else str(value).lower()
+def _text(value: Any) -> Optional[str]:
+    """A text as compared, lower-cased; ``None`` for a value that is no string (a rig's int never matches)."""
+    return value.lower() if isinstance(value, str) else None
 
 
 def _name_norm(value: Any) -> str:
@@ -158,27 +161,37 @@ def build_test(env: QueryEnv, data_type: str, relation: str, values: Sequence[An
 
 
 def _string_test(data_type: str, relation: str, args: _Args) -> Test:
+    """Tests of string fields: only a stored string matches (or, for ``None`` arguments, an empty value)."""
     norm = _text if data_type == "text" else _lower
     if relation == "is":
         arg = args.one()
         if arg is None:
             return lambda v: v is None
-        wanted = norm(arg)
-        return lambda v: v is not None and norm(v) == wanted
+        wanted = norm(_string_arg(args, arg))
+        return lambda v: (n := norm(v)) is not None and n == wanted
     if relation == "in":
         items = args.many()
         with_none = any(item is None for item in items)
-        wanted_set = {norm(item) for item in items if item is not None}
-        return lambda v: with_none if v is None else norm(v) in wanted_set
+        wanted_set = {norm(_string_arg(args, item)) for item in items if item is not None}
+        return lambda v: with_none if v is None else (n := norm(v)) is not None and n in wanted_set
     arg = args.one()
-    text = "" if arg is None else norm(arg)
+    text = "" if arg is None else norm(_string_arg(args, arg))
     if relation == "contains":
-        return lambda v: v is not None and text in norm(v)
+        return lambda v: (n := norm(v)) is not None and text in n
     if relation == "starts_with":
-        return lambda v: v is not None and norm(v).startswith(text)
+        return lambda v: (n := norm(v)) is not None and n.startswith(text)
     if relation == "ends_with":
-        return lambda v: v is not None and norm(v).endswith(text)
+        return lambda v: (n := norm(v)) is not None and n.endswith(text)
     raise args.fault("unsupported relation")
+
+
+def _string_arg(args: _Args, value: Any) -> str:
+    """A filter value of a string relation: a string, or a number read as its text (``["code", "is", 7]``)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return str(value)
+    raise args.fault(f"{value!r} is not a string")
 
 
 # --- ordered values (numbers, dates, date_times, footage) ----------------------

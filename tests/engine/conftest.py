@@ -8,6 +8,7 @@ from typing import Any, Dict, List, Optional
 import pytest
 
 from shotgun_api3._engine import CallContext, Engine, SiteSchema
+from shotgun_api3._filters import _translate_filters
 
 NOW = dt.datetime(2024, 5, 15, 12, 0, 0, tzinfo=dt.timezone.utc)
 
@@ -23,20 +24,10 @@ class Clock:
 
 
 def wire_filters(filters: Any, operator: str = "and") -> Dict[str, Any]:
-    """Client-style filters ([path, relation, value...] lists and any/all groups) in wire form."""
+    """Client-style filters in the wire form the engine takes, translated by the client's own code."""
     if isinstance(filters, dict) and "conditions" in filters:
         return filters
-    conditions = []
-    for item in filters:
-        if isinstance(item, dict):
-            op = {"all": "and", "any": "or"}.get(item["filter_operator"], item["filter_operator"])
-            conditions.append(wire_filters(item["filters"], op))
-        else:
-            path, relation, *values = item
-            if len(values) == 1 and isinstance(values[0], (list, tuple)):
-                values = list(values[0])
-            conditions.append({"path": path, "relation": relation, "values": values})
-    return {"logical_operator": operator, "conditions": conditions}
+    return _translate_filters(list(filters), {"and": "all", "or": "any"}.get(operator, operator))
 
 
 class Site:
