@@ -46,6 +46,12 @@ class Engine:
     #: it on; mockgun keeps the older shape of the reference's schema files).
     reports_field_visibility = False
 
+    #: Whether the engine's update of a paired field (``Shot.tasks`` when a
+    #: Task's ``entity`` is set) is logged as that record's own Change event,
+    #: as a hosted site logs it (the local site turns it on; mockgun, whose
+    #: rigs count events, keeps it off).
+    logs_paired_link_changes = False
+
     def __init__(
         self,
         schema: Optional[SiteSchema] = None,

@@ -130,10 +130,15 @@ ENFORCE_SCHEMA_FLAGS = False
 LOCAL_LINK_WITHOUT_STORAGE_ALLOWED = True
 
 #: ``create`` writes one ``Shotgun_<Type>_New`` event (no per-field
-#: ``_Change`` events for the initial values); ``update`` writes one
-#: ``_Change`` event per field whose value changed. Reverse-link updates made
-#: by the engine on the paired field are not logged.
+#: ``_Change`` events for the initial values: our facts do not say a hosted
+#: site writes them); ``update`` writes one ``_Change`` event per field whose
+#: value changed.
 CHANGE_EVENTS_ON_CREATE = False
+
+# The engine's update of a paired field (``Shot.tasks`` when a Task's
+# ``entity`` is set) is logged as the other record's own ``_Change`` event
+# only where ``Engine.logs_paired_link_changes`` is on (the local site, as a
+# hosted site logs it: real-clients.md); mockgun keeps it off.
 
 #: ``updated_at``/``updated_by`` change only when an update changed a value.
 TOUCH_UPDATED_AT_ONLY_ON_CHANGE = True

@@ -118,11 +118,6 @@ class Transaction(EventLogWriter):
             row["cached_display_name"] = display_name(self.engine.schema, entity_type, row)
         table[new_id] = row
         self._originals[(entity_type, new_id)] = None
-        paired = self.engine.link_pairs.fields_of(entity_type)
-        if paired:
-            for field, value in values.items():
-                if value and field in paired:
-                    self._sync_pairs(entity_type, row, field, [], _as_list(value), is_new=True)
         if self._events and entity_type != "EventLogEntry":
             self.log_event(
                 events.event_type(entity_type, "New"),
@@ -134,6 +129,12 @@ class Transaction(EventLogWriter):
             if site_choices.CHANGE_EVENTS_ON_CREATE:
                 for field, value in values.items():
                     self._log_change(entity_type, row, infos[field], default_value(infos[field]), value)
+        # After the record's own events: the paired fields' Change events follow its _New.
+        paired = self.engine.link_pairs.fields_of(entity_type)
+        if paired:
+            for field, value in values.items():
+                if value and field in paired:
+                    self._sync_pairs(entity_type, row, field, [], _as_list(value), is_new=True)
         return row
 
     # --- update -------------------------------------------------------------
@@ -336,8 +337,10 @@ class Transaction(EventLogWriter):
             remaining = [link for link in current or () if link_key(link) != key]
             if len(remaining) != len(current or ()):
                 self._set(holder_type, holder, field, remaining)
+                self._log_paired_change(holder_type, holder, info, current, remaining)
         elif link_key(current) == key:
             self._set(holder_type, holder, field, None)
+            self._log_paired_change(holder_type, holder, info, current, None)
 
     def _add_member(
         self, holder_type: str, holder_id: int, field: str, member: Row, is_new: bool = False
@@ -354,18 +357,33 @@ class Transaction(EventLogWriter):
             if is_new or not any(
                 link.get("id") == member_id and link.get("type") == member_type for link in current or ()
             ):
-                self._set(holder_type, holder, field, list(current or ()) + [dict(member)])
+                new = list(current or ()) + [dict(member)]
+                self._set(holder_type, holder, field, new)
+                self._log_paired_change(holder_type, holder, info, current, new)
             return
         previous = link_key(current)
         if previous == key:
             return
         self._set(holder_type, holder, field, dict(member))
+        self._log_paired_change(holder_type, holder, info, current, holder[field])
         if previous is not None:
             # The holder pointed elsewhere (a Shot moving to another
             # Sequence): drop it from the previous record's side too.
             pair = self.engine.link_pairs.paired(holder_type, field, previous[0])
             if pair is not None:
                 self._remove_member(pair[0], previous[1], pair[1], {"type": holder_type, "id": holder_id})
+
+    def _log_paired_change(
+        self, holder_type: str, holder: Row, info: Optional[FieldInfo], old: Any, new: Any
+    ) -> None:
+        """Log the engine's update of a paired field as the holder's own Change event, as a hosted site does.
+
+        (real-clients.md, event log: e.g. setting ``Task.entity`` logs
+        ``Shot.tasks`` too, its ``meta`` naming the Shot.)
+        """
+        if self._events and info is not None and holder_type != "EventLogEntry" \
+                and self.engine.logs_paired_link_changes:
+            self._log_change(holder_type, holder, info, old, new)
 
     # --- site state and schema --------------------------------------------------
 

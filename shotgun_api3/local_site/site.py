@@ -119,6 +119,7 @@ class Site:
         # the schema given here is an empty placeholder it replaces at once.
         self.engine = Engine(SiteSchema({}, {}), store=store, site_url=url)
         self.engine.reports_field_visibility = True
+        self.engine.logs_paired_link_changes = True
         store.schema_source = self._current_schema
         # What ``info`` answers, computed once: the engine's description of
         # a site, which the server and the file routes may adjust (e.g. the
