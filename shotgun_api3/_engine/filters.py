@@ -12,7 +12,7 @@ compiled path and a value test, so evaluating a row never looks at the schema.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from . import site_choices
 from .errors import EngineFault
@@ -48,28 +48,18 @@ def compile_filters(env: QueryEnv, entity_type: str, filters: Any, method: str =
 
 
 def _compile_node(env: QueryEnv, entity_type: str, node: Any, method: str) -> Predicate:
+    """A predicate of one node of the wire filter tree: a condition or a group (docs/engine.rst)."""
     if isinstance(node, dict):
         if "path" in node:
             return _compile_condition(env, entity_type, node.get("path"), node.get("relation"), node.get("values"), method)
         if "conditions" in node:
             return _compile_group(env, entity_type, node.get("logical_operator", "and"), node["conditions"], method)
-        if "filters" in node:
-            return _compile_group(env, entity_type, node.get("filter_operator", "all"), node["filters"], method)
-        raise EngineFault(f"API {method}() malformed filter {node!r}: expected a condition or a group")
-    if isinstance(node, (list, tuple)):
-        if node and isinstance(node[0], str):
-            if len(node) < 2:
-                raise EngineFault(f"API {method}() malformed filter {node!r}: expected [path, relation, value]")
-            values = list(node[2:])
-            if len(values) == 1 and isinstance(values[0], (list, tuple)):
-                values = list(values[0])
-            return _compile_condition(env, entity_type, node[0], node[1], values, method)
-        return _compile_group(env, entity_type, "and", node, method)
-    raise EngineFault(f"API {method}() malformed filter {node!r}")
+    raise EngineFault(f"API {method}() malformed filter {node!r}: expected a condition "
+                      "{'path', 'relation', 'values'} or a group {'logical_operator', 'conditions'}")
 
 
 def _compile_group(env: QueryEnv, entity_type: str, operator: Any, conditions: Any, method: str) -> Predicate:
-    mode = _AND.get(str(operator).lower()) if operator is not None else "and"
+    mode = operator if operator in ("and", "or") else None
     if mode is None:
         raise EngineFault(f"API {method}() unknown logical operator {operator!r} (expected 'and' or 'or')")
     if not isinstance(conditions, (list, tuple)):
@@ -192,45 +182,40 @@ def _semijoin(env: QueryEnv, entity_type: str, path: str, relation: str, values:
     )
 
 
-def id_candidates(filters: Any) -> Optional[List[int]]:
-    """Ids the top-level ``and`` of ``filters`` pins with ``id is N`` / ``id in [...]``.
+def pinned_ids(filters: Any) -> Tuple[Optional[List[int]], bool]:
+    """``(ids, alone)``: the ids the top-level ``and`` of ``filters`` pins with ``id is N`` / ``id in [...]``.
 
-    Lets a read look rows up by id instead of scanning; ``None`` when the
-    filters do not pin ids.
+    ``ids`` is ``None`` when no condition pins ids; ``alone`` says whether
+    those conditions are all there is (then a read needs no other test).
+    Lets a read look rows up by id instead of scanning.
     """
-    if not isinstance(filters, dict) or "conditions" not in filters:
-        return None
-    if _AND.get(str(filters.get("logical_operator", "and")).lower()) != "and":
-        return None
+    if filters.__class__ is not dict or filters.get("logical_operator", "and") != "and":
+        return None, False
+    conditions = filters.get("conditions")
+    if conditions.__class__ is not list:
+        return None, False
     found: Optional[List[int]] = None
-    for condition in filters.get("conditions") or ():
-        if not isinstance(condition, dict) or condition.get("path") != "id":
-            continue
-        relation = condition.get("relation")
-        values = condition.get("values")
-        if not isinstance(values, (list, tuple)):
-            continue
-        if len(values) == 1 and isinstance(values[0], (list, tuple)):
-            values = values[0]
-        if relation == "is" and len(values) == 1:
-            ids = list(values)
-        elif relation == "in":
-            ids = list(values)
-        else:
-            continue
-        if not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
+    alone = True
+    for condition in conditions:
+        ids = _ids_of(condition)
+        if ids is None:
+            alone = False
             continue
         found = ids if found is None else [i for i in found if i in ids]
-    return found
+    return found, alone and found is not None
 
 
-def iter_conditions(filters: Any) -> Iterable[Dict[str, Any]]:
-    """Every simple wire condition in a tree (for callers that inspect paths)."""
-    if isinstance(filters, dict):
-        if "path" in filters:
-            yield filters
-        for child in filters.get("conditions") or filters.get("filters") or ():
-            yield from iter_conditions(child)
-    elif isinstance(filters, (list, tuple)):
-        for child in filters:
-            yield from iter_conditions(child)
+def _ids_of(condition: Any) -> Optional[List[int]]:
+    """The ids one wire condition pins (``id is N`` or ``id in [...]``, ints only), else ``None``."""
+    if condition.__class__ is not dict or condition.get("path") != "id":
+        return None
+    relation, values = condition.get("relation"), condition.get("values")
+    if not isinstance(values, (list, tuple)):
+        return None
+    if len(values) == 1 and isinstance(values[0], (list, tuple)):
+        values = values[0]
+    if not (relation == "in" or (relation == "is" and len(values) == 1)):
+        return None
+    if not all(i.__class__ is int for i in values):
+        return None
+    return list(values)

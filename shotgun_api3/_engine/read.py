@@ -9,7 +9,7 @@ from typing import Any, Dict, List, Optional
 
 from . import site_choices
 from .errors import EngineFault
-from .filters import all_of, compile_filters, id_candidates, match_all
+from .filters import all_of, compile_filters, match_all, pinned_ids
 from .ordering import sort_rows
 from .presenting import field_presenter
 from .presets import preset_predicate
@@ -47,25 +47,6 @@ def _ids_ascending(table: Dict[int, Row]) -> bool:
     return keys == sorted(keys)
 
 
-def _single_id_lookup(filters: Any) -> Optional[int]:
-    """N when ``filters`` is exactly one top-level ``id is N`` (an int), else None."""
-    if filters.__class__ is not dict or len(filters) > 2:
-        return None
-    conditions = filters.get("conditions")
-    if conditions.__class__ is not list or len(conditions) != 1:
-        return None
-    if len(filters) == 2 and filters.get("logical_operator") not in ("and", "all"):
-        return None
-    condition = conditions[0]
-    if condition.__class__ is not dict or condition.get("path") != "id" or condition.get("relation") != "is":
-        return None
-    values = condition.get("values")
-    if values.__class__ is not list or len(values) != 1:
-        return None
-    value = values[0]
-    return value if value.__class__ is int else None
-
-
 def select_rows(
     env: QueryEnv,
     entity_type: str,
@@ -82,8 +63,9 @@ def select_rows(
     count, no sort), and the scan may stop there.
     """
     if not presets and include_archived_projects is not False:
-        pinned = _single_id_lookup(filters)
-        if pinned is not None:
+        ids, alone = pinned_ids(filters)
+        if alone and len(ids) == 1:
+            pinned = ids[0]
             # ``id is N`` alone (every find_one by id): the row is looked up,
             # and there is no other condition left to compile or test.
             row = (env.tables.get(entity_type) or {}).get(pinned)
@@ -102,7 +84,7 @@ def select_rows(
         return [row for row in matches if chosen(row)][:enough]
     predicate = all_of(predicates)
     table = env.tables.get(entity_type) or {}
-    ids = id_candidates(filters)
+    ids, _ = pinned_ids(filters)
     in_order = True
     if ids is not None:
         candidates: Any = [table[i] for i in sorted(set(ids)) if i in table]

@@ -7,6 +7,8 @@ import contextlib
 import pytest
 
 from shotgun_api3._engine import EngineFault, rpc
+from shotgun_api3._engine.filters import compile_filters
+from shotgun_api3._engine.paths import compile_path
 from shotgun_api3._engine.registry import HANDLERS, HANDLER_MODULES
 
 
@@ -31,13 +33,15 @@ def test_handler_modules_are_listed_one_per_line_in_the_registry():
     assert {"info", "read", "writes", "schema_rpc"} <= set(HANDLER_MODULES)
 
 
-def test_compile_filter_accepts_wire_and_client_forms(shots, engine):
-    wire = engine.compile_filter("Shot", {"logical_operator": "and", "conditions": [
+def test_compile_filters_takes_the_wire_form_only(shots, engine):
+    wire = compile_filters(engine.env(), "Shot", {"logical_operator": "and", "conditions": [
         {"path": "sg_sequence.Sequence.code", "relation": "is", "values": ["SQ1"]}]})
-    client = engine.compile_filter("Shot", [["code", "is", "b"]])
     rows = list(engine.rows("Shot"))
     assert [row["id"] for row in rows if wire(row)] == [1]
-    assert [row["id"] for row in rows if client(row)] == [2]
+    for client_form in ([["code", "is", "b"]], {"filter_operator": "all", "filters": [["code", "is", "b"]]},
+                        {"logical_operator": "all", "conditions": []}):
+        with pytest.raises(EngineFault, match="malformed filter|logical operator"):
+            compile_filters(engine.env(), "Shot", client_form)
 
 
 def test_rows_yields_live_or_retired_rows(shots, engine):
@@ -48,16 +52,11 @@ def test_rows_yields_live_or_retired_rows(shots, engine):
 
 def test_path_getter_and_presenter(shots, engine):
     row = engine.row("Shot", 1)
-    assert engine.path_getter("Shot", "sg_sequence.Sequence.project.Project.name")(row) == "Demo"
+    assert compile_path(engine.schema, engine.tables, "Shot", "sg_sequence.Sequence.project.Project.name",
+                        "read").get(row) == "Demo"
     assert engine.presenter("Shot", "sg_sequence")(row) == {"type": "Sequence", "id": 1, "name": "SQ1"}
     assert engine.display_name("Shot", row) == "a"
     assert engine.present_link({"type": "Shot", "id": 2}) == {"type": "Shot", "id": 2, "name": "b"}
-
-
-def test_find_runs_a_whole_read(shots, engine):
-    records = engine.find("Shot", [["code", "starts_with", "a"]], ["code", "sg_sequence.Sequence.code"],
-                          sorts=[{"field_name": "code", "direction": "desc"}])
-    assert records == [{"type": "Shot", "id": 1, "code": "a", "sg_sequence.Sequence.code": "SQ1"}]
 
 
 def test_handler_writes_are_atomic_logged_and_see_each_other(shots, engine):

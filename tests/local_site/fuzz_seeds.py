@@ -18,7 +18,7 @@ def _tour(sg, user):
                               "start_date": "2024-01-02", "due_date": "2024-01-05"})
     sg.find("Shot", [["code", "is", "sh010"], ["project", "is", project]], ["code", "project.Project.name"],
             order=[{"field_name": "code", "direction": "desc"}], limit=5)
-    sg.find("Shot", {"filter_operator": "any", "filters": [["id", "in", [1, 2]], ["code", "contains", "x"]]},
+    sg.find("Shot", [{"filter_operator": "any", "filters": [["id", "in", [1, 2]], ["code", "contains", "x"]]}],
             ["code"], page=1, include_archived_projects=False)
     sg.find_one("Task", [["entity", "is", shot], ["start_date", "in_calendar_day", 0]], ["content", "entity"])
     sg.update("Shot", shot["id"], {"description": "second", "tasks": [task]}, multi_entity_update_modes={"tasks": "add"})
