@@ -51,6 +51,9 @@ class EventLogWriter:
         # EventLogEntry rows: each looked up at the first event of the call.
         self._actor_name: Any = _UNKNOWN
         self._event_rows: Optional[Tuple[Optional[Row], Dict[int, Row]]] = None
+        #: Keys added to the ``meta`` of the change events logged while set
+        #: (a thumbnail's ``is_transient``); None nearly always.
+        self.change_meta_extra: Optional[Dict[str, Any]] = None
 
     def _log_change(
         self, entity_type: str, row: Row, info: FieldInfo, old: Any, new: Any, name: Any = _UNKNOWN
@@ -75,15 +78,18 @@ class EventLogWriter:
         template, table = self._event_rows or self._find_event_rows()
         facts = change_facts(entity_type, row, name, self._actor(), self._user, self.context.session_uuid, self.now)
         originals = self._originals
+        extra = self.change_meta_extra
         for info, old, new in changes:
             data_type = info.data_type
             if template is not None and data_type not in PRESENTED_TYPES and old.__class__ in FIXED_TYPES \
-                    and new.__class__ in FIXED_TYPES:
+                    and new.__class__ in FIXED_TYPES and extra is None:
                 store_change_events(table, template, facts, event_id, ((info, old, new),))
                 originals[("EventLogEntry", event_id)] = None
             else:
                 meta = _change_meta(entity_type, entity_id, info.name, data_type, old, new)
                 self._present_change(info, meta)
+                if extra:
+                    meta.update(extra)
                 # (Without a plain template, some defaults are lists or dicts: the row gets its own.)
                 table[event_id] = _change_event(
                     template if template is not None else engine.new_row("EventLogEntry", event_id), facts,

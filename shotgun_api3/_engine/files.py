@@ -28,6 +28,7 @@ from typing import Any, Dict, List, Optional, Tuple
 from .context import CallContext
 from .errors import EngineFault
 from .registry import rpc
+from .thumbnails import ThumbnailNotReady, is_transient, set_transient
 
 #: Internal method names (not RPCs a client can call).
 LINK_UPLOAD = "_files_link_upload"
@@ -147,7 +148,8 @@ def link_upload(call: Any, params: Dict[str, Any]) -> int:
     ``params``: ``stored_name``, ``size``, ``filename``, ``content_type``,
     ``entity_type``, ``entity_id``, and either ``thumbnail`` (``"image"`` or
     ``"filmstrip_image"``) or ``field_name`` (None to attach only),
-    ``display_name``, ``tag_list`` (comma-separated), ``created_at``.
+    ``display_name``, ``tag_list`` (comma-separated), ``created_at``;
+    ``transient`` (thumbnails): show the placeholder until ``_files_finish_thumbnails``.
     """
     _require_internal(call)
     entity_type, entity_id = params["entity_type"], params["entity_id"]
@@ -159,7 +161,11 @@ def link_upload(call: Any, params: Dict[str, Any]) -> int:
         _field_info(call, entity_type, thumbnail, ("image",))
         row = _create_attachment(call, params, params["filename"], [], {})
         url = thumbnail_url(call.engine.site_url, row["id"], params["stored_name"])
-        call.txn.update(entity_type, entity_id, {thumbnail: url}, method="upload", validate=False)
+        if params.get("transient"):
+            # The site processes the image for a while first, as a hosted site does.
+            set_transient(call, entity_type, entity_id, thumbnail, url)
+        else:
+            call.txn.update(entity_type, entity_id, {thumbnail: url}, method="upload", validate=False)
         return row["id"]
 
     field_name = params.get("field_name")
@@ -190,6 +196,10 @@ def share_thumbnail(call: Any, params: Dict[str, Any]) -> int:
     source = params["source_entity"]
     source_row = _live_entity(call, source["type"], source["id"])
     url = source_row.get(field)
+    if is_transient(url):
+        # A hosted site answers "2" here, and the client raises ShotgunThumbnailNotReady.
+        raise ThumbnailNotReady("%s %s's thumbnail is still being processed; share it once it is done"
+                                % (source["type"], source["id"]))
     parsed = parse_thumbnail_path(urllib.parse.urlsplit(url).path) if url else None
     if parsed is None:
         raise EngineFault("%s %s has no %s to share" % (source["type"], source["id"],

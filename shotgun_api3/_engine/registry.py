@@ -26,6 +26,7 @@ HANDLER_MODULES = (
     "read",
     "writes",
     "files",
+    "thumbnails",
     "summarize",
     "search",
     "notes",

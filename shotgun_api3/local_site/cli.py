@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from .site import Site
 
 DEFAULT_PORT = 8090
+#: Seconds ``serve`` lets a new thumbnail stay transient (a hosted site takes a few).
+DEFAULT_THUMBNAIL_PROCESSING = 1.0
 LOCK_NAME = "site.lock"
 
 
@@ -201,6 +203,7 @@ def cmd_serve(args) -> int:
     with exclusive_site(folder, "serve it again"):
         site = _open_site(args.site)
         site.anonymous_downloads = args.anonymous_downloads
+        site.thumbnail_processing_seconds = max(0.0, args.thumbnail_processing)
         try:
             server = LocalSiteServer(site, args.host, args.port, args.tls_cert, args.tls_key, args.public_url)
         except OSError as error:
@@ -277,6 +280,9 @@ def build_parser() -> argparse.ArgumentParser:
                             "(default: scheme://HOST:PORT; set it when HOST is 0.0.0.0)")
     serve.add_argument("--tls-cert", metavar="PEM", help="certificate (chain) file: serve HTTPS")
     serve.add_argument("--tls-key", metavar="PEM", help="private key file of --tls-cert")
+    serve.add_argument("--thumbnail-processing", type=float, default=DEFAULT_THUMBNAIL_PROCESSING, metavar="SECONDS",
+                       help="a new thumbnail shows the transient placeholder this long before its final URL, as a "
+                            "hosted site processes images (default: %(default)s; 0: final at once)")
     serve.add_argument("--anonymous-downloads", action="store_true",
                        help="serve /file_serve/ downloads without a session cookie (the reference client sends "
                             "none to a site URL with a port); anyone who can reach the port can then download")

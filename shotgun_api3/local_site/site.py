@@ -19,7 +19,9 @@ from pathlib import Path
 from typing import Any, Mapping, Optional, Union
 
 from .._engine import CallContext, Engine, EngineFault, SiteSchema
+from .._engine.files import files_context
 from .._engine.filestore import FileStore
+from .._engine.thumbnails import FINISH_THUMBNAILS
 from .auth import AUTHENTICATION_FAILED, Accounts, AuthError, new_totp_secret
 from .throttle import AuthLimits
 from .relocation import relocate_file_urls
@@ -105,13 +107,17 @@ class Site:
 
     def __init__(self, store: SqliteStore, folder: Optional[Path], schema_dicts: Optional[dict] = None,
                  url: str = "http://127.0.0.1:0", max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES,
-                 auth_limits: Optional[AuthLimits] = None) -> None:
+                 auth_limits: Optional[AuthLimits] = None, thumbnail_processing_seconds: float = 0.0) -> None:
         self.folder = folder
         self.store = store
         self.max_request_bytes = max_request_bytes
         #: Serve downloads without a session cookie (``serve --anonymous-downloads``): the
         #: reference client sends no cookie to a site URL with a port (wire-protocol.md 8.9).
         self.anonymous_downloads = False
+        #: Seconds a new thumbnail shows the transient placeholder before its final URL,
+        #: as a hosted site processes images (``serve --thumbnail-processing``); 0: final at once.
+        self.thumbnail_processing_seconds = thumbnail_processing_seconds
+        self._thumbnail_timers: set = set()
         self._lock = threading.RLock()
         if not store.has_schema():
             store.save_schema(schema_dicts or _schema_dicts(DEFAULT_SCHEMA_DIR))
@@ -138,6 +144,8 @@ class Site:
         if folder is not None:
             _chmod(folder / FILES_DIR, 0o700)
         self._url = url
+        # Thumbnails left transient by a site stopped mid-processing are done now.
+        self.finish_thumbnails()
 
     # -- making and opening sites -------------------------------------------
     @classmethod
@@ -211,8 +219,31 @@ class Site:
 
     def close(self) -> None:
         """Close the database; a temporary file store (in-memory sites) is removed."""
+        for timer in list(self._thumbnail_timers):
+            timer.cancel()
         self.store.close()
         self.file_store.close()
+
+    # -- thumbnails being processed ---------------------------------------------
+    def thumbnail_uploaded(self) -> None:
+        """A thumbnail went transient: finish it once the processing time is over."""
+        timer = threading.Timer(self.thumbnail_processing_seconds, self._finish_after_timer)
+        timer.daemon = True
+        with self._lock:
+            self._thumbnail_timers.add(timer)
+        timer.start()
+
+    def _finish_after_timer(self) -> None:
+        with self._lock:
+            self._thumbnail_timers.discard(threading.current_thread())
+        try:
+            self.finish_thumbnails()
+        except Exception:
+            LOG.exception("local site: finishing thumbnails failed")
+
+    def finish_thumbnails(self) -> int:
+        """Give every transient thumbnail its final URL now; return how many."""
+        return self.call(FINISH_THUMBNAILS, None, files_context(CallContext(user=None)))
 
     # -- the calls the server makes ------------------------------------------
     def call(self, method_name: str, params: Any, context: CallContext) -> Any:

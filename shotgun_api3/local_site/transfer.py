@@ -28,6 +28,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 from .._engine.files import (LINK_UPLOAD, SHARE_THUMBNAIL, attachment_file, files_context,
                              parse_thumbnail_path)
 from .._engine.filestore import FileStore, FileStoreError
+from .._engine.thumbnails import TRANSIENT_PATH, ThumbnailNotReady
 from .auth import AuthError
 from .form_data import (FormError, MultipartReader, multipart_boundary, parse_disposition, read_text,
                         read_urlencoded)
@@ -105,10 +106,15 @@ def _entity_token(token: str) -> Dict[str, Any]:
 
 def _link(site: Any, context: Any, upload: Dict[str, Any]) -> Response:
     """Record a stored file through the engine and answer ``1:<attachment id>``."""
+    processing = getattr(site, "thumbnail_processing_seconds", 0) if upload.get("thumbnail") else 0
+    if processing > 0:
+        upload = dict(upload, transient=True)
     try:
         attachment_id = site.call(LINK_UPLOAD, upload, files_context(context))
     except site.fault_class as fault:
         raise _FormFailure(str(fault)) from None
+    if processing > 0:
+        site.thumbnail_uploaded()
     return _text("1:%d\n" % attachment_id)
 
 
@@ -337,6 +343,8 @@ def _share_thumbnail(site: Any, request: Request) -> Response:
               "filmstrip": _true(fields.get("filmstrip_thumbnail"))}
     try:
         attachment_id = site.call(SHARE_THUMBNAIL, params, files_context(context))
+    except ThumbnailNotReady as fault:
+        return _text("2\n%s\n" % fault)
     except site.fault_class as fault:
         raise _FormFailure(str(fault)) from None
     return _text("1:%d\n" % attachment_id)
@@ -394,6 +402,18 @@ def _file_serve(site: Any, request: Request) -> Response:
                          request.method == "HEAD")
 
 
+# A 1x1 grey PNG: what the transient placeholder URL serves while a thumbnail is processed.
+_PENDING_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d4944415478da63f8cfc0f01f0005000201a5f5b7a80000000049454e44ae426082")
+
+
+def _transient_image(site: Any, request: Request) -> Response:
+    if request.path != TRANSIENT_PATH:
+        return _text("Not Found\n", 404)
+    return Response(200, [("Content-Type", "image/png")], b"" if request.method == "HEAD" else _PENDING_PNG)
+
+
 # -- routing -----------------------------------------------------------------
 
 _FORM_ENDPOINTS: Dict[str, Callable[[Any, Request], Response]] = {
@@ -430,4 +450,5 @@ ROUTES: List[Tuple[str, str, Callable[[Any, Request], Response]]] = [
     ("PUT", "/storage/", _storage_put),
     ("GET", "/file_serve/", _file_serve),
     ("GET", "/thumbnail/", _thumbnail),
+    ("GET", "/images/status/transient/", _transient_image),
 ]

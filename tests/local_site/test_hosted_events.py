@@ -44,3 +44,70 @@ def test_a_create_logs_its_new_event_and_no_per_field_changes(sg):
     start = _last_event_id(sg)
     sg.create("Shot", {"code": "c", "description": "d"})
     assert [e["event_type"] for e in _events(sg, start)] == ["Shotgun_Shot_New"]
+
+
+def _png(tmp_path):
+    path = tmp_path / "thumb.png"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    return str(path)
+
+
+def _wait_for(predicate, seconds=10.0):
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError("timed out")
+
+
+def test_a_new_thumbnail_is_transient_for_the_processing_time_then_final(local_site, sg, tmp_path):
+    import urllib.request
+
+    import shotgun_api3
+
+    local_site.site.thumbnail_processing_seconds = 0.5
+    shot = sg.create("Shot", {"code": "thumb"})
+    other = sg.create("Shot", {"code": "other"})
+    start = _last_event_id(sg)
+    sg.upload_thumbnail("Shot", shot["id"], _png(tmp_path))
+    image = sg.find_one("Shot", [["id", "is", shot["id"]]], ["image"])["image"]
+    assert "/images/status/transient/" in image
+    assert urllib.request.urlopen(image, timeout=10).read().startswith(b"\x89PNG")
+    try:
+        sg.share_thumbnail([other], source_entity=shot)
+        raise AssertionError("sharing a transient thumbnail must fail")
+    except shotgun_api3.ShotgunThumbnailNotReady:
+        pass
+    final = _wait_for(lambda: (lambda value: value if "/thumbnail/" in (value or "") else None)(
+        sg.find_one("Shot", [["id", "is", shot["id"]]], ["image"])["image"]))
+    assert "/images/status/transient/" not in final
+    changes = [e for e in _events(sg, start) if e["event_type"] == "Shotgun_Shot_Change"
+               and e["attribute_name"] == "image"]
+    assert [e["meta"]["is_transient"] for e in changes] == [True, False]
+    assert "/images/status/transient/" in changes[0]["meta"]["new_value"]
+    assert changes[1]["meta"]["old_value"] == changes[0]["meta"]["new_value"]
+
+
+def test_a_site_stopped_while_processing_finishes_its_thumbnails_when_reopened(tmp_path):
+    import shotgun_api3
+    from shotgun_api3.local_site.server import LocalSiteServer
+    from shotgun_api3.local_site.site import Site
+
+    site = Site.create(tmp_path / "site", thumbnail_processing_seconds=3600)
+    _, key = site.add_script("robot")
+    with LocalSiteServer(site) as server:
+        sg = shotgun_api3.Shotgun(server.url, script_name="robot", api_key=key)
+        shot = sg.create("Shot", {"code": "pending"})
+        sg.upload_thumbnail("Shot", shot["id"], _png(tmp_path))
+        assert "/transient/" in sg.find_one("Shot", [["id", "is", shot["id"]]], ["image"])["image"]
+        sg.close()
+    site.close()
+    site = Site.open(tmp_path / "site")
+    try:
+        assert "/thumbnail/" in site.engine.row("Shot", shot["id"])["image"]
+    finally:
+        site.close()
