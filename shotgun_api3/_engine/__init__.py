@@ -26,20 +26,17 @@ Inside a handler:
   one aware-UTC "now" for the whole call; ``call.env`` a ``QueryEnv`` (schema,
   tables, now) for the compile functions below.
 - Reading:
-  ``engine.compile_filter(entity_type, filters) -> predicate(row) -> bool``
-  (wire tree ``{"logical_operator", "conditions"}`` or client-style list);
+  ``filters.compile_filters(call.env, entity_type, filters) -> predicate(row) -> bool``
+  (the wire tree ``{"logical_operator", "conditions"}`` only);
   ``engine.rows(entity_type, retired=False)`` live (or retired) rows;
   ``engine.row(entity_type, id)`` one stored row or None;
-  ``engine.path_getter(entity_type, "a.T.b") -> getter(row)`` stored value of
-  a dotted path (a list through multi-entity hops);
+  ``paths.compile_path(schema, tables, entity_type, "a.T.b", method).get`` the
+  stored value of a dotted path (a list through multi-entity hops);
   ``engine.presenter(entity_type, "a.T.b") -> present(row)`` the answered
   value (fresh objects, links as ``{type, id, name}``);
   ``engine.display_name(entity_type, row)``; ``engine.present_link(link)``;
-  ``engine.find(entity_type, filters, fields, sorts=None, retired=False,
-  include_archived_projects=True, limit=None) -> [record]`` a whole read.
-  Lower level: ``filters.compile_filters(env, ...)``,
-  ``presenting.field_presenter(env, ...)``, ``presenting.value_presenter(env, info)``,
-  ``ordering.sort_rows(env, ...)``, ``read.select_rows(...)``/``present_rows(...)``.
+  ``read.select_rows(...)``/``present_rows(...)`` and ``ordering.sort_rows(env, ...)``
+  a whole read; ``presenting.field_presenter(env, ...)``, ``presenting.value_presenter(env, info)``.
 - Writing (atomic with the call, persisted through the Store, event-logged):
   ``call.txn.create(entity_type, data, method="create", validate=True) -> row``;
   ``call.txn.update(entity_type, id, data, modes=None, method="update", validate=True) -> row``;

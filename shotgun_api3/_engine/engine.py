@@ -5,19 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
-from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterator, Mapping, Optional, Tuple
 
 from .call import Call
 from .context import CallContext
 from .display import display_name, present_link
 from .errors import EngineFault
-from .filters import Predicate, compile_filters
 from .link_pairs import LinkPairs
-from .ordering import sort_rows
-from .paths import compile_path
 from .plain_update import plain_update
 from .presenting import field_presenter
-from .read import present_rows, select_rows
 from .registry import load_handlers
 from .relations import QueryEnv
 from .schema import SiteSchema
@@ -266,18 +262,6 @@ class Engine:
 
     # --- internal API for handler modules ---------------------------------------------
 
-    def compile_filter(self, entity_type: str, filters: Any, method: str = "read") -> Predicate:
-        """A row predicate for a wire filter tree (or client-style filter list)."""
-        self.schema.require_type(entity_type, method)
-        return compile_filters(self.env(), entity_type, filters, method)
-
-    def path_getter(self, entity_type: str, path: str, method: str = "read") -> Callable[[Row], Any]:
-        """A function reading the stored value of a (dotted) path from a row.
-
-        Through a multi-entity hop it returns a list of values.
-        """
-        return compile_path(self.schema, self._tables, entity_type, path, method).get
-
     def presenter(self, entity_type: str, path: str) -> Callable[[Row], Any]:
         """A function from a row to the answered value of a (dotted) field."""
         return field_presenter(self.env(), entity_type, path)
@@ -288,23 +272,3 @@ class Engine:
     def present_link(self, link: Any) -> Optional[Dict[str, Any]]:
         """``{"type", "id", "name"}`` for a link, ``None`` when empty or retired."""
         return present_link(self.schema, self._tables, link)
-
-    def find(
-        self,
-        entity_type: str,
-        filters: Any = None,
-        fields: Sequence[str] = ("id",),
-        sorts: Optional[Sequence[Mapping[str, str]]] = None,
-        retired: bool = False,
-        include_archived_projects: bool = True,
-        limit: Optional[int] = None,
-    ) -> List[Dict[str, Any]]:
-        """Records as ``read`` answers them, without paging (``limit`` keeps the first n)."""
-        env = self.env()
-        self.schema.require_type(entity_type, "read")
-        rows = select_rows(env, entity_type, filters, retired, include_archived_projects, None, "read")
-        if sorts:
-            rows = sort_rows(env, entity_type, rows, sorts)
-        if limit:
-            rows = rows[:limit]
-        return present_rows(env, entity_type, rows, list(fields))
