@@ -128,6 +128,7 @@ def _init_site(folder: Path, args) -> None:
         except (SiteError, OSError, ValueError) as error:
             raise CommandError(str(error)) from None
         try:
+            site.add_default_pages()
             print("Created a local site in %s" % folder.resolve())
             if args.script:
                 _, key = site.add_script(args.script, can_sudo=True)

@@ -34,6 +34,9 @@ DEFAULT_SCHEMA_ADDITIONS = "local_site_additions.json"
 DATABASE_NAME = "site.sqlite3"
 FILES_DIR = "files"
 DEFAULT_MAX_REQUEST_BYTES = 50 * 1024 * 1024
+#: ``(name, entity type)`` of the global Pages ``init`` makes.
+DEFAULT_PAGES = (("Projects", "Project"), ("People", "HumanUser"), ("Scripts", "ApiUser"), ("My Tasks", "Task"),
+                 ("Media", "Version"), ("Inbox", "Note"))
 #: Site state: the address the site's file links were last made with.
 FILES_URL_STATE = "files_url"
 
@@ -346,6 +349,22 @@ class Site:
             self.accounts.remove(kind, name)
         except KeyError:
             raise SiteError("no %s named %r on this site" % (kind, name)) from None
+
+    def add_default_pages(self) -> list:
+        """Make the global Pages a new hosted site has (``init`` calls it); return their links.
+
+        Each gets ``last_accessed`` (a hosted site fills it as people open
+        pages; rigs read it as a datetime). Types the schema lacks are skipped.
+        """
+        now = self.engine.now()
+        made = []
+        for name, entity_type in DEFAULT_PAGES:
+            if not self.engine.schema.has_type(entity_type):
+                continue
+            made.append(self._create_entity("Page", {
+                "name": name, "entity_type": entity_type, "page_type": "entity", "shared": True,
+                "last_accessed": now}))
+        return made
 
     def _create_entity(self, entity_type: str, fields: dict) -> dict:
         params = {"type": entity_type, "fields": [{"field_name": k, "value": v} for k, v in fields.items()],

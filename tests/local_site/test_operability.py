@@ -222,3 +222,27 @@ def test_serve_with_anonymous_downloads_serves_files_without_a_cookie(tmp_path, 
             assert status == expected
         finally:
             serving.stop()
+
+
+def test_init_makes_the_default_pages_with_last_accessed(tmp_path, capsys):
+    import datetime
+
+    folder = tmp_path / "site"
+    assert main(["init", "--site", str(folder)]) == 0
+    key = _key_of(capsys.readouterr().out)
+    site = Site.open(folder)
+    try:
+        from shotgun_api3.local_site.server import LocalSiteServer
+
+        with LocalSiteServer(site) as server:
+            sg = _client(server.url, script_name="local_admin", api_key=key)
+            pages = sg.find("Page", [], ["name", "entity_type", "last_accessed"])
+            names = {page["name"]: page for page in pages}
+            assert {"Projects", "People", "My Tasks"} <= set(names)
+            assert names["Projects"]["entity_type"] == "Project"
+            assert all(isinstance(page["last_accessed"], datetime.datetime) for page in pages)
+            csv_text = sg.export_page(names["Projects"]["id"], "csv")
+            assert csv_text.splitlines()[0] == b"Id,Project Name"
+            sg.close()
+    finally:
+        site.close()
