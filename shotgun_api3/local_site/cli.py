@@ -196,6 +196,7 @@ def cmd_add_user(args) -> int:
 
 def cmd_serve(args) -> int:
     from .admin import AdminListener
+    from .limits import Limits
     from .server import LocalSiteServer, tune_garbage_collector
 
     if bool(args.tls_cert) != bool(args.tls_key):
@@ -206,7 +207,10 @@ def cmd_serve(args) -> int:
         site.anonymous_downloads = args.anonymous_downloads
         site.thumbnail_processing_seconds = max(0.0, args.thumbnail_processing)
         try:
-            server = LocalSiteServer(site, args.host, args.port, args.tls_cert, args.tls_key, args.public_url)
+            limits = Limits(max_connections=args.max_connections, idle_timeout=args.idle_timeout)
+            site.max_request_bytes = int(args.max_request_mb * 1024 * 1024)
+            server = LocalSiteServer(site, args.host, args.port, args.tls_cert, args.tls_key, args.public_url,
+                                     limits=limits)
         except OSError as error:
             site.close()
             raise CommandError("cannot listen on %s:%s: %s" % (args.host, args.port, error)) from None
@@ -284,6 +288,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--thumbnail-processing", type=float, default=DEFAULT_THUMBNAIL_PROCESSING, metavar="SECONDS",
                        help="a new thumbnail shows the transient placeholder this long before its final URL, as a "
                             "hosted site processes images (default: %(default)s; 0: final at once)")
+    serve.add_argument("--max-connections", type=int, default=512, metavar="N",
+                       help="connections served at once (default: %(default)s); see docs: Security and limits")
+    serve.add_argument("--idle-timeout", type=float, default=300.0, metavar="SECONDS",
+                       help="how long a kept-alive connection may wait for its next request (default: %(default)s)")
+    serve.add_argument("--max-request-mb", type=float, default=50.0, metavar="MB",
+                       help="largest JSON API request body in MiB (default: %(default)s)")
     serve.add_argument("--anonymous-downloads", action="store_true",
                        help="serve /file_serve/ downloads without a session cookie (the reference client sends "
                             "none to a site URL with a port); anyone who can reach the port can then download")

@@ -212,8 +212,9 @@ class _Connection:
                 self._send(error_response(bad.status, str(bad)), keep_alive=False, head_only=False)
                 return False
             body = request.body
-            if request.headers.get("expect", "").lower() == "100-continue":
-                # curl and some HTTP stacks wait for this before sending a body.
+            if request.headers.get("expect", "").lower() == "100-continue" and request.content_length <= cap:
+                # curl and some HTTP stacks wait for this before sending a body
+                # (never for one over the cap: its sender should not send it at all).
                 self.sock.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
             if request.content_length > cap:
                 # A body over the route's cap is never read: the answer goes, then the connection.

@@ -410,3 +410,14 @@ def test_a_declared_length_over_the_route_cap_is_answered_without_reading_the_bo
         assert seen == []
     finally:
         srv.stop()
+
+
+def test_a_body_over_the_cap_gets_no_100_continue():
+    srv = HttpServer(echo, "127.0.0.1", 0, body_policy=lambda method, path: (10, False))
+    srv.start()
+    try:
+        with socket.create_connection(("127.0.0.1", srv.port), timeout=5) as sock:
+            sock.sendall(b"POST /up HTTP/1.1\r\nContent-Length: 1000\r\nExpect: 100-continue\r\n\r\n")
+            assert sock.recv(100).startswith(b"HTTP/1.1 413 ")
+    finally:
+        srv.stop()
