@@ -1,7 +1,6 @@
-"""Real loopback servers for transport tests: a JSON-RPC site (HTTP or HTTPS) and a CONNECT proxy."""
+"""Loopback servers for transport tests: a JSON-RPC site (HTTP or HTTPS) and a CONNECT proxy."""
 from __future__ import annotations
 
-import http.server
 import json
 import select
 import socket
@@ -11,6 +10,8 @@ import threading
 import time
 from typing import Any, Callable
 
+from tests.support.fake_server import CLOSE, Answer, FakeServer, Recorded
+
 INFO = {"version": [8, 50, 0], "api_max_entities_per_page": 500}
 
 
@@ -18,84 +19,59 @@ class Drop(Exception):
     """Raised by a behaviour to close the connection without answering."""
 
 
-class SiteHandler(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class LoopbackSite:
+    """A JSON-RPC site on the suite's one fake server (``tests/support/fake_server.py``).
 
-    def log_message(self, *args: Any) -> None:  # keep test output quiet
-        pass
-
-    def do_POST(self) -> None:  # noqa: N802 - http.server API
-        length = int(self.headers.get("content-length", 0))
-        body = self.rfile.read(length)
-        payload = json.loads(body)
-        server = self.server
-        with server.lock:
-            server.requests.append({
-                "payload": payload,
-                "headers": {k.lower(): v for k, v in self.headers.items()},
-                "client": self.client_address,
-                "thread": threading.current_thread().name,
-            })
-            count = sum(1 for r in server.requests if r["payload"]["method_name"] == payload["method_name"])
-        if payload["method_name"] == "info":
-            return self.send_json(INFO)
-        try:
-            action = server.behaviour(payload, count)
-        except Drop:
-            self.close_connection = True
-            self.connection.shutdown(socket.SHUT_RDWR)
-            return
-        code, headers, answer = action
-        self.send_json(answer, code, headers)
-
-    def send_json(self, answer: Any, code: int = 200, headers: dict | None = None) -> None:
-        data = json.dumps(answer).encode()
-        self.send_response(code)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        for key, value in (headers or {}).items():
-            self.send_header(key, value)
-        self.end_headers()
-        self.wfile.write(data)
-
-
-class LoopbackSite(http.server.ThreadingHTTPServer):
-    """A site on 127.0.0.1:<ephemeral>; ``behaviour(payload, count)`` returns ``(status, headers, answer)``."""
-
-    daemon_threads = True
+    ``behaviour(payload, count)`` returns ``(status, headers, answer)`` or
+    raises :class:`Drop`; ``count`` is the number of calls of that method so
+    far. ``info`` is answered from :data:`INFO`. ``requests`` holds one dict
+    per call: ``payload``, ``headers``, ``client`` (address), ``thread``.
+    """
 
     def __init__(self, behaviour: Callable, tls_context: ssl.SSLContext | None = None) -> None:
-        super().__init__(("127.0.0.1", 0), SiteHandler)
         self.behaviour = behaviour
         self.requests: list = []
         self.lock = threading.Lock()
         self.tls_context = tls_context
-        self.thread = threading.Thread(target=self.serve_forever, daemon=True)
+        self._server = FakeServer(self._route, tls_context=tls_context)
 
-    def get_request(self):
-        sock, address = super().get_request()
-        if self.tls_context is not None:
-            sock = self.tls_context.wrap_socket(sock, server_side=True)
-        return sock, address
-
-    def handle_error(self, request, client_address):  # TLS handshakes that fail are expected in tests
-        pass
+    def _route(self, request: Recorded) -> Any:
+        payload = json.loads(request.body)
+        with self.lock:
+            self.requests.append({"payload": payload, "headers": request.headers, "client": request.client,
+                                  "thread": request.thread})
+            count = sum(1 for r in self.requests if r["payload"]["method_name"] == payload["method_name"])
+        if payload["method_name"] == "info":
+            return _json_answer(200, {}, INFO)
+        try:
+            code, headers, answer = self.behaviour(payload, count)
+        except Drop:
+            return CLOSE
+        return _json_answer(code, headers, answer)
 
     @property
     def url(self) -> str:
-        scheme = "https" if self.tls_context else "http"
-        return "%s://127.0.0.1:%d" % (scheme, self.server_address[1])
+        return self._server.url
+
+    @property
+    def server_address(self) -> tuple:
+        host, _, port = self._server.netloc.partition(":")
+        return host, int(port)
 
     def calls(self, method: str | None = None) -> list:
         return [r for r in self.requests if method is None or r["payload"]["method_name"] == method]
 
     def __enter__(self) -> "LoopbackSite":
-        self.thread.start()
+        self._server.__enter__()
         return self
 
     def __exit__(self, *exc: Any) -> None:
-        self.shutdown()
-        self.server_close()
+        self._server.stop()
+
+
+def _json_answer(code: int, headers: dict | None, answer: Any) -> Answer:
+    pairs = [("Content-Type", "application/json")] + list((headers or {}).items())
+    return Answer(code, json.dumps(answer).encode(), pairs)
 
 
 class ConnectProxy(socketserver.ThreadingTCPServer):
