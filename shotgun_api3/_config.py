@@ -6,6 +6,8 @@ import urllib.parse
 import urllib.request
 from typing import TYPE_CHECKING, Any
 
+from . import _retry
+
 if TYPE_CHECKING:
     from .shotgun import Shotgun
 
@@ -38,8 +40,9 @@ class _Config:
 
     def __init__(self, sg: "Shotgun") -> None:
         self._sg = sg
-        self.max_rpc_attempts = 3
-        self.rpc_attempt_interval = 3000
+        # Read by the TLS retry rule (_retry) on every call; scripts set them.
+        self.max_rpc_attempts = _retry.MAX_RPC_ATTEMPTS
+        self.rpc_attempt_interval = _retry.RPC_ATTEMPT_INTERVAL_MS
         self.timeout_secs: float | None = None
         self.default_deadline_secs: float | None = DEFAULT_DEADLINE_SECS
         self.api_ver = "api3"

@@ -1,5 +1,8 @@
 """Connection handling of ``Shotgun``: one keep-alive httplib2 connection per thread, TLS retries.
 
+The retry rules themselves are in ``_retry``; ``_make_call`` applies the TLS
+rule and hands the request (an ``RpcCall``) down to the connection.
+
 Every thread that uses a client gets its own ``Http`` object (httplib2
 connections are not thread-safe), created lazily with the settings current
 at that moment (``config.timeout_secs``, proxy, CA file). ``close()`` closes
@@ -20,7 +23,8 @@ from typing import Any
 
 import httplib2
 
-from . import _transport
+from . import _retry, _transport
+from ._call import RpcCall
 from ._capabilities import client_sys
 
 LOG = logging.getLogger("shotgun_api3")
@@ -74,8 +78,9 @@ def name_url(error: BaseException, url: str) -> BaseException:
 class ConnectionMethods:
     """Per-thread connections, the request loop with its TLS retries, and the user agent."""
 
-    MAX_ATTEMPTS = 3
-    BACKOFF = 0.75
+    # The reference's class attributes (rigs set them on an instance); the rules using them are in _retry.
+    MAX_ATTEMPTS = _retry.MAX_ATTEMPTS
+    BACKOFF = _retry.BACKOFF
 
     def _setup_connections(self) -> None:
         """Start without any connection; each thread creates its own on its first call."""
@@ -169,56 +174,76 @@ class ConnectionMethods:
         """Append an entry to the ``user-agent`` header sent with every RPC."""
         self._user_agents.append(agent)
 
+    def _thread_slot(self) -> Any:
+        """The calling thread's own state on this client (its connection, its current call), or ``None``.
+
+        ``None`` before the connection state is set up (mockgun sets it up on
+        first use only).
+        """
+        return self.__dict__.get("_threads")
+
+    def _current_call(self) -> Any:
+        """The ``RpcCall`` the calling thread is sending through the ``_make_call`` seam, or ``None``."""
+        slot = self._thread_slot()
+        return None if slot is None else getattr(slot, "call", None)
+
     def _make_call(self, verb: str, path: str, body: Any, headers: dict | None) -> tuple:
         """Send one request with the client headers; retry TLS failures per ``config.max_rpc_attempts``.
 
         Each request (each try) must complete within the call budget (see
         :meth:`_call_budget`): connecting, sending and the whole answer.
-        Transport errors name the URL they were raised for.
+        Transport errors name the URL they were raised for. The request is
+        the thread's current RPC (``_rpc``) or, called on its own, a read.
         """
         request_headers = {"user-agent": "; ".join(self._user_agents)}
         if self.config.authorization:
             request_headers["Authorization"] = self.config.authorization
         request_headers.update(headers or {})
-        max_attempts = max(int(self.config.max_rpc_attempts), 1)
+        call = self._current_call()
+        if call is None:
+            call = RpcCall(None, write=False)
+        if call.attempt == 0:
+            call.attempt = 1
         budget = self._call_budget()
-        attempt = 0
+        slot = self._thread_slot()
+        outer = None if slot is None else getattr(slot, "call", None)
+        if slot is not None:
+            slot.call = call  # read by _http_request, which hands it to the connection
         try:
             while True:
-                attempt += 1
-                _transport.mark_request_sent(False)
-                _transport.start_deadline(budget)
+                call.start_try(budget)
                 try:
                     return self._http_request(verb, path, body, request_headers)
                 except _transport.ResendRefused as refused:
                     self._close_connection()
                     LOG.debug("Request failed.  Reason: %s", refused.original)
                     raise write_not_resent(self._described(refused.original, path, budget)) from None
-                except (ssl.SSLError, ssl.CertificateError) as error:
-                    self._close_connection()
-                    if _transport.current_call_is_write() and _transport.request_was_sent():
-                        raise write_not_resent(self._described(error, path, budget))
-                    LOG.debug("%s: %s", type(error).__name__, error)
-                    if attempt >= max_attempts:
-                        LOG.debug("Request failed.  Giving up after %d attempts.", attempt)
-                        raise self._described(error, path, budget)
-                    interval = self.config.rpc_attempt_interval / 1000.0
-                    LOG.debug(
-                        "Request failed, attempt %d of %d.  Retrying in %.2f seconds...",
-                        attempt, max_attempts, interval,
-                    )
-                    time.sleep(interval)
                 except Exception as error:
                     self._close_connection()
-                    LOG.debug("Request failed.  Reason: %s", error)
+                    tls = _retry.is_tls_failure(error)
+                    if tls:
+                        LOG.debug("%s: %s", type(error).__name__, error)
+                    else:
+                        LOG.debug("Request failed.  Reason: %s", error)
                     described = self._described(error, path, budget)
-                    if _transport.current_call_is_write() and _transport.request_was_sent():
+                    if not _retry.may_resend(call.write, call.sent):
                         raise write_not_resent(described)
-                    if described is error:
-                        raise
-                    raise described
+                    delay = _retry.tls_retry_delay(call.attempt, self.config.max_rpc_attempts,
+                                                   self.config.rpc_attempt_interval) if tls else None
+                    if delay is None:
+                        if tls:
+                            LOG.debug("Request failed.  Giving up after %d attempts.", call.attempt)
+                        if described is error:
+                            raise
+                        raise described
+                    LOG.debug("Request failed, attempt %d of %d.  Retrying in %.2f seconds...",
+                              call.attempt, max(int(self.config.max_rpc_attempts), 1), delay)
+                    time.sleep(delay)
+                    call.attempt += 1
         finally:
-            _transport.start_deadline(None)
+            call.deadline = None
+            if slot is not None:
+                slot.call = outer
 
     def _call_budget(self) -> Any:
         """Seconds one request may take in all: ``config.timeout_secs``, else ``config.default_deadline_secs``."""
@@ -247,6 +272,7 @@ class ConnectionMethods:
         """
         url = _url(self.config.scheme, self.config.server, path)
         connection = self._get_connection()
+        connection.current_call = self._current_call()
         response, content = connection.request(url, method=verb, body=body, headers=headers)
         response_headers = {str(key).lower(): value for key, value in response.items()}
         return (response.status, response.reason), response_headers, content

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import _transport
 from ._errors import ShotgunError
 
 # Substrings whose absence from an answer body proves ``_parse_records`` has
@@ -62,14 +61,17 @@ class RecordMethods:
     def _records_need_parsing(self, answer: Any) -> bool:
         """Whether ``_parse_records`` could change the records of the answer just received.
 
-        True unless the last answer on this thread was decoded by the fast path
-        from a body without any marker, ``_parse_records`` is ours, and the
-        server returns thumbnail URLs itself.
+        True unless the last answer on this thread (kept on the client's
+        thread slot by ``_call_rpc``) was decoded by the fast path from a
+        body without any marker, ``_parse_records`` is ours, and the server
+        returns thumbnail URLs itself.
         """
         if "_parse_records" in self.__dict__ or type(self)._parse_records is not RecordMethods._parse_records:
             return True
-        fast_answer = getattr(_transport.call_state, "fast_answer", None)
-        _transport.call_state.fast_answer = None  # read once; do not keep the page alive
+        slot = self._thread_slot()
+        fast_answer = getattr(slot, "fast_answer", None)
+        if fast_answer is not None:
+            slot.fast_answer = None  # read once; do not keep the page alive
         if fast_answer is None or fast_answer[0] is not answer:
             return True
         body = fast_answer[1]

@@ -1,36 +1,31 @@
 """The RPC pipeline of ``Shotgun``: payload, auth dict, status handling, decoding, unwrapping.
 
-``_call_rpc(method, params)`` is the one door every API method goes through
-(mockgun replaces it). Each step is a method of its own because test rigs and
-subclasses replace single steps; the fast encoding and decoding paths are
-taken only while none of the steps they stand for is replaced.
+``_call_rpc(method, params)`` is the one door every API method goes through.
+It hands the call to the client's RPC transport: the wire by default (the
+steps below, then HTTP with the retry policy of ``_retry``), or an
+in-process transport (``_rpc_transport``, which mockgun sets) taking and
+answering Python values. Each wire step is a method of its own because test
+rigs and subclasses replace single steps; the fast encoding and decoding
+paths are taken only while none of the steps they stand for is replaced.
 """
 from __future__ import annotations
 
-import email.utils
 import json
 import logging
 import time
 from typing import Any
 
-from . import _transforms, _transport
+from . import _retry, _transforms
+from ._call import RpcCall
 from ._capabilities import version_gate
 from ._connection import WRITE_NOT_RESENT, _url
 from ._errors import ProtocolError, ShotgunError, fault_for_answer, write_outcome_unknown
 
 LOG = logging.getLogger("shotgun_api3")
 
-# RPCs that change data on the site: never sent twice once they may have arrived.
-WRITE_METHODS = frozenset({
-    "create", "update", "delete", "revive", "batch",
-    "schema_field_create", "schema_field_update", "schema_field_delete",
-    "follow", "unfollow", "work_schedule_update", "user_subscriptions_create",
-    "update_project_last_accessed_by_current_user",
-})
 _MAINTENANCE_TEXT = (
     "Flow Production Tracking is currently down for maintenance or too busy to reply. Please try again later."
 )
-_RETRY_AFTER_LIMIT = 60.0  # seconds; a longer Retry-After is capped (a script should not hang for long)
 _SANITIZED_KEYS = ("user_password", "script_key", "session_token")
 # What json.dumps(payload, ensure_ascii=False) uses, made once instead of per call.
 _PAYLOAD_ENCODER = json.JSONEncoder(ensure_ascii=False)
@@ -43,9 +38,32 @@ class MalformedAnswerError(ShotgunError, ValueError):
 class RpcMethods:
     """The request/answer pipeline shared by every API method."""
 
+    #: ``None``: RPCs go over the wire. Otherwise an object whose ``handle_rpc(method, params)`` answers
+    #: each call in process with Python values, as ``{"results": ...}`` or as a site's error raised.
+    _rpc_transport: Any = None
+
     def _call_rpc(self, method: str, params: Any, include_auth_params: bool = True, first: bool = False) -> Any:
-        """Make one RPC: transform and send ``params``, check and decode the answer, unwrap ``results``."""
+        """Make one RPC: hand it to the transport, check and decode the answer, unwrap ``results``."""
         LOG.debug("Starting rpc call to %s with params %s", method, params)
+        slot = self._thread_slot()
+        if slot is not None:
+            slot.fast_answer = None
+        transport = self._rpc_transport
+        if transport is None:
+            response, fast_body = self._wire_rpc(method, params, include_auth_params)
+        else:
+            response, fast_body = transport.handle_rpc(method, params), None
+        if isinstance(response, dict) and "results" in response:
+            response = response["results"]
+            if first and isinstance(response, list):
+                response = response[0] if response else None
+        if fast_body is not None and slot is not None:
+            # Lets find() skip _parse_records when the body proves it has nothing to do.
+            slot.fast_answer = (response, fast_body)
+        return response
+
+    def _wire_rpc(self, method: str, params: Any, include_auth_params: bool) -> tuple:
+        """Send one RPC over HTTP: ``(decoded answer, body when the fast path decoded it, else None)``."""
         if self._seam_is_default("_transform_outbound") and self._seam_is_default("_build_payload") and (
                 self._seam_is_default("_encode_payload")):
             payload = self._build_payload(method, params, include_auth_params=include_auth_params)
@@ -58,52 +76,43 @@ class RpcMethods:
         if self.config.localized is True:
             request_headers["locale"] = "auto"
 
-        _transport.call_state.fast_answer = None
+        call = RpcCall(method, _retry.is_write(method))
         try:
-            status, response_headers, body = self._send_with_status_retries(method, encoded_payload, request_headers)
+            status, response_headers, body = self._send_rpc(call, encoded_payload, request_headers)
         except Exception as error:
-            if method in WRITE_METHODS and _may_have_been_applied(error):
+            if call.write and _retry.may_have_been_applied(error, call.sent):
                 config = self.config
                 raise write_outcome_unknown(error, method, _entity_type_of(params),
                                             _url(config.scheme, config.server, config.api_path)) from None
             raise
-        response, fast_body = self._decode_checked(method, response_headers, body)
-        if isinstance(response, dict) and "results" in response:
-            response = response["results"]
-            if first and isinstance(response, list):
-                response = response[0] if response else None
-        if fast_body is not None:
-            # Lets find() skip _parse_records when the body proves it has nothing to do.
-            _transport.call_state.fast_answer = (response, fast_body)
-        return response
+        return self._decode_checked(method, response_headers, body)
 
-    def _send_with_status_retries(self, method: str, encoded_payload: bytes, request_headers: dict) -> tuple:
-        """Send the request; re-send after 502/504 (reads only) and 503/429 (every call), then check the status."""
-        is_write = method in WRITE_METHODS
-        previous = getattr(_transport.call_state, "write", False)
-        _transport.call_state.write = is_write
+    def _send_rpc(self, call: RpcCall, encoded_payload: bytes, request_headers: dict) -> tuple:
+        """Send the request, sending it again while the retry policy says so, then check the status."""
+        slot = self._thread_slot()
+        outer = None if slot is None else getattr(slot, "call", None)
+        if slot is not None:
+            slot.call = call  # _make_call's signature is the reference's: the call rides on the thread slot
         try:
-            attempt = 0
             while True:
-                attempt += 1
+                call.attempt += 1
                 http_status, response_headers, body = self._make_call(
                     "POST", self.config.api_path, encoded_payload, request_headers
                 )
                 code = http_status[0]
-                if code in (502, 504) and is_write:
-                    http_status = (code, "%s. %s" % (http_status[1], WRITE_NOT_RESENT))
-                elif code in (502, 504, 503, 429) and attempt < self.MAX_ATTEMPTS:
-                    delay = attempt * self.BACKOFF
-                    if code in (503, 429):
-                        delay = _retry_after(response_headers, delay)
-                    LOG.debug("Got HTTP %s from the site, attempt %d of %d: retrying in %.2f seconds",
-                              code, attempt, self.MAX_ATTEMPTS, delay)
-                    time.sleep(delay)
-                    continue
-                break
+                delay = _retry.status_retry_delay(code, call.attempt, call.write, self.MAX_ATTEMPTS, self.BACKOFF,
+                                                  response_headers)
+                if delay is None:
+                    if call.write and code in _retry.GATEWAY_STATUSES:
+                        http_status = (code, "%s. %s" % (http_status[1], WRITE_NOT_RESENT))
+                    break
+                LOG.debug("Got HTTP %s from the site, attempt %d of %d: retrying in %.2f seconds",
+                          code, call.attempt, self.MAX_ATTEMPTS, delay)
+                time.sleep(delay)
         finally:
-            _transport.call_state.write = previous
-        LOG.debug("Completed rpc call to %s", method)
+            if slot is not None:
+                slot.call = outer
+        LOG.debug("Completed rpc call to %s", call.method)
         if http_status[0] == 403:
             http_status = (403, "%s: %s" % (http_status[1], body))
         try:
@@ -210,7 +219,8 @@ class RpcMethods:
     def _auth_params(self) -> dict:
         """Build the credentials dict sent first in every authenticated RPC."""
         config = self.config
-        user_login, user_password, auth_token = getattr(_transport.call_state, "human_credentials", None) or (
+        slot = self._thread_slot()
+        user_login, user_password, auth_token = getattr(slot, "human_credentials", None) or (
             config.user_login, config.user_password, config.auth_token)
         if user_login and user_password:
             auth = {"user_login": str(user_login), "user_password": str(user_password)}
@@ -250,13 +260,6 @@ _DEFAULT_STEPS = {
 }
 
 
-def _may_have_been_applied(error: BaseException) -> bool:
-    """Whether a write that failed with ``error`` may have reached the site (and been applied there)."""
-    if isinstance(error, ProtocolError):
-        return error.errcode in (502, 504)  # a gateway between us and the site lost or gave up on the answer
-    return _transport.request_was_sent()
-
-
 def _entity_type_of(params: Any) -> Any:
     """The entity type a write names (for a batch, its requests' types joined with ", "), or ``None``."""
     if isinstance(params, dict):
@@ -277,21 +280,6 @@ def _entity_type_of(params: Any) -> Any:
 def _is_json(headers: dict) -> bool:
     content_type = (headers.get("content-type") or "application/json").lower()
     return content_type.startswith("application/json") or content_type.startswith("text/javascript")
-
-
-def _retry_after(headers: dict, default: float) -> float:
-    """Seconds to wait from a ``Retry-After`` header (seconds or HTTP date), else ``default``."""
-    value = (headers or {}).get("retry-after")
-    if value is None:
-        return default
-    try:
-        seconds = float(value)
-    except (TypeError, ValueError):
-        try:
-            seconds = email.utils.parsedate_to_datetime(value).timestamp() - time.time()
-        except (TypeError, ValueError, IndexError):
-            return default
-    return min(max(seconds, 0.0), _RETRY_AFTER_LIMIT)
 
 
 def _preview(body: Any) -> Any:

@@ -3,16 +3,20 @@
 httplib2 quietly sends a request a second time when a kept-alive connection
 turns out to be dead. For a read that is harmless; for a write whose answer
 was lost it duplicates the write. The connection classes here refuse that
-second send while a write is in flight (the flag is per thread, like the
-connections), and check before sending whether the site already closed an
-idle connection, so that the common stale-connection case is handled by
-reconnecting before anything was sent.
+second send when the retry policy says so (``_retry.may_resend``), and
+check before sending whether the site already closed an idle connection,
+so that the common stale-connection case is handled by reconnecting before
+anything was sent.
 
-They also enforce the calling thread's deadline (``call_state.deadline``,
-set by the client around each request): connecting, sending and every read
-of the answer get what is left of it as their socket timeout, so that a
-site dripping its answer a byte at a time cannot hold a call for longer
-than the deadline, whereas a plain socket timeout bounds each read only.
+They also enforce the deadline of the request (``RpcCall.deadline``):
+connecting, sending and every read of the answer get what is left of it as
+their socket timeout, so that a site dripping its answer a byte at a time
+cannot hold a call for longer than the deadline, whereas a plain socket
+timeout bounds each read only.
+
+The request being sent (an ``_call.RpcCall``) is given to the thread's
+``Http`` object as ``current_call``, which hands it to the connection it
+sends on; without one, a request is a read without a deadline.
 """
 from __future__ import annotations
 
@@ -21,43 +25,26 @@ import http.client
 import io
 import select
 import socket
-import threading
 import time
 from typing import Any
 
 import httplib2
 import socks
 
-from . import _exchange
-
-# What the calling thread's current request is: set by the client around each
-# RPC, read by the connection classes below.
-call_state = threading.local()
+from . import _exchange, _retry
 
 
-def current_call_is_write() -> bool:
-    """Whether the calling thread is sending a call that must not be sent twice."""
-    return getattr(call_state, "write", False)
+def _call_is_write(call: Any) -> bool:
+    return call is not None and call.write
 
 
-def mark_request_sent(sent: bool) -> None:
-    """Record whether the calling thread's request bytes may have reached the site."""
-    call_state.sent = sent
+def _mark_sent(call: Any) -> None:
+    if call is not None:
+        call.sent = True
 
 
-def request_was_sent() -> bool:
-    """Whether the calling thread's last request may have reached the site."""
-    return getattr(call_state, "sent", False)
-
-
-def start_deadline(seconds: Any) -> None:
-    """Give the calling thread's next request ``seconds`` in all (``None``: no deadline)."""
-    call_state.deadline = None if seconds is None else time.monotonic() + seconds
-
-
-def current_deadline() -> Any:
-    """The calling thread's deadline (a ``time.monotonic()`` value), or ``None``."""
-    return getattr(call_state, "deadline", None)
+def _deadline_of(call: Any) -> Any:
+    return None if call is None else call.deadline
 
 
 def time_left(deadline: float) -> float:
@@ -95,10 +82,9 @@ class _DeadlineFiles:
 
 
 class _DeadlineResponse(http.client.HTTPResponse):
-    """http.client's response, reading under the calling thread's deadline when there is one."""
+    """http.client's response, reading under the request's deadline when there is one."""
 
-    def __init__(self, sock: Any, *args: Any, **kwargs: Any) -> None:
-        deadline = current_deadline()
+    def __init__(self, sock: Any, *args: Any, deadline: Any = None, **kwargs: Any) -> None:
         if deadline is not None and isinstance(sock, socket.socket):
             sock = _DeadlineFiles(sock, deadline)
         super().__init__(sock, *args, **kwargs)
@@ -147,10 +133,20 @@ def _proxy_refusal(error: BaseException) -> BaseException:
 class _WriteSafeConnectionMixin:
     """Makes httplib2's hidden re-send impossible for writes; reconnects dead idle sockets first."""
 
-    response_class = _DeadlineResponse
+    #: The ``RpcCall`` being sent on this connection (set by :class:`Http`), or ``None``.
+    current_call: Any = None
+
+    @property
+    def response_class(self) -> Any:
+        # http.client builds the response as response_class(sock, method=...): give it the deadline too.
+        return functools.partial(_DeadlineResponse, deadline=_deadline_of(self.current_call))
+
+    def _refuse_resend(self) -> bool:
+        """Whether the retry policy forbids sending the failed request again (a write that may have left)."""
+        return not _retry.may_resend(_call_is_write(self.current_call), True)
 
     def connect(self) -> None:  # noqa: D102 - http.client API
-        deadline = current_deadline()
+        deadline = _deadline_of(self.current_call)
         configured = self.timeout
         if deadline is not None:
             # The deadline follows the current config; the connection's own timeout was fixed when it was made.
@@ -170,14 +166,14 @@ class _WriteSafeConnectionMixin:
             self.close()
         if self.sock is None:
             self.connect()  # a failure here means nothing was sent
-        deadline = current_deadline()
+        deadline = _deadline_of(self.current_call)
         if deadline is not None:
             self.sock.settimeout(time_left(deadline))
-        mark_request_sent(True)
+        _mark_sent(self.current_call)
         try:
             return super().request(method, url, body, headers or {}, **kwargs)
         except (http.client.HTTPException, OSError) as exc:
-            if current_call_is_write():
+            if self._refuse_resend():
                 self.close()
                 raise ResendRefused(exc) from exc
             raise
@@ -186,7 +182,7 @@ class _WriteSafeConnectionMixin:
         try:
             return super().getresponse()
         except (http.client.HTTPException, OSError) as exc:
-            if current_call_is_write() and not isinstance(exc, socket.timeout):
+            if self._refuse_resend() and not isinstance(exc, socket.timeout):
                 self.close()
                 raise ResendRefused(exc) from exc
             raise
@@ -207,8 +203,11 @@ class Http(httplib2.Http):
     """httplib2's ``Http`` using the write-safe connections above.
 
     Test suites patch ``shotgun_api3.shotgun.Http.request``; it keeps
-    httplib2's signature and ``(response, content)`` result.
+    httplib2's signature and ``(response, content)`` result. The client
+    sets ``current_call`` (an ``RpcCall``) before each request.
     """
+
+    current_call: Any = None
 
     def request(self, uri, method="GET", body=None, headers=None, redirections=httplib2.DEFAULT_MAX_REDIRECTS,
                 connection_type=None):
@@ -259,19 +258,22 @@ class Http(httplib2.Http):
         a write is never sent twice, a read whose kept-alive connection was
         dead is sent again on a new one, as httplib2 does.
         """
+        call = self.current_call
+        conn.current_call = call  # what the connection classes read: write or not, deadline, sent
         request = None
         if (conn.sock is not None and isinstance(conn, _WriteSafeConnectionMixin) and not conn.debuglevel
                 and conn._tunnel_host is None):
             request = _exchange.encode_request(conn, method, request_uri, body, headers)
         if request is None or _peer_closed(conn.sock):
             return super()._conn_request(conn, request_uri, method, body, headers)
-        mark_request_sent(True)
-        deadline = current_deadline()
+        _mark_sent(call)
+        deadline = _deadline_of(call)
+        write = _call_is_write(call)
         try:
             try:
                 response, content = _exchange.exchange(conn, request, method, deadline)
             except _exchange.StaleConnection as stale:
-                if current_call_is_write():
+                if not _retry.may_resend(write, True):
                     raise ResendRefused(stale.original) from stale.original
                 # Like httplib2: a read is sent once more, on a new connection.
                 conn.connect()
@@ -280,7 +282,7 @@ class Http(httplib2.Http):
                 except _exchange.StaleConnection as again:
                     raise again.original from None
         except (http.client.HTTPException, OSError) as exc:
-            if current_call_is_write() and not isinstance(exc, socket.timeout):
+            if not _retry.may_resend(write, True) and not isinstance(exc, socket.timeout):
                 raise ResendRefused(exc) from exc
             raise
         if method != "HEAD":

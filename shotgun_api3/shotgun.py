@@ -14,6 +14,7 @@ from typing import Any, List, Optional, TypedDict
 
 import certifi
 
+from . import _retry
 from ._api.queries import QueryMethods
 from ._api.schema import SchemaMethods
 from ._api.session import SessionMethods
@@ -183,7 +184,7 @@ class Shotgun(
         global SHOTGUN_API_DISABLE_ENTITY_OPTIMIZATION
         self.config = _Config(self)
         self.config.convert_datetimes_to_utc = convert_datetimes_to_utc
-        self.config.rpc_attempt_interval = _retry_interval_from_environment(self.config.rpc_attempt_interval)
+        self.config.rpc_attempt_interval = _retry.retry_interval_from_environment(self.config.rpc_attempt_interval)
         if os.environ.get("SHOTGUN_API_DISABLE_ENTITY_OPTIMIZATION", "").strip().lower() == "1":
             SHOTGUN_API_DISABLE_ENTITY_OPTIMIZATION = True
         self.__ca_certs = self._get_certs_file(ca_certs)
@@ -262,24 +263,6 @@ def _check_credentials(
             raise ValueError("cannot provide an auth_code with script_name/api_key")
     if not (session_token or script_name or api_key or login or password) and connect:
         raise ValueError("must provide login/password, session_token or script_name/api_key")
-
-
-def _retry_interval_from_environment(default: int) -> int:
-    """``SHOTGUN_API_RETRY_INTERVAL`` (milliseconds, a non-negative int), or ``default``."""
-    value = os.environ.get("SHOTGUN_API_RETRY_INTERVAL")
-    if value is None:
-        return default
-    try:
-        interval = int(value)
-    except ValueError:
-        raise ValueError(
-            "Invalid value '%s' found in environment variable SHOTGUN_API_RETRY_INTERVAL, must be int." % value
-        ) from None
-    if interval < 0:
-        raise ValueError(
-            "Value of SHOTGUN_API_RETRY_INTERVAL must be positive, got '%s'." % value
-        )
-    return interval
 
 
 # Type names used in hints of the reference; kept importable.

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import _transport
 from .._capabilities import version_gate
 
 
@@ -36,10 +35,14 @@ class SessionMethods:
         if not user_password:
             raise ValueError("Please supply a password for the user.")
         # The reference swaps the credentials in ``config`` for the call; that
-        # would leak them into other threads' calls, so the swap is per thread.
-        state = _transport.call_state
+        # would leak them into other threads' calls, so the swap is on this
+        # thread's own slot of the client, which ``_auth_params`` reads. A
+        # client without connection state (mockgun before any wire use)
+        # builds no auth dict, so there is nothing to swap.
+        state = self._thread_slot()
         saved = getattr(state, "human_credentials", None)
-        state.human_credentials = (user_login, user_password, auth_token)
+        if state is not None:
+            state.human_credentials = (user_login, user_password, auth_token)
         try:
             return self.find_one(
                 "HumanUser",
@@ -49,7 +52,8 @@ class SessionMethods:
                 filter_operator="all",
             )
         finally:
-            state.human_credentials = saved
+            if state is not None:
+                state.human_credentials = saved
 
     def set_session_uuid(self, session_uuid: str) -> None:
         """Tag every later call with this session id (so the site's UI can follow the script's changes)."""

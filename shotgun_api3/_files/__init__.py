@@ -4,8 +4,8 @@
 concern: the HTTP side (openers, form posts), direct-to-storage uploads,
 uploads and thumbnails, downloads. The mixins rely on the client for
 ``config``, ``_auth_params()``, ``server_info``, ``server_caps``,
-``_user_agents``, ``get_session_token()`` and the retry constants
-``MAX_ATTEMPTS``, ``BACKOFF`` and ``_MULTIPART_UPLOAD_CHUNK_SIZE``.
+``_user_agents``, ``get_session_token()``, ``MAX_ATTEMPTS`` and ``BACKOFF``
+(read by the rules of ``_retry``) and ``_MULTIPART_UPLOAD_CHUNK_SIZE``.
 """
 from __future__ import annotations
 

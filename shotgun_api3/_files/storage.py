@@ -18,6 +18,7 @@ import urllib.error
 import urllib.request
 from typing import Any, BinaryIO, Dict, Iterable, Optional
 
+from .. import _retry
 from .._errors import ShotgunError
 from .forms import guess_content_type, read_exactly
 from .progress import current_progress
@@ -156,9 +157,10 @@ class StorageUploadMethods:
     def _upload_data_to_storage(self, data: BinaryIO, content_type: str, size: int, storage_url: str) -> Optional[str]:
         """PUT ``size`` bytes of ``data`` (from its current position) to ``storage_url``; return the ETag.
 
-        Retries as the reference: HTTP 500/503 up to ``MAX_ATTEMPTS`` tries,
-        other HTTP errors fail at once, network errors are retried. Each try
-        re-sends the data from the position it had on the first try.
+        Tries again as ``_retry.storage_put_delay`` says (as the reference:
+        HTTP 500/503 and network errors up to ``MAX_ATTEMPTS`` tries, other
+        HTTP errors fail at once). Each try re-sends the data from the
+        position it had on the first try.
         """
         start = data.tell() if _seekable(data) else None
         progress = current_progress()
@@ -179,22 +181,24 @@ class StorageUploadMethods:
                 response = self._make_upload_request(request, opener)
                 LOG.debug("Completed request to %s", request.get_method())
             except urllib.error.HTTPError as error:
-                if error.code not in (500, 503):
-                    raise ShotgunError("Unanticipated error occurred uploading to %s: %s"
-                                       % (storage_url, error)) from error
-                if attempt == self.MAX_ATTEMPTS:
+                delay = _retry.storage_put_delay(attempt, self.MAX_ATTEMPTS, self.BACKOFF, error.code)
+                if delay is None:
+                    if error.code not in _retry.STORAGE_RETRY_STATUSES:
+                        raise ShotgunError("Unanticipated error occurred uploading to %s: %s"
+                                           % (storage_url, error)) from error
                     raise ShotgunError("Got a %s response when uploading to %s: %s"
                                        % (error.code, storage_url, error)) from error
                 LOG.debug("Got a %s response. Waiting and retrying...", error.code)
-                time.sleep(float(attempt) * self.BACKOFF)
+                time.sleep(delay)
                 continue
             except (urllib.error.URLError, OSError, http.client.HTTPException) as error:
                 # A PUT is idempotent, so a connection lost before the answer
                 # (which urllib does not wrap in URLError) is retried too.
                 LOG.debug("Got a '%s' response. Waiting and retrying...", error)
-                if attempt == self.MAX_ATTEMPTS:
+                delay = _retry.storage_put_delay(attempt, self.MAX_ATTEMPTS, self.BACKOFF, None)
+                if delay is None:
                     raise ShotgunError("Max attempts limit reached.") from error
-                time.sleep(float(attempt) * self.BACKOFF)
+                time.sleep(delay)
                 continue
             etag = _response_etag(response)
             LOG.debug("Part upload completed successfully.")

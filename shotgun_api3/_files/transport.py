@@ -16,6 +16,7 @@ import urllib.parse
 import urllib.request
 from typing import Any, Dict, Optional
 
+from .. import _retry
 from .._errors import ShotgunError
 from .forms import FormPostHandler
 from .progress import current_progress
@@ -86,9 +87,9 @@ class TransferTransport:
     def _send_form(self, url: str, params: Dict[str, Any]) -> str:
         """POST ``params`` (plus the auth fields, added into ``params``) as a form; return the answer text.
 
-        Any ``URLError``, HTTP errors included, is retried up to ``MAX_ATTEMPTS``
-        tries with ``attempt * BACKOFF`` seconds between them, as the reference
-        does; files in ``params`` are re-sent from their start on every try.
+        Any ``URLError``, HTTP errors included, is tried again as
+        ``_retry.form_post_delay`` says (as the reference does); files in
+        ``params`` are re-sent from their start on every try.
         """
         params.update(self._auth_params())
         progress = current_progress()
@@ -104,8 +105,9 @@ class TransferTransport:
             except urllib.error.URLError as error:
                 last_error = error
                 LOG.debug("Got a %s response. Waiting and retrying...", error)
-                if attempt < self.MAX_ATTEMPTS:
-                    time.sleep(float(attempt) * self.BACKOFF)
+                delay = _retry.form_post_delay(attempt, self.MAX_ATTEMPTS, self.BACKOFF)
+                if delay is not None:
+                    time.sleep(delay)
                 continue
             return answer.decode("utf-8") if isinstance(answer, bytes) else answer
         raise ShotgunError("Max attempts limit reached.") from last_error
