@@ -10,7 +10,7 @@ from __future__ import annotations
 import configparser
 import os
 from dataclasses import dataclass
-from typing import Any, Iterator, Optional
+from typing import Iterator, Optional
 
 CONFIG_VARIABLE = "SHOTGUN_API_CONFIG"
 DEFAULT_PROJECT = "shotgun_api3 live tests"
@@ -57,16 +57,8 @@ def live_site() -> Iterator[LiveSite]:
     if path:
         yield read_config(path)
         return
-    import shotgun_api3.local_site.server as server_module
-    import shotgun_api3.local_site.site as site_module
+    from tests.support.running_site import LOGIN, PASSWORD, SCRIPT, running_local_site
 
-    site = site_module.Site.in_memory()
-    _, key = site.add_script("live_tests")
-    site.add_user("live.tester", "live-password-1", name="Live Tester")
-    server: Any = server_module.LocalSiteServer(site).start()
-    try:
-        yield LiveSite(server_url=server.url, script_name="live_tests", api_key=key, human_login="live.tester",
-                       human_password="live-password-1", embedded=True)
-    finally:
-        server.stop()
-        site.close()
+    with running_local_site() as running:
+        yield LiveSite(server_url=running.url, script_name=SCRIPT, api_key=running.key, human_login=LOGIN,
+                       human_password=PASSWORD, embedded=True)

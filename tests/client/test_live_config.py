@@ -8,9 +8,7 @@ from pathlib import Path
 
 import pytest
 
-import shotgun_api3
-import shotgun_api3.local_site.server as server_module
-import shotgun_api3.local_site.site as site_module
+from tests.support.running_site import SCRIPT, running_local_site
 
 from .live_site import read_config
 
@@ -34,13 +32,10 @@ def test_a_config_missing_the_key_says_so(tmp_path):
 @pytest.mark.slow
 def test_the_live_suite_runs_against_the_site_the_config_names(tmp_path):
     # A local site server stands for "any site": the suite reaches it only through the config's URL and key.
-    site = site_module.Site.in_memory()
-    _, key = site.add_script("configured_script")
-    server = server_module.LocalSiteServer(site).start()
-    try:
+    with running_local_site() as running:
         text = (REPO / "example_config").read_text(encoding="utf-8")
-        text = text.replace("http://127.0.0.1:8090", server.url).replace("demo_script", "configured_script")
-        text = text.replace("replace-with-the-key-printed-by-shotgun-local-site", key)
+        text = text.replace("http://127.0.0.1:8090", running.url).replace("demo_script", SCRIPT)
+        text = text.replace("replace-with-the-key-printed-by-shotgun-local-site", running.key)
         config = tmp_path / "config"
         config.write_text(text, encoding="utf-8")
         env = dict(os.environ, SHOTGUN_API_CONFIG=str(config))
@@ -50,9 +45,6 @@ def test_the_live_suite_runs_against_the_site_the_config_names(tmp_path):
         assert result.returncode == 0, result.stdout + result.stderr
         assert "4 passed, 1 skipped" in result.stdout  # no human user in the config
         # The configured site, not an embedded one, got the calls: the suite's project is there.
-        check = shotgun_api3.Shotgun(server.url, "configured_script", key)
+        check = running.client()
         assert check.find_one("Project", [["name", "is", "shotgun_api3 live tests"]]) is not None
         check.close()
-    finally:
-        server.stop()
-        site.close()

@@ -7,21 +7,15 @@ import datetime
 import pytest
 
 import shotgun_api3
-import shotgun_api3.local_site.server as server_module
-import shotgun_api3.local_site.site as site_module
+from tests.support.running_site import SCRIPT
 
-SCRIPT = "client_e2e"
 UTC = shotgun_api3.sg_timezone.utc
 
 
 @pytest.fixture
-def running():
-    site = site_module.Site.in_memory()
-    _, key = site.add_script(SCRIPT)
-    server = server_module.LocalSiteServer(site).start()
-    yield server.url, key
-    server.stop()
-    site.close()
+def running(local_site):
+    """``(url, script key)`` of the suite's running local site."""
+    return local_site.url, local_site.key
 
 
 @pytest.fixture

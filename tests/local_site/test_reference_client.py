@@ -9,7 +9,7 @@ import pytest
 
 from tests.support.reference_venv import run_reference
 
-from .conftest import SCRIPT, start_site
+from tests.support.running_site import SCRIPT, running_local_site
 
 
 # Runs unchanged under either package: argv is url, script name, key. It
@@ -70,16 +70,9 @@ print(json.dumps(clean(out), sort_keys=True, ensure_ascii=False))
 
 
 def run_workload(python_runner) -> dict:
-    from shotgun_api3.local_site.site import Site
-
-    site = Site.in_memory()
-    site.server_info["api_max_entities_per_page"] = 7  # so the workload's reads span several pages
-    running = start_site(site)
-    try:
+    with running_local_site() as running:
+        running.site.server_info["api_max_entities_per_page"] = 7  # so the workload's reads span several pages
         return json.loads(python_runner(running.url, SCRIPT, running.keys[SCRIPT]))
-    finally:
-        running.server.stop()
-        site.close()
 
 
 def run_ours(*args: str) -> str:
@@ -134,19 +127,13 @@ print(json.dumps(out, sort_keys=True))
 
 def run_auth_workload(python_runner) -> dict:
     from shotgun_api3.local_site.auth import totp_code
-    from shotgun_api3.local_site.site import Site
 
-    from .conftest import LOGIN, PASSWORD, SUDO_SCRIPT
+    from tests.support.running_site import LOGIN, PASSWORD, SUDO_SCRIPT
 
-    site = Site.in_memory()
-    running = start_site(site)
-    _, secret = site.add_user("grace", "pw-grace", two_factor=True)
-    try:
+    with running_local_site() as running:
+        _, secret = running.site.add_user("grace", "pw-grace", two_factor=True)
         return json.loads(python_runner(running.url, LOGIN, PASSWORD, SUDO_SCRIPT, running.keys[SUDO_SCRIPT],
                                         "grace", "pw-grace", totp_code(secret)))
-    finally:
-        running.server.stop()
-        site.close()
 
 
 def run_ours_auth(*args: str) -> str:

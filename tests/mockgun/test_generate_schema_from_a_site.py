@@ -4,7 +4,6 @@ import datetime
 import pytest
 
 from shotgun_api3.lib import mockgun
-from tests.local_site.conftest import local_site  # noqa: F401 - the served site fixture
 from tests.support.schema_paths import mockgun_schema_paths
 
 
