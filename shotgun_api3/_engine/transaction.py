@@ -127,8 +127,13 @@ class Transaction(EventLogWriter):
                 action="New",
             )
             if site_choices.CHANGE_EVENTS_ON_CREATE:
-                for field, value in values.items():
-                    self._log_change(entity_type, row, infos[field], default_value(infos[field]), value)
+                # Marked as a hosted site is said to mark them, should the fact be established.
+                self.change_meta_extra = {"in_create": True}
+                try:
+                    for field, value in values.items():
+                        self._log_change(entity_type, row, infos[field], default_value(infos[field]), value)
+                finally:
+                    self.change_meta_extra = None
         # After the record's own events: the paired fields' Change events follow its _New.
         paired = self.engine.link_pairs.fields_of(entity_type)
         if paired:

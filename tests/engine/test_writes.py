@@ -436,3 +436,14 @@ def test_an_update_fills_the_display_name_of_a_row_a_rig_wrote_without_it(site, 
     engine.tables["Asset"][7] = {"type": "Asset", "id": 7, "code": "rigged", "__retired": False}
     site.update("Asset", 7, {"description": "d"})
     assert engine.tables["Asset"][7]["cached_display_name"] == "rigged"
+
+
+def test_change_events_on_create_when_turned_on_carry_in_create(monkeypatch):
+    from shotgun_api3._engine import CallContext, Engine, site_choices
+
+    monkeypatch.setattr(site_choices, "CHANGE_EVENTS_ON_CREATE", True)
+    engine = Engine()
+    params = {"type": "Shot", "fields": [{"field_name": "code", "value": "c"}], "return_fields": ["id"]}
+    engine.call("create", params, CallContext())
+    changes = [row for row in engine.tables["EventLogEntry"].values() if row["event_type"] == "Shotgun_Shot_Change"]
+    assert [(row["attribute_name"], row["meta"]["in_create"]) for row in changes] == [("code", True)]
