@@ -121,6 +121,8 @@ def _compile_item(owner: Any, entity_type: str, item: Any) -> Optional[RowTest]:
     getter = field_getter(owner, entity_type, field)
     compare = _relation(owner, field_type, operator, value)
     if field_type == "entity":
+        if "." not in field and operator in ("is", "is_not") and _is_link(value):
+            return _link_is_condition(owner._db, field, value, operator == "is_not", compare)
         return _entity_condition(owner._db, getter, compare)
     if "." not in field:
         return lambda row: compare(row.get(field))
@@ -160,6 +162,41 @@ def _entity_condition(db: Dict[str, Dict[Any, Row]], getter: Getter, compare: Ca
 
 
 _NO_NAME = object()
+
+
+def _is_link(value: Any) -> bool:
+    return value.__class__ is dict and "type" in value and "id" in value
+
+
+def _link_is_condition(db: Dict[str, Dict[Any, Row]], field: str, wanted: Dict[str, Any], negate: bool,
+                       compare: Callable[[Any], bool]) -> RowTest:
+    """``field is/is_not <link>`` on a row's own link field: the naming side effect and the test in one pass.
+
+    The commonest filter of all; anything but a plain link dict goes the
+    general way (:func:`_entity_condition`).
+    """
+    names: Dict[Any, Any] = {}
+    wanted_type, wanted_id = wanted["type"], wanted["id"]
+    general = _entity_condition(db, lambda row: row.get(field), compare)
+
+    def link_is(row: Row) -> bool:
+        lval = row.get(field)
+        if lval.__class__ is not dict or "type" not in lval or "id" not in lval:
+            return general(row)
+        link_type, link_id = lval["type"], lval["id"]
+        try:
+            name = names[link_type, link_id]
+        except KeyError:
+            target = db.get(link_type, {}).get(link_id)
+            has_name, name = rules.named_link_source(target) if target is not None else (False, None)
+            names[link_type, link_id] = name = name if has_name else _NO_NAME
+        except TypeError:  # an unhashable id
+            return general(row)
+        if name is not _NO_NAME:
+            lval["name"] = name
+        return (link_type == wanted_type and link_id == wanted_id) != negate
+
+    return link_is
 
 
 def _relation(owner: Any, field_type: str, operator: str, rval: Any) -> Callable[[Any], bool]:
