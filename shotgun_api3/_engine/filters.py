@@ -1,4 +1,4 @@
-"""Filter trees (wire form, query-semantics.md 5.2) compiled to row predicates.
+"""Filter trees (wire form: docs/site_facts.rst, Filters on the wire) compiled to row predicates.
 
 The wire form is ``{"logical_operator": "and" | "or", "conditions": [...]}``
 where each condition is ``{"path", "relation", "values"}`` or a nested group.

@@ -12,7 +12,7 @@ SITE_VERSION = [8, 50, 0]
 
 @rpc("info")
 def info(call: Any, params: Any) -> Dict[str, Any]:
-    """The answer of a current site (wire-protocol.md section 11)."""
+    """The answer of a current site (docs/site_facts.rst, Answers)."""
     return {
         "version": list(SITE_VERSION),
         "full_version": list(SITE_VERSION) + [0],

@@ -1,4 +1,4 @@
-"""Paired link fields: writing one side updates the other (query-semantics.md 4.3).
+"""Paired link fields: writing one side updates the other (docs/site_facts.rst, Links).
 
 The schema does not record which fields are two views of one relation, so
 the pairs a site keeps are listed here, in one table. Only pairs whose two

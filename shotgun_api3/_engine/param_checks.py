@@ -5,7 +5,7 @@ their method means (an unknown field, a wrong relation...), but they take
 the JSON shape on trust: a list where a field name belongs, a dict as an
 entity id, a filter tree hundreds of groups deep. This module checks that
 shape once for every method, by the names the wire protocol gives params
-(wire-protocol.md), so any such input answers a fault like
+(docs/site_facts.rst, The RPC request), so any such input answers a fault like
 
     API read() invalid parameter filters.conditions[0].path: expected a string, got a list
 

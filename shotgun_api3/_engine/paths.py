@@ -4,7 +4,7 @@ A path is compiled once per call into a closure chain, so evaluating it on a
 row costs dictionary lookups only. A link that is empty, points at another
 type than the path names, or points at a missing or retired record ends the
 chain with ``None``. A multi-entity hop turns the result into a list with one
-value per linked record (query-semantics.md 5.6 and 7).
+value per linked record (docs/site_facts.rst, Dotted field paths).
 """
 
 from __future__ import annotations

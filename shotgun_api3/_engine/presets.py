@@ -1,4 +1,4 @@
-"""``additional_filter_presets`` of a read (query-semantics.md section 11).
+"""``additional_filter_presets`` of a read (docs/site_facts.rst, Retired records, archived projects and presets).
 
 Each preset selects a set of record ids; the read keeps rows whose id is in
 every selected set (presets are ANDed with the filters). ``LATEST`` ranks only

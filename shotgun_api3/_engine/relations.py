@@ -1,4 +1,4 @@
-"""Filter relations (query-semantics.md section 5) as value tests, per data type.
+"""Filter relations (docs/site_facts.rst, Relations) as value tests, per data type.
 
 ``build_test`` turns one condition's relation and values into a function of
 the stored value of the field being tested. Only positive relations are

@@ -173,7 +173,7 @@ class SiteSchema:
         return None
 
     def display_field(self, entity_type: str) -> Optional[str]:
-        """The field whose value is a record's display name (section 4.2)."""
+        """The field whose value is a record's display name (docs/site_facts.rst, Links)."""
         if entity_type in self._display_fields:
             return self._display_fields[entity_type]
         return site_choices.DISPLAY_NAME_FIELDS.get(entity_type, "code")

@@ -1,6 +1,6 @@
 """Every behaviour of a site the reference material leaves uncertain, in one place.
 
-query-semantics.md section 17 lists what is not established about a real
+docs/site_facts.rst, Not established, lists what is not known about a real
 site. Each constant below is the engine's answer to one of those questions;
 the rest of the engine reads these names instead of hard-coding a choice, so
 confirming a behaviour against a real site means changing one line here.
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Dict, Tuple
 
-# --- Display names (section 4.2, question 12) -------------------------------
+# --- Display names ----------------------------------------------------------
 
 #: The field a type's display name (the ``name`` of its links) comes from.
 DISPLAY_NAME_FIELDS: Dict[str, str] = {
@@ -36,14 +36,14 @@ DISPLAY_NAME_FIELDS: Dict[str, str] = {
 #: Tried in order for types not in ``DISPLAY_NAME_FIELDS``.
 DISPLAY_NAME_FALLBACK_FIELDS: Tuple[str, ...] = ("code", "name", "title", "cached_display_name")
 
-# --- Return fields (question 7) ---------------------------------------------
+# --- Return fields ----------------------------------------------------------
 
 #: An unknown return field is answered as ``None`` (as the reference mockgun
 #: does) rather than failing the read: rigs written against a small test
 #: schema ask for fields their schema lacks.
 UNKNOWN_RETURN_FIELD_IS_NONE = True
 
-# --- Links (questions 6, 8) -------------------------------------------------
+# --- Links ------------------------------------------------------------------
 
 #: A link to a retired record reads as empty (entity: ``None``; multi-entity:
 #: the member is left out) and matches filters as empty. Reviving restores it.
@@ -53,7 +53,7 @@ RETIRED_TARGETS_READ_AS_EMPTY = True
 #: and ``batch`` results add ``"valid": "valid"`` (documented).
 VALID_KEY_IN_WRITE_RESULTS = True
 
-# --- Filters (questions 2, 3, 4, 5) -----------------------------------------
+# --- Filters ----------------------------------------------------------------
 
 #: String comparisons (``is``, ``in``, ``contains``...) ignore case for text
 #: and also for list, status_list, color, uuid and entity_type values.
@@ -92,7 +92,7 @@ RELATIVE_DATES_USE_LOCAL_TIME = True
 #: Number of frames per foot for ``footage`` values (35mm film).
 FRAMES_PER_FOOT = 16
 
-# --- Ordering (question 1) --------------------------------------------------
+# --- Ordering ---------------------------------------------------------------
 
 #: Empty values sort first ascending and last descending, as the smallest
 #: value. A site's placement is not established (its database would put them
@@ -101,7 +101,7 @@ FRAMES_PER_FOOT = 16
 #: target's display name, and records tied on every key keep id order.
 NULLS_LAST_ASCENDING = False
 
-# --- Retired / archived (question 11) ---------------------------------------
+# --- Retired / archived -----------------------------------------------------
 
 #: ``include_archived_projects=False`` on ``Project`` itself leaves the
 #: archived projects out; types without a ``project`` field are unaffected.
@@ -130,15 +130,15 @@ ENFORCE_SCHEMA_FLAGS = False
 LOCAL_LINK_WITHOUT_STORAGE_ALLOWED = True
 
 #: ``create`` writes one ``Shotgun_<Type>_New`` event (no per-field
-#: ``_Change`` events for the initial values: our facts do not say a hosted
-#: site writes them); ``update`` writes one ``_Change`` event per field whose
-#: value changed.
+#: ``_Change`` events for the initial values: docs/site_facts.rst, Event log,
+#: does not say a hosted site writes them); ``update`` writes one ``_Change``
+#: event per field whose value changed.
 CHANGE_EVENTS_ON_CREATE = False
 
 # The engine's update of a paired field (``Shot.tasks`` when a Task's
 # ``entity`` is set) is logged as the other record's own ``_Change`` event
 # only where ``Engine.logs_paired_link_changes`` is on (the local site, as a
-# hosted site logs it: real-clients.md); mockgun keeps it off.
+# hosted site logs it: docs/site_facts.rst, Event log); mockgun keeps it off.
 
 #: ``updated_at``/``updated_by`` change only when an update changed a value.
 TOUCH_UPDATED_AT_ONLY_ON_CHANGE = True

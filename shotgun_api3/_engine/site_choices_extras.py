@@ -1,7 +1,7 @@
 """Site behaviours the reference material leaves open, as chosen for summarize, search, notes and the rest.
 
-Each constant is one choice (query-semantics.md section 17 lists the open
-questions); change it here and every caller follows. The engine core keeps
+Each constant is one choice (docs/site_facts.rst, Not established, lists the
+open questions); change it here and every caller follows. The engine core keeps
 its own choices in ``site_choices``; these cover the methods outside the
 core (summaries, groupings, threads, streams, schedules, navigation).
 """
@@ -70,7 +70,7 @@ SEARCH_LINK_FIELDS = {
 # --- note_thread_read (note_thread_contents) -----------------------------------
 
 # Thread items carry created_at as the site's string, which the client does not
-# turn into a datetime (wire-protocol.md section 11). Items are oldest first,
+# turn into a datetime (docs/site_facts.rst, Answers). Items are oldest first,
 # the Note itself always first.
 THREAD_TIME_FORMAT = "%Y-%m-%d %H:%M:%S UTC"
 

@@ -4,7 +4,7 @@ A hosted site answers a freshly uploaded thumbnail's ``image`` with a
 placeholder URL containing ``/images/status/transient/`` until it has made
 its versions of the image, and logs an ``image`` Change event with
 ``meta.is_transient`` true, then another with false once the final URL is
-in place (wire-protocol.md, image values; real-clients.md, event log). Code
+in place (docs/site_facts.rst, Data types and Event log). Code
 that waits for processing (the reference's own tests, publishing tools)
 polls for the final URL.
 

@@ -383,7 +383,7 @@ class Transaction(EventLogWriter):
     ) -> None:
         """Log the engine's update of a paired field as the holder's own Change event, as a hosted site does.
 
-        (real-clients.md, event log: e.g. setting ``Task.entity`` logs
+        (docs/site_facts.rst, Event log: e.g. setting ``Task.entity`` logs
         ``Shot.tasks`` too, its ``meta`` naming the Shot.)
         """
         if self._events and info is not None and holder_type != "EventLogEntry" \

@@ -316,7 +316,7 @@ def _match_storage(env: QueryEnv, local_path: str) -> Optional[tuple]:
 
 
 def local_link(env: QueryEnv, value: Dict[str, Any]) -> Dict[str, Any]:
-    """A complete local file link, as a site stores one (query-semantics.md 2.2)."""
+    """A complete local file link, as a site stores one (docs/site_facts.rst, Data types)."""
     storage_row = None
     relative = value.get("relative_path")
     local_path = value.get("local_path")
