@@ -20,4 +20,7 @@ __all__ = ["FileTransferMethods", "FormPostHandler", "ProgressCallback"]
 
 
 class FileTransferMethods(UploadMethods, StorageUploadMethods, DownloadMethods, TransferTransport):
-    """The file methods of ``Shotgun`` and the internal seams test rigs patch (wire-protocol.md 8 and 10)."""
+    """The file methods of ``Shotgun`` and the internal seams test rigs patch.
+
+    The seams are listed in docs/files.rst, Seams test rigs patch.
+    """

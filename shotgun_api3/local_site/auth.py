@@ -22,7 +22,7 @@ from typing import Callable, Dict, Mapping, Optional
 
 from .throttle import AuthLimits, Locked, Throttle
 
-#: The error codes a site answers with (wire-protocol.md 9.2).
+#: The error codes a site answers with (docs/site_facts.rst, Error codes).
 AUTHENTICATION_FAILED = 102
 TWO_FACTOR_MISSING = 106
 

@@ -115,7 +115,7 @@ class Site:
         self.store = store
         self.max_request_bytes = max_request_bytes
         #: Serve downloads without a session cookie (``serve --anonymous-downloads``): the
-        #: reference client sends no cookie to a site URL with a port (wire-protocol.md 8.9).
+        #: reference client sends no cookie to a site URL with a port (docs/site_facts.rst, Uploads and downloads).
         self.anonymous_downloads = False
         #: Seconds a new thumbnail shows the transient placeholder before its final URL,
         #: as a hosted site processes images (``serve --thumbnail-processing``); 0: final at once.

@@ -1,7 +1,7 @@
 """File routes of the local site: uploads, emulated storage, downloads, thumbnails.
 
 The ``/upload/...`` form endpoints answer ``text/plain`` in the shapes of
-wire-protocol.md section 11. Uploads are streamed to the site's
+docs/site_facts.rst, Uploads and downloads. Uploads are streamed to the site's
 :class:`~shotgun_api3._engine.filestore.FileStore` as they arrive; the
 bookkeeping (Attachment rows, field values, thumbnails) is done by the engine
 in one transaction (``shotgun_api3._engine.files``).
@@ -37,7 +37,7 @@ from .signed_urls import is_valid, signed_url
 
 LOG = logging.getLogger("shotgun_api3")
 
-#: Wire auth fields a form may carry (wire-protocol.md 4.2).
+#: Wire auth fields a form may carry (docs/site_facts.rst, Credentials).
 AUTH_FIELDS = ("script_name", "script_key", "user_login", "user_password", "auth_token", "session_token",
                "reject_if_expired", "sudo_as_login", "session_uuid")
 THUMBNAIL_UPLOAD_TYPE = "Thumbnail"
