@@ -1,4 +1,4 @@
-"""Benchmark: upload then download of a large file through our local site (issue 5, item 6).
+"""Benchmark: upload then download of a large file through our local site.
 
 Starts our local site (its own process, a temporary site folder, request
 limit raised so the server upload route takes the whole file), writes a
@@ -15,7 +15,7 @@ Both upload routes are measured, each against a fresh site: the server
 upload (one multipart form post) and direct-to-storage (the site's emulated
 storage, multipart PUTs above 20 MB). The site serves downloads without the
 session cookie, since the reference client sends none to a URL with a port
-(wire-protocol.md 8.9).
+(docs/site_facts.rst, Uploads and downloads).
 
 It reports the wall time of each step and the peak memory growth of the
 client process: ``ru_maxrss`` (high-water mark of the resident set) at the
@@ -108,7 +108,7 @@ def download(config: dict[str, Any]) -> None:
                      config, samples)
         except Exception as error:
             # The reference sends no session cookie to a server with a port in its URL
-            # (wire-protocol.md 8.9); the field's url is the other documented way.
+            # (docs/site_facts.rst, Uploads and downloads); the field's url is the other documented way.
             h.note("%s: download by attachment id failed (%s: %s); trying the field's url"
                    % (config["side"], type(error).__name__, error))
             route = "field url (by id failed: %s)" % type(error).__name__

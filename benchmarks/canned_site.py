@@ -5,7 +5,7 @@ benchmark measures only the client. Records are built once at start-up and
 each page is encoded once and cached, so the server does little per request.
 ``read`` honours the request's paging (``entities_per_page``,
 ``current_page``) and answers ``has_next_page`` or ``entity_count`` according
-to the paging flag the client sent (wire-protocol.md 7.1 and 11). An optional
+to the paging flag the client sent (docs/site_facts.rst, Paging). An optional
 delay before every answer emulates a distant site.
 
 Run it as ``python canned_site.py --records 50000 [--latency-ms 50]``; it

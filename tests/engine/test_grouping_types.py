@@ -1,4 +1,4 @@
-"""Every grouping type of summarize: the buckets a value falls in (query-semantics.md 13.4)."""
+"""Every grouping type of summarize: the buckets a value falls in (docs/site_facts.rst, Summaries)."""
 import datetime
 
 import pytest

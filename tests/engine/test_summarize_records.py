@@ -1,4 +1,4 @@
-"""Nested groups and group ordering of summarize on already resolved records (query-semantics.md 13.2)."""
+"""Nested groups and group ordering of summarize on already resolved records (docs/site_facts.rst, Summaries)."""
 import datetime
 
 from shotgun_api3._engine.summarize import summarize_records

@@ -1,4 +1,4 @@
-"""Every summary type of summarize, on the values of one field (query-semantics.md 13.3)."""
+"""Every summary type of summarize, on the values of one field (docs/site_facts.rst, Summaries)."""
 import datetime
 
 import pytest

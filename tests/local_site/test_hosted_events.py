@@ -1,4 +1,4 @@
-"""The event log a hosted site writes, which event daemons rely on (real-clients.md, event log facts)."""
+"""The event log a hosted site writes, which event daemons rely on (docs/site_facts.rst, Event log)."""
 from __future__ import annotations
 
 
@@ -39,8 +39,8 @@ def test_a_paired_link_change_is_logged_as_the_other_records_own_change_event(sg
 
 
 def test_a_create_logs_its_new_event_and_no_per_field_changes(sg):
-    # Our facts (real-clients.md, wire-protocol.md) name no per-field Change
-    # events (meta.in_create) on create: the site writes _New alone.
+    # docs/site_facts.rst, Event log, names no per-field Change events
+    # (meta.in_create) on create: the site writes _New alone.
     start = _last_event_id(sg)
     sg.create("Shot", {"code": "c", "description": "d"})
     assert [e["event_type"] for e in _events(sg, start)] == ["Shotgun_Shot_New"]

@@ -2,7 +2,8 @@
 
 Each scenario is a list of calls (see ``tests/support/mockgun_scenario.py``)
 restricted to queries the reference mockgun answers the way a site does;
-where it does not (query-semantics.md 16.9), the behaviour is pinned in
+where it does not (docs/mockgun.rst, Where the default mode answers as a
+site), the behaviour is pinned in
 ``test_reference_differences.py`` instead.
 """
 

@@ -1,4 +1,7 @@
-"""text_search, note_thread_read and activity_stream_read through mockgun (query-semantics.md 14)."""
+"""text_search, note_thread_read and activity_stream_read through mockgun.
+
+What a site answers: docs/site_facts.rst, Search, note threads and activity streams.
+"""
 import datetime
 
 import pytest

@@ -1,4 +1,4 @@
-"""What test rigs do to a mockgun besides calling the API: ``_db`` edits, attributes, patches (real-clients.md)."""
+"""What test rigs do to a mockgun besides calling the API: ``_db`` edits, attributes, patches (docs/mockgun.rst)."""
 import datetime
 import json
 import pickle

@@ -1,4 +1,7 @@
-"""summarize() through mockgun: every summary type and grouping type on a small site (query-semantics.md 13)."""
+"""summarize() through mockgun: every summary type and grouping type on a small site.
+
+What a site answers: docs/site_facts.rst, Summaries.
+"""
 import datetime
 
 import pytest
