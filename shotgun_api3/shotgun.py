@@ -126,7 +126,9 @@ class Shotgun(
     ``self._setup_client(base_url, convert_datetimes_to_utc, http_proxy,
     ca_certs)``, which builds ``config`` (a ``_Config``; its
     ``set_server_params`` parses the URL), ``client_caps``, the user agent
-    and the connection state; they then override ``_call_rpc``.
+    and the connection state; they then set ``_rpc_transport`` (an object
+    whose ``handle_rpc(method, params)`` answers in process) or override
+    ``_call_rpc``.
     ``server_caps`` is computed from ``server_info`` (itself from ``info()``),
     so a subclass that provides ``server_info`` gets consistent version gates.
     """

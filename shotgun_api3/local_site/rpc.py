@@ -12,6 +12,7 @@ import logging
 import re
 from typing import Any, Optional
 
+from .._engine import host_rpcs
 from .._engine.export import CONTENT_TYPE as EXPORT_CONTENT_TYPE
 from .._engine.param_checks import check_params
 from .auth import AuthError
@@ -127,8 +128,8 @@ def handle_rpc(site, request: Request) -> Response:
     except RpcError as error:
         return fault_response(str(error))
 
-    if method == "info":
-        return json_response(site.server_info)
+    if method in host_rpcs.NO_CREDENTIALS:
+        return json_response(host_rpcs.answer(site, method, None))
     if not params:
         return fault_response("Authentication failed: the first RPC param must be the auth dict.", 102)
     try:
@@ -136,10 +137,11 @@ def handle_rpc(site, request: Request) -> Response:
     except AuthError as error:
         return fault_response(error.message, error.error_code)
 
-    if method == "get_session_token":
-        token = site.open_session(context)
-        return json_response({"results": {"session_id": token}},
-                             [("Set-Cookie", "_session_id=%s; Path=/; HttpOnly" % token)])
+    if method in host_rpcs.HOST_ANSWERED:
+        results = host_rpcs.answer(site, method, context)
+        token = results.get("session_id") if method == "get_session_token" else None
+        cookie = [("Set-Cookie", "_session_id=%s; Path=/; HttpOnly" % token)] if token else None
+        return json_response({"results": results}, cookie)
     method_params = params[1] if len(params) > 1 else None
     try:
         check_params(method, method_params)
@@ -152,9 +154,9 @@ def handle_rpc(site, request: Request) -> Response:
         # and log the traceback (params are not logged: they may hold secrets).
         LOG.exception("local site: %s failed with an internal error", method)
         return fault_response("Internal error in the local site while running %s; see the server log." % method)
-    if method == "export_page" and isinstance(results, str):
-        # A site answers an export as the CSV itself, not as JSON.
-        return Response(200, [("Content-Type", EXPORT_CONTENT_TYPE)], results.encode("utf-8"))
+    body = host_rpcs.raw_body(method, results)
+    if body is not None:
+        return Response(200, [("Content-Type", EXPORT_CONTENT_TYPE)], body)
     try:
         return json_response({"results": results})
     except (TypeError, ValueError):

@@ -2,21 +2,89 @@
 
 Everything the reference mockgun does not answer (``summarize``,
 ``text_search``, uploads, schema changes...) and every call in site mode goes
-to an in-process site engine (``shotgun_api3._engine``) through the client's
-``_call_rpc`` seam. This module holds that bridge: the engine, made lazily
-so that a test that never needs it never pays for it; the compiled schema,
-shared between instances on the same schema dicts and copied before one of
-them changes it; and the conversions of params and answers between the
-client and the engine (values travel as Python objects, never as JSON).
+to an in-process site engine (``shotgun_api3._engine``): the client's own
+``_call_rpc`` runs and hands ``(method, params)`` to mockgun's RPC transport,
+an :class:`InProcessTransport`, instead of the wire. This module holds that
+bridge: the transport; the engine, made lazily so that a test that never
+needs it never pays for it; the compiled schema, shared between instances on
+the same schema dicts and copied before one of them changes it; and the
+conversions of params and answers between the client and the engine (values
+travel as Python objects, never as JSON).
 """
 from __future__ import annotations
 
 import copy
 import datetime
+import weakref
 from typing import Any, Dict, Optional, Tuple
 
-from shotgun_api3._engine import CallContext, Engine, EngineFault, SiteSchema
+from shotgun_api3._engine import CallContext, Engine, EngineFault, SiteSchema, host_rpcs
 from shotgun_api3._errors import fault_for_answer
+
+# What get_session_token answers: the reference mockgun's token.
+MOCK_SESSION_TOKEN = "bogus_session_token"
+
+# RPCs that change the schema: an instance copies the shared schema before making one.
+_SCHEMA_CHANGES = frozenset(("schema_field_create", "schema_field_update", "schema_field_delete"))
+# RPCs whose answers the engine's presenters already copy (every value), so no second copy is made.
+_FRESH_ANSWERS = frozenset(("read", "create", "update"))
+
+
+class InProcessTransport:
+    """The RPC transport of a mockgun: answers ``(method, params)`` from its engine, in Python values.
+
+    Like httpx's ``MockTransport`` it stands where the wire would: the
+    client's ``_call_rpc`` (and every seam a rig patches) runs as for a site
+    and gets ``{"results": ...}`` back, or the exception the client raises
+    for a site's error answer. ``info`` and ``get_session_token`` are
+    answered as the local site answers them (``_engine.host_rpcs``), with the
+    mockgun as host: its ``server_info`` (what a rig assigned, else the
+    engine's) and the reference mockgun's session token.
+    """
+
+    __slots__ = ("_mockgun",)
+
+    def __init__(self, mockgun: Any) -> None:
+        # Weak: the mockgun holds its transport; a cycle would keep both alive until a GC pass.
+        self._mockgun = weakref.ref(mockgun)
+
+    def serves(self, mockgun: Any) -> bool:
+        """Whether this is ``mockgun``'s transport."""
+        return self._mockgun() is mockgun
+
+    @property
+    def server_info(self) -> Dict[str, Any]:
+        """The ``info`` answer: what a rig assigned to ``server_info``, else the engine's."""
+        mockgun = self._mockgun()
+        override = mockgun._server_info_override
+        if override is not None:
+            return override
+        return mockgun._engine.call("info", None, mockgun._call_context())
+
+    def open_session(self, context: Any) -> str:
+        """The reference mockgun's session token: nothing is authenticated."""
+        return MOCK_SESSION_TOKEN
+
+    def handle_rpc(self, method: str, params: Any) -> Dict[str, Any]:
+        """Answer one RPC as a site would, its value under ``results``."""
+        mockgun = self._mockgun()
+        try:
+            if method in host_rpcs.HOST_ANSWERED:
+                results = host_rpcs.answer(self, method, None)
+            else:
+                if method in _SCHEMA_CHANGES:
+                    mockgun._own_schema()
+                in_process = (write_params(params) if method in ("create", "update")
+                              else in_process_params(params))
+                results = mockgun._engine.call(method, in_process, mockgun._call_context())
+        except EngineFault as fault:
+            raise client_fault(fault) from None
+        body = host_rpcs.raw_body(method, results)
+        if body is not None:
+            return {"results": body}  # the client hands a body that is not JSON back as it is
+        if method not in _FRESH_ANSWERS:
+            results = fresh(results)
+        return {"results": results}
 
 # {(id(fields), id(entities)): (fields, entities, SiteSchema)}: the compiled schema of a pair
 # of schema dicts, shared by the engines of every instance reading those dicts.

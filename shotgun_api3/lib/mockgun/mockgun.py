@@ -39,6 +39,7 @@ from shotgun_api3.shotgun import ServerCapabilities
 from shotgun_api3.shotgun import Shotgun as _SiteClient
 
 from . import engine_bridge, fast_find, find_results
+from .engine_bridge import MOCK_SESSION_TOKEN
 from .errors import MockgunError
 from .file_transfer import InProcessFileTransfer
 from .filter_syntax import check_filter_syntax
@@ -50,15 +51,9 @@ __version__ = "0.0.1"
 
 LOG = logging.getLogger("shotgun_api3")
 
-# What get_session_token answers: the reference mockgun's token.
-MOCK_SESSION_TOKEN = "bogus_session_token"
-
 # The helpers a find walks when a rig has patched one of them (else it takes compiled tests).
 _READ_HOOKS = ("_validate_entity_type", "_row_matches_filters", "_row_matches_filter", "_rearrange_filters",
                "_compare", "_get_field_from_row", "_get_field_type", "_site_compare")
-
-# RPCs that change the schema: an instance copies the shared schema before making one.
-_SCHEMA_CHANGES = frozenset(("schema_field_create", "schema_field_update", "schema_field_delete"))
 
 
 class Shotgun(ReferenceWrites, ReferenceRules, InProcessFileTransfer, _SiteClient):
@@ -166,30 +161,28 @@ class Shotgun(ReferenceWrites, ReferenceRules, InProcessFileTransfer, _SiteClien
         self._context_cache = engine_bridge.context_for(self.config, self._context_cache)
         return self._context_cache[1]
 
-    def _call_rpc(self, method: str, params: Any, include_auth_params: bool = True, first: bool = False) -> Any:
-        """Answer one RPC in process through the engine, as the client would unwrap the site's answer."""
-        if method == "info" and self._server_info_override is not None:
-            results = self._server_info_override
-        elif method == "get_session_token":
-            results = {"session_id": MOCK_SESSION_TOKEN}
-        else:
-            if method in _SCHEMA_CHANGES:
-                self._own_schema()
-            try:
-                in_process = (engine_bridge.write_params(params) if method in ("create", "update")
-                              else engine_bridge.in_process_params(params))
-                results = self._engine.call(method, in_process, self._call_context())
-            except EngineFault as fault:
-                raise engine_bridge.client_fault(fault) from None
-        if method == "export_page" and isinstance(results, str):
-            # A site answers CSV, not JSON: the real client hands back the raw body.
-            return results.encode("utf-8")
-        if method not in ("read", "create", "update"):
-            # The engine's presenters already copy every value of those answers.
-            results = engine_bridge.fresh(results)
-        if first and isinstance(results, list):
-            return results[0] if results else None
-        return results
+    @property
+    def _rpc_transport(self) -> Any:
+        """What the client's ``_call_rpc`` hands each RPC to: this instance's engine, in process.
+
+        Settable (and deletable) per instance, so a rig can put its own transport in.
+        """
+        own = self.__dict__
+        transport = own.get("_rpc_transport_set")
+        if transport is not None:
+            return transport
+        transport = own.get("_in_process_transport")
+        if transport is None or not transport.serves(self):  # a copied instance gets its own
+            transport = own["_in_process_transport"] = engine_bridge.InProcessTransport(self)
+        return transport
+
+    @_rpc_transport.setter
+    def _rpc_transport(self, transport: Any) -> None:
+        self.__dict__["_rpc_transport_set"] = transport
+
+    @_rpc_transport.deleter
+    def _rpc_transport(self) -> None:
+        self.__dict__.pop("_rpc_transport_set", None)
 
     def _site_compare(self, field_type: str, lval: Any, operator: str, rval: Any) -> bool:
         """A site's answer to a relation the reference's rules do not answer (the engine's relations)."""
@@ -427,7 +420,7 @@ def _set_server_params(config: _Config, base_url: Any) -> None:
                                if before.get(name, _UNSET) is not value}
 
 
-# Mockgun's own ``_call_rpc``: while it is the one in use, plain site-mode updates may skip it.
+# The client's own ``_call_rpc``: while it is the one in use, plain site-mode updates may skip it.
 _OWN_CALL_RPC = Shotgun._call_rpc
 # Mockgun's own ``find``: while it is the one in use, find_one lets it build only the first record.
 _OWN_FIND = Shotgun.find
