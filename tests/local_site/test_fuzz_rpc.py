@@ -148,6 +148,14 @@ class InternalErrors(logging.Handler):
 def seeds():
     recorded = record_seeds()
     recorded.append(("export_page", {"page_id": 1, "format": "csv", "layout_name": None}))
+    # Calls the client makes without params, and the engine's internal file
+    # calls (a caller reaching them by name must get a fault, not a crash).
+    recorded += [("info", None), ("get_session_token", None), ("no_such_method", {"type": "Shot"}),
+                 ("_files_link_upload", {"entity_type": "Shot", "entity_id": 1, "thumbnail": "image",
+                                         "stored_name": "x", "size": 1, "filename": "a.png"}),
+                 ("_files_share_thumbnail", {"entities": [{"type": "Shot", "id": 1}],
+                                             "source_entity": {"type": "Shot", "id": 2}}),
+                 ("_files_finish_thumbnails", None)]
     return recorded
 
 
