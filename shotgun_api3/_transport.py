@@ -143,7 +143,7 @@ class _WriteSafeConnectionMixin:
 
     def _refuse_resend(self) -> bool:
         """Whether the retry policy forbids sending the failed request again (a write that may have left)."""
-        return not _retry.may_resend(_call_is_write(self.current_call), True)
+        return not _retry.may_resend(_call_is_write(self.current_call), sent=True)
 
     def connect(self) -> None:  # noqa: D102 - http.client API
         deadline = _deadline_of(self.current_call)
@@ -273,7 +273,7 @@ class Http(httplib2.Http):
             try:
                 response, content = _exchange.exchange(conn, request, method, deadline)
             except _exchange.StaleConnection as stale:
-                if not _retry.may_resend(write, True):
+                if not _retry.may_resend(write, sent=True):
                     raise ResendRefused(stale.original) from stale.original
                 # Like httplib2: a read is sent once more, on a new connection.
                 conn.connect()
@@ -282,7 +282,7 @@ class Http(httplib2.Http):
                 except _exchange.StaleConnection as again:
                     raise again.original from None
         except (http.client.HTTPException, OSError) as exc:
-            if not _retry.may_resend(write, True) and not isinstance(exc, socket.timeout):
+            if not _retry.may_resend(write, sent=True) and not isinstance(exc, socket.timeout):
                 raise ResendRefused(exc) from exc
             raise
         if method != "HEAD":
