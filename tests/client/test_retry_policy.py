@@ -131,3 +131,18 @@ def test_calls_on_other_threads_keep_their_own_call_state():
     for thread in threads:
         thread.join()
     assert seen == {"w0": {("read", False)}, "w1": {("create", True)}}
+
+
+def test_a_rig_replacing_make_call_still_gets_max_attempts_tries_for_a_read():
+    sg = client("https://site.example.com")
+    calls = []
+
+    def gateway(verb, path, body, headers):
+        calls.append(path)
+        return (504, "Gateway Timeout"), {}, b""
+
+    sg._make_call = gateway
+    with pytest.raises(shotgun_api3.ProtocolError) as raised:
+        sg._call_rpc("read", {"type": "Shot"})
+    assert raised.value.errcode == 504
+    assert len(calls) == sg.MAX_ATTEMPTS == 3
