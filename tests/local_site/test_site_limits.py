@@ -66,3 +66,23 @@ def test_a_declared_rpc_body_over_the_site_limit_gets_a_fault_without_being_read
     assert b"Connection: close" in head
     answer = json.loads(body)
     assert answer["exception"] is True and "Request too large" in answer["message"]
+
+
+def test_idle_and_slow_sockets_do_not_starve_a_real_client():
+    import shotgun_api3
+
+    site = Site.in_memory()
+    _, key = site.add_script("robot")
+    with LocalSiteServer(site, limits=Limits(max_connections=8, head_timeout=0.5)) as server:
+        idle = [socket.create_connection(("127.0.0.1", server.port), timeout=5) for _ in range(8)]
+        slow = socket.create_connection(("127.0.0.1", server.port), timeout=5)
+        slow.sendall(b"POST /api3/json HTTP/1.1\r\nHost: x\r\n")  # and never the rest of its head
+        try:
+            sg = shotgun_api3.Shotgun(server.url, script_name="robot", api_key=key)
+            for _ in range(3):
+                assert sg.find_one("Project", []) is None
+            sg.close()
+        finally:
+            for sock in idle + [slow]:
+                sock.close()
+    site.close()
