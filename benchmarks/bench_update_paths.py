@@ -6,7 +6,7 @@ reaches the engine). One process, one site of Shots, the same update as ``bench_
 (a status and a description), timed in alternating rounds of each variant:
 
 - ``plain``: as shipped, the update takes the plain path
-  (``shotgun_api3/_engine/plain_update.py``); its change events are rows
+  (``shotgun_api3/_engine/write/plain_update.py``); its change events are rows
   built on first read (``DeferredRow``);
 - ``general``: the plain path switched off: a call, a transaction and its
   undo log, the same change events;
@@ -31,7 +31,8 @@ from typing import Any, Callable, Dict, List, Tuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from shotgun_api3._engine import engine, event_log  # noqa: E402
+from shotgun_api3._engine import engine  # noqa: E402
+from shotgun_api3._engine.write import event_log  # noqa: E402
 from shotgun_api3.lib import mockgun  # noqa: E402
 
 STATUSES = ("ip", "fin", "wtg", "hld")

@@ -8,12 +8,12 @@ Public to the rest of the package (see docs/architecture.rst and docs/engine.rst
     engine.call("read", params, CallContext(user={"type": "ApiUser", "id": 1}))
     engine.tables                                       # {entity_type: {id: row}}: the mockgun _db
 
-Adding RPC methods (for the modules other helpers write)
---------------------------------------------------------
-Write a module in this package, decorate handlers, and add its name to
-``registry.HANDLER_MODULES``::
+Adding RPC methods
+------------------
+Decorate a handler in the room (sub-package) it belongs to; a new module of
+handlers is one more import line in ``handlers.py``::
 
-    from .registry import rpc
+    from ..registry import rpc
 
     @rpc("follow")
     def follow(call, params):          # call: shotgun_api3._engine.call.Call
@@ -26,17 +26,17 @@ Inside a handler:
   one aware-UTC "now" for the whole call; ``call.env`` a ``QueryEnv`` (schema,
   tables, now) for the compile functions below.
 - Reading:
-  ``filters.compile_filters(call.env, entity_type, filters) -> predicate(row) -> bool``
+  ``query.filters.compile_filters(call.env, entity_type, filters) -> predicate(row) -> bool``
   (the wire tree ``{"logical_operator", "conditions"}`` only);
   ``engine.rows(entity_type, retired=False)`` live (or retired) rows;
   ``engine.row(entity_type, id)`` one stored row or None;
-  ``paths.compile_path(schema, tables, entity_type, "a.T.b", method).get`` the
+  ``query.paths.compile_path(schema, tables, entity_type, "a.T.b", method).get`` the
   stored value of a dotted path (a list through multi-entity hops);
   ``engine.presenter(entity_type, "a.T.b") -> present(row)`` the answered
   value (fresh objects, links as ``{type, id, name}``);
   ``engine.display_name(entity_type, row)``; ``engine.present_link(link)``;
-  ``read.select_rows(...)``/``present_rows(...)`` and ``ordering.sort_rows(env, ...)``
-  a whole read; ``presenting.field_presenter(env, ...)``, ``presenting.value_presenter(env, info)``.
+  ``query.read.select_rows(...)``/``present_rows(...)`` and ``query.ordering.sort_rows(env, ...)``
+  a whole read; ``query.presenting.field_presenter(env, ...)``, ``query.presenting.value_presenter(env, info)``.
 - Writing (atomic with the call, persisted through the Store, event-logged):
   ``call.txn.create(entity_type, data, method="create", validate=True) -> row``;
   ``call.txn.update(entity_type, id, data, modes=None, method="update", validate=True) -> row``;
@@ -55,6 +55,6 @@ from .context import CallContext
 from .engine import Engine
 from .errors import EngineFault
 from .registry import rpc
-from .schema import FieldInfo, SiteSchema
+from .schema.site_schema import FieldInfo, SiteSchema
 
 __all__ = ["CallContext", "Engine", "EngineFault", "FieldInfo", "SiteSchema", "rpc"]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Optional
 
-from .relations import QueryEnv
-from .transaction import Transaction
+from .query.relations import QueryEnv
+from .write.transaction import Transaction
 
 if TYPE_CHECKING:
     from .context import CallContext

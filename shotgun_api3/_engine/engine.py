@@ -9,16 +9,16 @@ from typing import Any, Callable, Dict, Iterator, Mapping, Optional, Tuple
 
 from .call import Call
 from .context import CallContext
-from .display import display_name, present_link
+from .query.display import display_name, present_link
 from .errors import EngineFault
-from .link_pairs import LinkPairs
-from .plain_update import plain_update
-from .presenting import field_presenter
+from .write.link_pairs import LinkPairs
+from .write.plain_update import plain_update
+from .query.presenting import field_presenter
 from .registry import load_handlers
-from .relations import QueryEnv
-from .schema import SiteSchema
-from .transaction import STATE_TABLE
-from .values import default_value
+from .query.relations import QueryEnv
+from .schema.site_schema import SiteSchema
+from .write.transaction import STATE_TABLE
+from .write.values import default_value
 
 Row = Dict[str, Any]
 Tables = Dict[str, Dict[int, Row]]

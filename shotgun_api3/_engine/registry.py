@@ -1,15 +1,14 @@
 """The table of RPC handlers, filled by the modules that implement them.
 
 A handler module decorates functions with ``@rpc("method_name")``; the engine
-imports every module named in ``HANDLER_MODULES`` once, so adding a module is
-a one-line change to that tuple. A handler is called as
+imports every such module once, through :mod:`.handlers` (one import line a
+module). A handler is called as
 ``handler(call, params)`` where ``call`` is the running
 :class:`shotgun_api3._engine.call.Call` and ``params`` the wire params.
 """
 
 from __future__ import annotations
 
-import importlib
 from typing import Any, Callable, Dict
 
 from .errors import EngineFault
@@ -17,28 +16,6 @@ from .errors import EngineFault
 Handler = Callable[[Any, Any], Any]
 
 HANDLERS: Dict[str, Handler] = {}
-
-# Modules of this package that register handlers. One per line, so that
-# helpers adding modules in parallel merge without trouble.
-HANDLER_MODULES = (
-    "info",
-    "schema_rpc",
-    "read",
-    "writes",
-    "files",
-    "thumbnails",
-    "summarize",
-    "search",
-    "notes",
-    "activity",
-    "social",
-    "schedule",
-    "preferences",
-    "navigation",
-    "export",
-)
-
-_loaded = False
 
 
 def rpc(method_name: str) -> Callable[[Handler], Handler]:
@@ -59,10 +36,7 @@ def params_object(params: Any, method: str) -> Dict[str, Any]:
 
 
 def load_handlers() -> Dict[str, Handler]:
-    """Import every handler module (once) and return the handler table."""
-    global _loaded
-    if not _loaded:
-        for name in HANDLER_MODULES:
-            importlib.import_module(f"{__package__}.{name}")
-        _loaded = True
+    """Import every handler module (once, see :mod:`.handlers`) and return the handler table."""
+    from . import handlers  # noqa: F401 - importing it registers every handler
+
     return HANDLERS

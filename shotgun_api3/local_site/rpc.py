@@ -13,7 +13,7 @@ import re
 from typing import Any, Optional
 
 from .._engine import host_rpcs
-from .._engine.export import CONTENT_TYPE as EXPORT_CONTENT_TYPE
+from .._engine.rpcs.export_page import CONTENT_TYPE as EXPORT_CONTENT_TYPE
 from .._engine.param_checks import check_params
 from .auth import AuthError
 from .http import Request, Response

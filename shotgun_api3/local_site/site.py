@@ -19,13 +19,13 @@ from pathlib import Path
 from typing import Any, Mapping, Optional, Union
 
 from .._engine import CallContext, Engine, EngineFault, SiteSchema
-from .._engine.files import files_context
-from .._engine.filestore import FileStore
-from .._engine.thumbnails import FINISH_THUMBNAILS
+from .._engine.files.attachments import files_context
+from .._engine.store.file_store import FileStore
+from .._engine.files.thumbnails import FINISH_THUMBNAILS
 from .auth import AUTHENTICATION_FAILED, Accounts, AuthError, new_totp_secret
 from .throttle import AuthLimits
 from .relocation import relocate_file_urls
-from .store import SqliteStore, StoreVersionError
+from .._engine.store.sqlite_store import SqliteStore, StoreVersionError
 
 LOG = logging.getLogger("shotgun_api3")
 

@@ -2,9 +2,9 @@
 
 The ``/upload/...`` form endpoints answer ``text/plain`` in the shapes of
 docs/site_facts.rst, Uploads and downloads. Uploads are streamed to the site's
-:class:`~shotgun_api3._engine.filestore.FileStore` as they arrive; the
+:class:`~shotgun_api3._engine.store.file_store.FileStore` as they arrive; the
 bookkeeping (Attachment rows, field values, thumbnails) is done by the engine
-in one transaction (``shotgun_api3._engine.files``).
+in one transaction (``shotgun_api3._engine.files.attachments``).
 
 Storage is emulated on the same server: ``api_get_upload_link_info`` hands
 out signed, expiring ``PUT /storage/<upload id>/<part>/<file name>`` URLs
@@ -25,10 +25,10 @@ import uuid
 import weakref
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
-from .._engine.files import (LINK_UPLOAD, SHARE_THUMBNAIL, attachment_file, files_context,
+from .._engine.files.attachments import (LINK_UPLOAD, SHARE_THUMBNAIL, attachment_file, files_context,
                              parse_thumbnail_path)
-from .._engine.filestore import FileStore, FileStoreError
-from .._engine.thumbnails import TRANSIENT_PATH, ThumbnailNotReady
+from .._engine.store.file_store import FileStore, FileStoreError
+from .._engine.files.thumbnails import TRANSIENT_PATH, ThumbnailNotReady
 from .auth import AuthError
 from .form_data import (FormError, MultipartReader, multipart_boundary, parse_disposition, read_text,
                         read_urlencoded)

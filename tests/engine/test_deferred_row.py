@@ -9,7 +9,7 @@ import threading
 
 import pytest
 
-from shotgun_api3._engine.deferred_row import DeferredRow
+from shotgun_api3._engine.write.deferred_row import DeferredRow
 
 FIELDS = {"type": "EventLogEntry", "id": 7, "meta": {"old_value": "a", "new_value": "b"}, "description": "x"}
 

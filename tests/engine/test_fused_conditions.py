@@ -17,9 +17,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from shotgun_api3._engine import EngineFault, SiteSchema
-from shotgun_api3._engine.fast_conditions import combine, fused_predicate, negate
-from shotgun_api3._engine.filters import all_of, any_of
-from shotgun_api3._engine.relations import QueryEnv, build_test
+from shotgun_api3._engine.query.fused_conditions import combine, fused_predicate, negate
+from shotgun_api3._engine.query.filters import all_of, any_of
+from shotgun_api3._engine.query.relations import QueryEnv, build_test
 
 SCHEMA = SiteSchema.default()
 TABLES = {"Sequence": {1: {"type": "Sequence", "id": 1, "code": "sq1", "__retired": False},

@@ -3,7 +3,7 @@ import datetime
 
 import pytest
 
-from shotgun_api3._engine.grouping_types import EMPTY_BUCKET, buckets_for, group_order, grouping_type_applies
+from shotgun_api3._engine.summary.grouping_types import EMPTY_BUCKET, buckets_for, group_order, grouping_type_applies
 
 TODAY = datetime.date(2024, 3, 6)  # a Wednesday
 

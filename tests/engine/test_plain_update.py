@@ -1,4 +1,4 @@
-"""The plain update path (``_engine/plain_update.py``) stores and answers exactly what the general path does.
+"""The plain update path (``_engine/write/plain_update.py``) stores and answers exactly what the general path does.
 
 Each scenario runs twice on a fresh engine: once as shipped, once with the
 plain path switched off. The answers (or faults) and every row of every
@@ -16,8 +16,8 @@ import pytest
 
 from shotgun_api3._engine import CallContext, Engine, EngineFault, site_choices
 from shotgun_api3._engine import engine as engine_module
-from shotgun_api3._engine.deferred_row import DeferredRow
-from shotgun_api3._engine.plain_update import plain_update
+from shotgun_api3._engine.write.deferred_row import DeferredRow
+from shotgun_api3._engine.write.plain_update import plain_update
 
 from .conftest import Clock
 

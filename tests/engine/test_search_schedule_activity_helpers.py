@@ -1,10 +1,10 @@
 """Pure helpers of text search, the work schedule, threads and activity streams."""
 import datetime
 
-from shotgun_api3._engine.activity import update_type
-from shotgun_api3._engine.notes import thread_time
-from shotgun_api3._engine.schedule import day_schedule
-from shotgun_api3._engine.search import search_terms
+from shotgun_api3._engine.rpcs.activity_stream import update_type
+from shotgun_api3._engine.rpcs.note_threads import thread_time
+from shotgun_api3._engine.rpcs.work_schedule import day_schedule
+from shotgun_api3._engine.rpcs.text_search import search_terms
 
 
 def test_search_terms_are_lower_cased_words_without_repeats():

@@ -1,7 +1,7 @@
 """Nested groups and group ordering of summarize on already resolved records (docs/site_facts.rst, Summaries)."""
 import datetime
 
-from shotgun_api3._engine.summarize import summarize_records
+from shotgun_api3._engine.summary.summarize import summarize_records
 
 TYPES = {"code": "text", "sg_cut_in": "number", "sg_sequence": "entity", "sg_status_list": "status_list",
          "assets": "multi_entity", "id": "number"}

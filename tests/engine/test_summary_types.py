@@ -3,7 +3,7 @@ import datetime
 
 import pytest
 
-from shotgun_api3._engine.summary_types import aggregate, summary_type_applies
+from shotgun_api3._engine.summary.summary_types import aggregate, summary_type_applies
 
 UTC = datetime.timezone.utc
 

@@ -9,7 +9,7 @@ import pickle
 import pytest
 
 from shotgun_api3._engine import CallContext, Engine, EngineFault
-from shotgun_api3._engine.deferred_row import DeferredRow
+from shotgun_api3._engine.write.deferred_row import DeferredRow
 from shotgun_api3._engine.registry import HANDLERS
 
 from .conftest import Site

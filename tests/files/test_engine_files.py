@@ -5,7 +5,7 @@ import pytest
 
 
 from shotgun_api3._engine import CallContext, Engine, EngineFault
-from shotgun_api3._engine.files import (LINK_UPLOAD, SHARE_THUMBNAIL, attachment_file, files_context,
+from shotgun_api3._engine.files.attachments import (LINK_UPLOAD, SHARE_THUMBNAIL, attachment_file, files_context,
                                         parse_thumbnail_path)
 
 SCRIPT = CallContext(user={"type": "ApiUser", "id": 1})

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from shotgun_api3._engine.filestore import FileStore, FileStoreError, is_valid_name
+from shotgun_api3._engine.store.file_store import FileStore, FileStoreError, is_valid_name
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ hypothesis = pytest.importorskip("hypothesis")
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from shotgun_api3.local_site import store as store_module  # noqa: E402
+from shotgun_api3._engine.store import sqlite_store as store_module  # noqa: E402
 from shotgun_api3.local_site.http import LimitedBody, Request  # noqa: E402
 from shotgun_api3.local_site.rpc import handle_rpc  # noqa: E402
 from shotgun_api3.local_site.server import LocalSiteServer  # noqa: E402

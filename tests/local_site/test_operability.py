@@ -13,7 +13,7 @@ import pytest
 import shotgun_api3
 from shotgun_api3.local_site.cli import main
 from shotgun_api3.local_site.site import DATABASE_NAME, Site, SiteError
-from shotgun_api3.local_site.store import SCHEMA_VERSION
+from shotgun_api3._engine.store.sqlite_store import SCHEMA_VERSION
 
 
 class Serving:

@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from shotgun_api3.local_site.store import SqliteStore, dumps, loads
+from shotgun_api3._engine.store.sqlite_store import SqliteStore, dumps, loads
 
 UTC = datetime.timezone.utc
 

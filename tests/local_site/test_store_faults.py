@@ -16,7 +16,7 @@ import pytest
 
 import shotgun_api3
 from shotgun_api3.local_site.site import Site
-from shotgun_api3.local_site.store import SqliteStore
+from shotgun_api3._engine.store.sqlite_store import SqliteStore
 from tests.support.running_site import SCRIPT, running_local_site
 
 
@@ -87,7 +87,7 @@ CRASHING_SERVER = textwrap.dedent("""
     import os, sys, time
     from shotgun_api3.local_site.server import LocalSiteServer
     from shotgun_api3.local_site.site import Site
-    from shotgun_api3.local_site.store import SqliteStore
+    from shotgun_api3._engine.store.sqlite_store import SqliteStore
 
     original = SqliteStore.commit
 

@@ -15,8 +15,8 @@ import weakref
 from typing import Any, BinaryIO, Dict, Optional
 
 from shotgun_api3._engine import EngineFault
-from shotgun_api3._engine import files as engine_files
-from shotgun_api3._engine.filestore import FileStore
+from shotgun_api3._engine.files import attachments as engine_files
+from shotgun_api3._engine.store.file_store import FileStore
 from shotgun_api3._errors import ShotgunError, ShotgunFileDownloadError
 from shotgun_api3._files.downloads import deliver_chunk
 from shotgun_api3._files.progress import current_progress, reporting_progress

@@ -32,7 +32,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from shotgun_api3._api.writes import _written_record
 from shotgun_api3._engine import CallContext, Engine, EngineFault
-from shotgun_api3._engine.relations import ALLOWED, NEGATIONS, build_test
+from shotgun_api3._engine.query.relations import ALLOWED, NEGATIONS, build_test
 from shotgun_api3._errors import ShotgunError
 from shotgun_api3._config import _Config
 from shotgun_api3.shotgun import ServerCapabilities

@@ -1,0 +1,1 @@
+"""Attachment and thumbnail bookkeeping of uploads and downloads."""

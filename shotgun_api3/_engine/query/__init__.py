@@ -1,0 +1,1 @@
+"""Reading records: filters and their relations, dotted paths, ordering, presets, display names and answered values."""

@@ -1,0 +1,1 @@
+"""The site schema and the schema RPCs."""

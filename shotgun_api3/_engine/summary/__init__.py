@@ -1,0 +1,1 @@
+"""summarize(): summary types and grouping types."""

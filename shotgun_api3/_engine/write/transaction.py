@@ -1,0 +1,487 @@
+"""The writes of one call, applied to the tables and undone as a whole on failure.
+
+A :class:`Transaction` records the state of every row (and site-state entry)
+before its first change in the call. ``commit`` hands the changed rows to the
+engine's Store; ``rollback`` (on any error, including a failing Store)
+restores the recorded state in place, so row objects rigs hold stay valid.
+
+Other handler modules write through this API (``call.txn``), which keeps
+their writes atomic with the rest of the call, persisted and event-logged.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Tuple
+
+from . import event_contents as events
+
+from .. import site_choices
+from ..query.display import display_name, link_key
+from ..errors import EngineFault
+from .event_log import PRESENTED_TYPES, EventLogWriter
+from ..schema.site_schema import LINK_LIST_TYPES, FieldInfo
+from .values import coerce_value, default_value
+
+if TYPE_CHECKING:
+    from ..context import CallContext
+    from ..engine import Engine
+
+LOG = logging.getLogger("shotgun_api3")
+
+Row = Dict[str, Any]
+Key = Tuple[str, int]
+
+#: Table name under which non-entity site state is persisted through the Store.
+STATE_TABLE = "_SiteState"
+
+_ABSENT = object()
+
+_AUDIT_FIELDS = ("created_at", "created_by", "updated_at", "updated_by")
+
+#: Fields an update may never write (checked by ``_writable``).
+NEVER_UPDATED = frozenset(_AUDIT_FIELDS + ("id", "type"))
+
+class Transaction(EventLogWriter):
+    """Row-level writes of one call, with undo and a single commit."""
+
+    def __init__(self, engine: "Engine", context: "CallContext", now: Any, env: Any = None) -> None:
+        self.engine = engine
+        self.context = context
+        self.now = now
+        # (type, id) -> {field: value before this call} for changed rows, None for created ones.
+        self._originals: Dict[Key, Optional[Dict[str, Any]]] = {}
+        self._state_originals: Dict[str, Any] = {}
+        self._schema_before: Optional[Dict[str, Any]] = None
+        self._user = context.user_link()
+        self._env: Any = env
+        self._start_event_log()
+
+    # --- bookkeeping ------------------------------------------------------
+
+    @property
+    def env(self) -> Any:
+        if self._env is None:
+            self._env = self.engine.env(self.now)
+        return self._env
+
+    def _set(self, entity_type: str, row: Row, field: str, value: Any) -> None:
+        """Write one field of a row, remembering its first value in this call for rollback."""
+        originals = self._originals_of(entity_type, row)
+        if originals is not None and field not in originals:
+            originals[field] = row.get(field, _ABSENT)
+        row[field] = value
+
+    def _originals_of(self, entity_type: str, row: Row) -> Optional[Dict[str, Any]]:
+        """The first values of the row's fields changed in this call (``None`` for a row it created)."""
+        key = (entity_type, row["id"])
+        originals = self._originals.get(key, _ABSENT)
+        if originals is _ABSENT:
+            originals = self._originals[key] = {}
+        return originals
+
+    def live_row(self, entity_type: str, entity_id: Any, method: str) -> Row:
+        """The live row of a record, or a fault naming it."""
+        row = self.engine.row(entity_type, entity_id)
+        if row is None:
+            raise EngineFault(f"API {method}() {entity_type} with id {entity_id} does not exist")
+        if row.get("__retired") and site_choices.UPDATE_RETIRED_FAULTS:
+            raise EngineFault(f"API {method}() {entity_type} with id {entity_id} is retired")
+        return row
+
+    # --- create -------------------------------------------------------------
+
+    def create(self, entity_type: str, data: Mapping[str, Any], method: str = "create", validate: bool = True) -> Row:
+        """Create a record from ``data`` (field -> value as a client sends it) and return its row.
+
+        With ``validate=False`` the values are stored as given (for engine
+        modules writing fields a client may not write, such as ``image``).
+        """
+        infos = self.engine.schema.require_type(entity_type, method)
+        values = self._coerce_all(entity_type, infos, data, method, validate, creating=True)
+        table = self.engine.tables.setdefault(entity_type, {})
+        new_id = self.engine.next_id(entity_type)
+        row = self.engine.new_row(entity_type, new_id)
+        user = self._user
+        if "created_at" in infos:
+            row["created_at"] = self.now
+        if "updated_at" in infos:
+            row["updated_at"] = self.now
+        if user is not None:
+            if "created_by" in infos:
+                row["created_by"] = dict(user)
+            if "updated_by" in infos:
+                row["updated_by"] = dict(user)
+        row.update(values)
+        if entity_type == "HumanUser" and "name" in infos and "name" not in values:
+            full = " ".join(part for part in (row.get("firstname"), row.get("lastname")) if part)
+            row["name"] = full or None
+        if "cached_display_name" in infos:
+            row["cached_display_name"] = display_name(self.engine.schema, entity_type, row)
+        table[new_id] = row
+        self._originals[(entity_type, new_id)] = None
+        if self._events and entity_type != "EventLogEntry":
+            self.log_event(
+                events.event_type(entity_type, "New"),
+                entity_type,
+                row,
+                meta=events.new_meta(entity_type, new_id),
+                action="New",
+            )
+            if site_choices.CHANGE_EVENTS_ON_CREATE:
+                # Marked as a hosted site is said to mark them, should the fact be established.
+                self.change_meta_extra = {"in_create": True}
+                try:
+                    for field, value in values.items():
+                        self._log_change(entity_type, row, infos[field], default_value(infos[field]), value)
+                finally:
+                    self.change_meta_extra = None
+        # After the record's own events: the paired fields' Change events follow its _New.
+        paired = self.engine.link_pairs.fields_of(entity_type)
+        if paired:
+            for field, value in values.items():
+                if value and field in paired:
+                    self._sync_pairs(entity_type, row, field, [], _as_list(value), is_new=True)
+        return row
+
+    # --- update -------------------------------------------------------------
+
+    def update(
+        self,
+        entity_type: str,
+        entity_id: Any,
+        data: Mapping[str, Any],
+        modes: Optional[Mapping[str, str]] = None,
+        method: str = "update",
+        validate: bool = True,
+    ) -> Row:
+        """Change fields of a live record; multi-entity fields honour ``modes`` (set/add/remove)."""
+        engine = self.engine
+        infos = engine.schema.require_type(entity_type, method)
+        row = engine.row(entity_type, entity_id)
+        if row is None or row.get("__retired"):
+            row = self.live_row(entity_type, entity_id, method)
+        changes: List[Tuple[FieldInfo, Any, Any]] = []
+        env = self._env or self.env
+        check_flags = site_choices.ENFORCE_SCHEMA_FLAGS
+        # Every value is checked before any is written: a fault leaves the row as it was.
+        for field, value in data.items():
+            info = infos.get(field)
+            if info is None or check_flags or field in NEVER_UPDATED:
+                info = self._writable(entity_type, infos, field, method, creating=False)
+            old = row.get(field)
+            if modes and field in modes:
+                new = self._moded_value(info, old, value, modes[field], method, validate)
+            else:
+                new = coerce_value(env, info, value, method) if validate else value
+            if info.data_type in PRESENTED_TYPES:
+                if _same(info, old, new):
+                    continue
+            elif old.__class__ is new.__class__ and old == new:
+                continue
+            changes.append((info, old, new))
+        if entity_type == "HumanUser":
+            self._rename_user(infos, row, data, changes)
+        if not changes:
+            return row
+        originals = self._originals_of(entity_type, row)
+        for info, old, new in changes:
+            name = info.name
+            if originals is not None and name not in originals:
+                originals[name] = old if name in row else _ABSENT
+            row[name] = new
+        # Only a real change touches the audit fields
+        # (site_choices.TOUCH_UPDATED_AT_ONLY_ON_CHANGE): we returned above otherwise.
+        if "updated_at" in infos:
+            if originals is not None and "updated_at" not in originals:
+                originals["updated_at"] = row.get("updated_at", _ABSENT)
+            row["updated_at"] = self.now
+        user = self._user
+        if user is not None and "updated_by" in infos and link_key(row.get("updated_by")) != link_key(user):
+            self._set(entity_type, row, "updated_by", dict(user))
+        if "cached_display_name" in infos and (
+            engine.schema.display_field(entity_type) in data
+            or (entity_type == "HumanUser" and ("firstname" in data or "lastname" in data))
+            or "cached_display_name" not in row  # a row a rig wrote without it
+        ):
+            name = display_name(engine.schema, entity_type, row)
+            if name != row.get("cached_display_name"):
+                self._set(entity_type, row, "cached_display_name", name)
+        paired = engine.link_pairs.fields_of(entity_type)
+        if paired and not paired.isdisjoint(data):
+            for info, old, new in changes:
+                if info.name in paired:
+                    self._sync_pairs(entity_type, row, info.name, _as_list(old), _as_list(new))
+        if self._events and entity_type != "EventLogEntry":
+            self._log_changes(entity_type, row, changes)
+        return row
+
+    def _moded_value(self, info: FieldInfo, old: Any, value: Any, mode: str, method: str, validate: bool) -> Any:
+        """The new value of a field written with a ``multi_entity_update_mode``."""
+        if mode == "set":
+            return coerce_value(self.env, info, value, method) if validate else value
+        if mode not in ("add", "remove"):
+            raise EngineFault(f"API {method}() unknown multi_entity_update_mode '{mode}' for {info.entity_type}.{info.name}")
+        if info.data_type in LINK_LIST_TYPES:
+            return self._apply_mode(info, old, value, mode, method, validate)
+        return coerce_value(self.env, info, value, method) if validate else value
+
+    def _rename_user(self, infos: Mapping[str, FieldInfo], row: Row, data: Mapping[str, Any], changes: list) -> None:
+        """A HumanUser's ``name`` follows its first and last names unless written itself."""
+        if "name" not in infos or "name" in data or not ("firstname" in data or "lastname" in data):
+            return
+        parts = (data.get("firstname", row.get("firstname")), data.get("lastname", row.get("lastname")))
+        full = " ".join(part for part in parts if part) or None
+        if full != row.get("name"):
+            changes.append((infos["name"], row.get("name"), full))
+
+    def _apply_mode(self, info: FieldInfo, old: Any, value: Any, mode: str, method: str, validate: bool) -> List[Any]:
+        current = [link for link in old or () if link_key(link) is not None]
+        if value is None:
+            value = []
+        if isinstance(value, dict):
+            value = [value]
+        if mode == "add":
+            given = coerce_value(self.env, info, value, method) if validate else list(value)
+            keys = {link_key(link) for link in current}
+            return current + [link for link in given if link_key(link) not in keys]
+        if not isinstance(value, (list, tuple)):
+            raise EngineFault(f"API {method}() {info.entity_type}.{info.name}: {value!r} is not a list of entity dicts")
+        removed = {link_key(link) for link in value}
+        if None in removed:
+            raise EngineFault(f"API {method}() {info.entity_type}.{info.name}: entities to remove need 'type' and 'id'")
+        return [link for link in current if link_key(link) not in removed]
+
+    # --- retire / revive ------------------------------------------------------
+
+    def retire(self, entity_type: str, entity_id: Any, method: str = "delete") -> bool:
+        """Move a record to the trash; ``False`` when it already was there."""
+        return self._set_retired(entity_type, entity_id, True, method)
+
+    def revive(self, entity_type: str, entity_id: Any, method: str = "revive") -> bool:
+        """Bring a retired record back; ``False`` when it was live."""
+        return self._set_retired(entity_type, entity_id, False, method)
+
+    def _set_retired(self, entity_type: str, entity_id: Any, retired: bool, method: str) -> bool:
+        self.engine.schema.require_type(entity_type, method)
+        row = self.engine.row(entity_type, entity_id)
+        if row is None:
+            if retired or site_choices.REVIVE_UNKNOWN_ID_FAULTS:
+                raise EngineFault(f"API {method}() {entity_type} with id {entity_id} does not exist")
+            return False
+        if bool(row.get("__retired")) == retired:
+            return False
+        self._set(entity_type, row, "__retired", retired)
+        if self._events and entity_type != "EventLogEntry":
+            action = "Retirement" if retired else "Revival"
+            self.log_event(
+                events.event_type(entity_type, action),
+                entity_type,
+                row,
+                meta=events.retirement_meta(entity_type, row["id"], retired),
+                action=action,
+            )
+        return True
+
+    # --- checks -------------------------------------------------------------
+
+    def _writable(self, entity_type: str, infos: Mapping[str, FieldInfo], field: str, method: str, creating: bool) -> FieldInfo:
+        if field in ("id", "type"):
+            raise EngineFault(f"API {method}() CRUD ERROR: can't set id or type on {entity_type}")
+        info = infos.get(field)
+        if info is None:
+            raise EngineFault(f"API {method}() CRUD ERROR: {entity_type}.{field} doesn't exist")
+        if field in ("updated_at", "updated_by") or (not creating and field in _AUDIT_FIELDS):
+            raise EngineFault(f"API {method}() CRUD ERROR: {entity_type}.{field} is not editable")
+        if site_choices.ENFORCE_SCHEMA_FLAGS and not creating and not info.editable:
+            raise EngineFault(f"API {method}() CRUD ERROR: {entity_type}.{field} is not editable")
+        return info
+
+    def _coerce_all(
+        self, entity_type: str, infos: Mapping[str, FieldInfo], data: Mapping[str, Any], method: str, validate: bool, creating: bool
+    ) -> Dict[str, Any]:
+        values: Dict[str, Any] = {}
+        env = self.env
+        for field, value in data.items():
+            info = self._writable(entity_type, infos, field, method, creating) if validate else infos.get(field)
+            if info is None:
+                raise EngineFault(f"API {method}() CRUD ERROR: {entity_type}.{field} doesn't exist")
+            values[field] = coerce_value(env, info, value, method) if validate else value
+        return values
+
+    # --- reverse links --------------------------------------------------------
+
+    def _sync_pairs(
+        self, entity_type: str, row: Row, field: str, old: List[Any], new: List[Any], is_new: bool = False
+    ) -> None:
+        me = {"type": entity_type, "id": row["id"]}
+        old_keys = {link_key(link) for link in old}
+        new_keys = {link_key(link) for link in new}
+        pairs = self.engine.link_pairs
+        for link in old:
+            key = link_key(link)
+            if key is None or key in new_keys:
+                continue
+            pair = pairs.paired(entity_type, field, key[0])
+            if pair is not None:
+                self._remove_member(pair[0], key[1], pair[1], me)
+        for link in new:
+            key = link_key(link)
+            if key is None or key in old_keys:
+                continue
+            pair = pairs.paired(entity_type, field, key[0])
+            if pair is not None:
+                self._add_member(pair[0], key[1], pair[1], me, is_new)
+
+    def _remove_member(self, holder_type: str, holder_id: int, field: str, member: Row) -> None:
+        holder = self.engine.row(holder_type, holder_id)
+        if holder is None:
+            return
+        key = link_key(member)
+        current = holder.get(field)
+        info = self.engine.schema.field(holder_type, field)
+        if info is not None and info.data_type in LINK_LIST_TYPES:
+            remaining = [link for link in current or () if link_key(link) != key]
+            if len(remaining) != len(current or ()):
+                self._set(holder_type, holder, field, remaining)
+                self._log_paired_change(holder_type, holder, info, current, remaining)
+        elif link_key(current) == key:
+            self._set(holder_type, holder, field, None)
+            self._log_paired_change(holder_type, holder, info, current, None)
+
+    def _add_member(
+        self, holder_type: str, holder_id: int, field: str, member: Row, is_new: bool = False
+    ) -> None:
+        holder = self.engine.row(holder_type, holder_id)
+        if holder is None:
+            return
+        key = link_key(member)
+        current = holder.get(field)
+        info = self.engine.schema.field(holder_type, field)
+        if info is not None and info.data_type in LINK_LIST_TYPES:
+            # A record created in this call cannot be listed yet: skip the scan.
+            member_type, member_id = key
+            if is_new or not any(
+                link.get("id") == member_id and link.get("type") == member_type for link in current or ()
+            ):
+                new = list(current or ()) + [dict(member)]
+                self._set(holder_type, holder, field, new)
+                self._log_paired_change(holder_type, holder, info, current, new)
+            return
+        previous = link_key(current)
+        if previous == key:
+            return
+        self._set(holder_type, holder, field, dict(member))
+        self._log_paired_change(holder_type, holder, info, current, holder[field])
+        if previous is not None:
+            # The holder pointed elsewhere (a Shot moving to another
+            # Sequence): drop it from the previous record's side too.
+            pair = self.engine.link_pairs.paired(holder_type, field, previous[0])
+            if pair is not None:
+                self._remove_member(pair[0], previous[1], pair[1], {"type": holder_type, "id": holder_id})
+
+    def _log_paired_change(
+        self, holder_type: str, holder: Row, info: Optional[FieldInfo], old: Any, new: Any
+    ) -> None:
+        """Log the engine's update of a paired field as the holder's own Change event, as a hosted site does.
+
+        (docs/site_facts.rst, Event log: e.g. setting ``Task.entity`` logs
+        ``Shot.tasks`` too, its ``meta`` naming the Shot.)
+        """
+        if self._events and info is not None and holder_type != "EventLogEntry" \
+                and self.engine.logs_paired_link_changes:
+            self._log_change(holder_type, holder, info, old, new)
+
+    # --- site state and schema --------------------------------------------------
+
+    def set_state(self, name: str, value: Any) -> None:
+        """Replace one named piece of non-entity site state (follows, work schedule...)."""
+        if name not in self._state_originals:
+            self._state_originals[name] = self.engine.state.get(name, _ABSENT)
+        self.engine.state[name] = value
+
+    def schema_will_change(self) -> None:
+        """Call before changing ``engine.schema``: snapshots it for rollback."""
+        if self._schema_before is None:
+            self._schema_before = self.engine.schema.to_dicts()
+
+    # --- end of call --------------------------------------------------------------
+
+    def changed_rows(self) -> Dict[Key, Optional[Row]]:
+        changes: Dict[Key, Optional[Row]] = {}
+        for (entity_type, entity_id) in self._originals:
+            changes[(entity_type, entity_id)] = (self.engine.tables.get(entity_type) or {}).get(entity_id)
+        for name in self._state_originals:
+            state_id = self.engine.state_id(name)
+            if name in self.engine.state:
+                changes[(STATE_TABLE, state_id)] = {
+                    "type": STATE_TABLE,
+                    "id": state_id,
+                    "name": name,
+                    "value": self.engine.state[name],
+                }
+            else:
+                changes[(STATE_TABLE, state_id)] = None
+        return changes
+
+    def commit(self) -> None:
+        """Hand the changes to the Store; on a Store error, undo them and re-raise."""
+        if self._schema_before is not None:
+            self.engine.schema_changed()
+        store = self.engine.store
+        if store is None or not (self._originals or self._state_originals or self._schema_before is not None):
+            return
+        schema = self.engine.schema.to_dicts() if self._schema_before is not None else None
+        try:
+            store.commit(self.changed_rows(), schema)
+        except Exception:
+            LOG.exception("store commit failed; rolling the call back")
+            self.rollback()
+            raise
+
+    def rollback(self) -> None:
+        """Restore every row and state entry this call changed."""
+        tables = self.engine.tables
+        for (entity_type, entity_id), original in reversed(list(self._originals.items())):
+            table = tables.setdefault(entity_type, {})
+            if original is None:
+                table.pop(entity_id, None)
+                continue
+            row = table.get(entity_id)
+            if row is None:
+                continue
+            for field, value in original.items():
+                if value is _ABSENT:
+                    row.pop(field, None)
+                else:
+                    row[field] = value
+        for name, original in self._state_originals.items():
+            if original is _ABSENT:
+                self.engine.state.pop(name, None)
+            else:
+                self.engine.state[name] = original
+        if self._schema_before is not None:
+            self.engine.restore_schema(self._schema_before)
+        self._originals.clear()
+        self._state_originals.clear()
+        self._schema_before = None
+        self.engine.forget_ids()
+
+
+def _as_list(value: Any) -> List[Any]:
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return value
+    return [value]
+
+
+def _same(info: FieldInfo, old: Any, new: Any) -> bool:
+    if info.data_type == "entity":
+        return link_key(old) == link_key(new)
+    if info.data_type in LINK_LIST_TYPES:
+        return [link_key(link) for link in old or ()] == [link_key(link) for link in new or ()]
+    if info.data_type == "checkbox":
+        return bool(old) == bool(new)
+    return type(old) is type(new) and old == new
+
