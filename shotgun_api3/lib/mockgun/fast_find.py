@@ -11,7 +11,7 @@ the helpers instead, which raise where the reference raises.
 
 Common relations get a closure of their own; any value those closures were
 not written for (a list, an odd type, an exception) goes to the helper rule
-itself (:func:`rules.reference_relation` through ``_compare``), so the
+itself (:func:`reference_relations.reference_relation` through ``_compare``), so the
 answer never depends on which way was taken.
 """
 from __future__ import annotations

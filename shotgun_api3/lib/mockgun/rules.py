@@ -17,11 +17,12 @@ instance's engine.
 from __future__ import annotations
 
 import datetime
-from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from shotgun_api3._errors import ShotgunError
 
 from .engine_bridge import fresh
+from .reference_relations import Unsupported, reference_relation
 
 # The Python class each data type's values must have, as the reference checks
 # them, widened where a site takes more than the reference did (``int`` for
@@ -65,10 +66,6 @@ _EMPTY_SORT_VALUES: Dict[str, Any] = {"number": 0, "percent": 0, "duration": 0, 
 _NO_FIELDS: Dict[str, Any] = {}
 # Classes of values stored without a second look.
 _PLAIN_VALUES = frozenset((str, int, float, bool, type(None), datetime.datetime))
-
-
-class _Unsupported(Exception):
-    """A relation the reference's rules do not answer for a data type: a site's rules decide."""
 
 
 def split_path(field: str) -> Optional[Tuple[str, str, str]]:
@@ -336,7 +333,7 @@ class ReferenceRules:
             return any(self._compare(field_type, item, operator, rval) for item in lval)
         try:
             return reference_relation(field_type, lval, operator, rval)
-        except (_Unsupported, TypeError, KeyError, AttributeError, IndexError):
+        except (Unsupported, TypeError, KeyError, AttributeError, IndexError):
             return self._site_compare(field_type, lval, operator, rval)
 
     def _site_compare(self, field_type: str, lval: Any, operator: str, rval: Any) -> bool:
@@ -429,112 +426,6 @@ def name_link_from_target(db: Dict[str, Dict[Any, Dict[str, Any]]], link: Dict[s
             link["name"] = name
 
 
-def reference_relation(field_type: str, lval: Any, operator: str, rval: Any) -> bool:
-    """The reference's answer for one relation on one (non-list) value; raises ``_Unsupported`` where it has none."""
-    if field_type == "checkbox":
-        if operator == "is":
-            return lval == rval
-        if operator == "is_not":
-            return lval != rval
-    elif field_type in ("float", "number", "date", "date_time"):
-        if operator == "is":
-            return lval == rval
-        if operator == "is_not":
-            return lval != rval
-        if operator == "less_than":
-            return lval < rval
-        if operator == "greater_than":
-            return lval > rval
-        if operator == "between":
-            return lval >= rval[0] and lval <= rval[1]
-        if operator == "not_between":
-            return lval < rval[0] or lval > rval[1]
-        if operator == "in":
-            return lval in rval
-    elif field_type in ("list", "status_list"):
-        if operator == "is":
-            return lval == rval
-        if operator == "is_not":
-            return lval != rval
-        if operator == "in":
-            return lval in rval
-        if operator == "not_in":
-            return lval not in rval
-    elif field_type == "entity_type":
-        if operator == "is":
-            return lval == rval
-    elif field_type == "text":
-        return _text_relation(lval, operator, rval)
-    elif field_type == "entity":
-        return _entity_relation(lval, operator, rval)
-    elif field_type == "multi_entity":
-        if operator == "is":
-            return len(lval) == 0 if rval is None else rval["id"] in [link["id"] for link in lval]
-        if operator == "is_not":
-            return len(lval) != 0 if rval is None else rval["id"] not in [link["id"] for link in lval]
-    raise _Unsupported(operator)
-
-
-def _lowered(value: Any) -> Any:
-    return value.lower() if value is not None else None
-
-
-def _text_relation(lval: Any, operator: str, rval: Any) -> bool:
-    if operator in ("in", "not_in") and not isinstance(rval, list):
-        rval = [rval]
-    elif operator in ("starts_with", "ends_with", "contains", "not_contains"):
-        lval = lval or ""
-        rval = rval or ""
-    lval = _lowered(lval)
-    rval = [_lowered(item) for item in rval] if isinstance(rval, list) else _lowered(rval)
-    if operator == "is":
-        return lval == rval
-    if operator == "is_not":
-        return lval != rval
-    if operator == "in":
-        return lval in rval
-    if operator == "not_in":
-        return lval not in rval
-    if operator == "contains":
-        return rval in lval
-    if operator == "not_contains":
-        return rval not in lval
-    if operator == "starts_with":
-        return lval.startswith(rval)
-    if operator == "ends_with":
-        return lval.endswith(rval)
-    raise _Unsupported(operator)
-
-
-def _entity_relation(lval: Any, operator: str, rval: Any) -> bool:
-    if operator == "is":
-        if lval is None or rval is None:
-            return lval == rval
-        return lval["type"] == rval["type"] and lval["id"] == rval["id"]
-    if operator == "is_not":
-        if lval is None or rval is None:
-            return lval != rval
-        return lval["type"] != rval["type"] or lval["id"] != rval["id"]
-    if operator == "in":
-        # Any of the listed entities (the reference demanded all of them).
-        if lval is None:
-            return False
-        return any(lval["type"] == item["type"] and lval["id"] == item["id"] for item in rval)
-    if operator == "type_is":
-        return lval["type"] == rval
-    if operator == "type_is_not":
-        return lval["type"] != rval
-    if operator == "name_contains":
-        return rval in lval["name"]
-    if operator == "name_not_contains":
-        return rval not in lval["name"]
-    if operator == "name_starts_with":
-        return lval["name"].startswith(rval)
-    if operator == "name_ends_with":
-        return lval["name"].endswith(rval)
-    raise _Unsupported(operator)
-
-
 # --- schema digests shared by every instance on the same schema dicts ------------------------
 
 # {id(definitions): (definitions, field count, template row, multi-entity fields)}. The
@@ -561,6 +452,3 @@ def new_row_template(definitions: Dict[str, Any], entity_type: str) -> Tuple[Dic
         _TEMPLATES.clear()
     _TEMPLATES[id(definitions)] = (definitions, len(definitions), template, tuple(multi))
     return template, tuple(multi)
-
-
-RowTest = Callable[[Dict[str, Any]], bool]

@@ -11,7 +11,7 @@ import io
 import json
 import os
 import pickle
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Dict, Tuple
 
 from .errors import MockgunError
 
