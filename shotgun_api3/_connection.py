@@ -26,6 +26,7 @@ import httplib2
 from . import _retry, _transport
 from ._call import RpcCall
 from ._capabilities import client_sys
+from ._version import __version__
 
 LOG = logging.getLogger("shotgun_api3")
 
@@ -117,18 +118,18 @@ class ConnectionMethods:
         """Return the calling thread's connection object, creating it if needed."""
         if self._connection is not None:
             return self._connection
-        from . import shotgun as _shotgun_module  # Http is looked up there: tests patch it
+        http_class, proxy_info_class = self._http_classes()
 
         config = self.config
         proxy_info = None
         if config.proxy_server:
-            proxy_info = _shotgun_module.ProxyInfo(
+            proxy_info = proxy_info_class(
                 proxy_host=config.proxy_server,
                 proxy_port=int(config.proxy_port),
                 proxy_user=config.proxy_user,
                 proxy_pass=config.proxy_pass,
             )
-        connection = _shotgun_module.Http(
+        connection = http_class(
             timeout=config.timeout_secs,
             ca_certs=getattr(self, "_Shotgun__ca_certs", None) or None,
             proxy_info=proxy_info,
@@ -165,7 +166,7 @@ class ConnectionMethods:
         """Restore the default user-agent entries (client, Python and platform, SSL library)."""
         _sys = client_sys()
         self._user_agents = [
-            "shotgun-json (%s)" % _client_version(),
+            "shotgun-json (%s)" % __version__,
             "Python %s.%s (%s)" % (_sys.version_info[0], _sys.version_info[1], _platform_label()),
             "ssl %s" % ssl.OPENSSL_VERSION,
         ]
@@ -288,9 +289,3 @@ class ConnectionMethods:
 def _url(scheme: str, server: str, path: str) -> str:
     """The request URL of a path on the site (memoised: the same few are built for every call)."""
     return urllib.parse.urlunparse((scheme, server, path, None, None, None))
-
-
-def _client_version() -> str:
-    from . import __version__
-
-    return __version__

@@ -50,14 +50,11 @@ from ._records import RecordMethods
 from ._rpc import MalformedAnswerError, RpcMethods
 from ._transforms import DATE_PATTERN, DATE_TIME_PATTERN, SG_TIMEZONE
 from ._transport import Http, ProxyInfo
+from ._version import __distribution_version__, __version__  # noqa: F401 - the reference's module names
 from .lib import httplib2 as _lib_httplib2  # noqa: F401 - binds shotgun_api3.lib.httplib2
 from .lib import sgtimezone  # noqa: F401 - binds shotgun_api3.lib.sgtimezone
 from .lib.sgtimezone import SgTimezone
 
-__version__ = "3.10.3"
-# What tells this package from the reference at run time, even in a copied folder:
-# the reference release line plus our label (the distribution's version in pyproject.toml).
-__distribution_version__ = "3.10.3+dropin.1"
 
 LOG = logging.getLogger("shotgun_api3")
 LOG.setLevel(logging.WARNING)
@@ -170,6 +167,11 @@ class Shotgun(
             config.user_login = None
             config.user_password = None
             config.auth_token = None
+
+    @staticmethod
+    def _http_classes() -> tuple:
+        """``(Http, ProxyInfo)`` as this module holds them now: tests and rigs patch ``shotgun_api3.shotgun.Http``."""
+        return Http, ProxyInfo
 
     def _setup_client(
         self,

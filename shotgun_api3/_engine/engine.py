@@ -14,7 +14,8 @@ from .errors import EngineFault
 from .write.link_pairs import LinkPairs
 from .write.plain_update import plain_update
 from .query.presenting import field_presenter
-from .registry import load_handlers
+from . import handlers  # noqa: F401 - importing it registers every RPC handler
+from .registry import HANDLERS
 from .query.relations import QueryEnv
 from .schema.site_schema import SiteSchema
 from .write.transaction import STATE_TABLE
@@ -67,7 +68,6 @@ class Engine:
         self._templates: Dict[str, Tuple[Row, Tuple[str, ...], Tuple[Any, ...]]] = {}
         self._pairs: Optional[LinkPairs] = None
         self._now_second = -1
-        self._handlers: Dict[str, Any] = {}
         self._now_value = dt.datetime.fromtimestamp(0, dt.timezone.utc)
         self._env = QueryEnv(None, None, None)  # type: ignore[arg-type]  # (the last env made: see env())
         # Set by an in-process caller (mockgun) for the span of one paged
@@ -238,7 +238,7 @@ class Engine:
 
     def call(self, method_name: str, params: Any = None, context: Optional[CallContext] = None) -> Any:
         """Answer one RPC: the value a site puts under ``results``, or an EngineFault."""
-        handler = (self._handlers or self._load_handlers()).get(method_name)
+        handler = HANDLERS.get(method_name)
         if handler is None:
             raise EngineFault(f"Unknown method: {method_name!r}")
         context = context or CallContext()
@@ -256,9 +256,6 @@ class Engine:
                 raise
             return result
 
-    def _load_handlers(self) -> Dict[str, Any]:
-        self._handlers = load_handlers()
-        return self._handlers
 
     # --- internal API for handler modules ---------------------------------------------
 

@@ -1,8 +1,8 @@
 """The table of RPC handlers, filled by the modules that implement them.
 
 A handler module decorates functions with ``@rpc("method_name")``; the engine
-imports every such module once, through :mod:`.handlers` (one import line a
-module). A handler is called as
+imports every such module through :mod:`.handlers` (one import line a module),
+which fills :data:`HANDLERS`. A handler is called as
 ``handler(call, params)`` where ``call`` is the running
 :class:`shotgun_api3._engine.call.Call` and ``params`` the wire params.
 """
@@ -33,10 +33,3 @@ def params_object(params: Any, method: str) -> Dict[str, Any]:
     if not isinstance(params, dict):
         raise EngineFault(f"API {method}() expects a parameter object")
     return params
-
-
-def load_handlers() -> Dict[str, Handler]:
-    """Import every handler module (once, see :mod:`.handlers`) and return the handler table."""
-    from . import handlers  # noqa: F401 - importing it registers every handler
-
-    return HANDLERS

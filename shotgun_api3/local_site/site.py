@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Mapping, Optional, Union
 
 from .._engine import CallContext, Engine, EngineFault, SiteSchema
-from .._engine.files.attachments import files_context
+from .._engine.files.internal import files_context
 from .._engine.store.file_store import FileStore
 from .._engine.files.thumbnails import FINISH_THUMBNAILS
 from .auth import AUTHENTICATION_FAILED, Accounts, AuthError, new_totp_secret

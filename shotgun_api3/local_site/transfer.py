@@ -25,10 +25,10 @@ import uuid
 import weakref
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
-from .._engine.files.attachments import (LINK_UPLOAD, SHARE_THUMBNAIL, attachment_file, files_context,
-                             parse_thumbnail_path)
-from .._engine.store.file_store import FileStore, FileStoreError
+from .._engine.files.attachments import LINK_UPLOAD, SHARE_THUMBNAIL, attachment_file, parse_thumbnail_path
+from .._engine.files.internal import files_context
 from .._engine.files.thumbnails import TRANSIENT_PATH, ThumbnailNotReady
+from .._engine.store.file_store import FileStore, FileStoreError
 from .auth import AuthError
 from .form_data import (FormError, MultipartReader, multipart_boundary, parse_disposition, read_text,
                         read_urlencoded)

@@ -5,8 +5,8 @@ import pytest
 
 
 from shotgun_api3._engine import CallContext, Engine, EngineFault
-from shotgun_api3._engine.files.attachments import (LINK_UPLOAD, SHARE_THUMBNAIL, attachment_file, files_context,
-                                        parse_thumbnail_path)
+from shotgun_api3._engine.files.attachments import LINK_UPLOAD, SHARE_THUMBNAIL, attachment_file, parse_thumbnail_path
+from shotgun_api3._engine.files.internal import files_context
 
 SCRIPT = CallContext(user={"type": "ApiUser", "id": 1})
 

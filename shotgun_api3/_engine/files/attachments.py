@@ -18,16 +18,15 @@ an RPC arriving over the wire.
 """
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import os
 import re
 import urllib.parse
 from typing import Any, Dict, List, Optional, Tuple
 
-from ..context import CallContext
 from ..errors import EngineFault
 from ..registry import rpc
+from .internal import require_internal
 from .thumbnails import ThumbnailNotReady, is_transient, set_transient
 
 #: Internal method names (not RPCs a client can call).
@@ -35,23 +34,8 @@ LINK_UPLOAD = "_files_link_upload"
 SHARE_THUMBNAIL = "_files_share_thumbnail"
 
 THUMBNAIL_FIELDS = ("image", "filmstrip_image")
-_INTERNAL = object()
 _THUMBNAIL_PATH = re.compile(r"^/thumbnail/(\d+)/([A-Za-z0-9][A-Za-z0-9_.-]*)$")
 _UTC = datetime.timezone.utc
-
-
-def files_context(context: Optional[CallContext]) -> CallContext:
-    """A copy of ``context`` that the file bookkeeping handlers accept."""
-    base = context or CallContext()
-    extra = dict(base.extra or {})
-    extra["files"] = _INTERNAL
-    return dataclasses.replace(base, extra=extra)
-
-
-def _require_internal(call: Any) -> None:
-    extra = call.context.extra or {}
-    if extra.get("files") is not _INTERNAL:
-        raise EngineFault("Unknown method: %r" % call.method_name)
 
 
 def thumbnail_url(site_url: str, attachment_id: int, stored_name: str) -> str:
@@ -151,7 +135,7 @@ def link_upload(call: Any, params: Dict[str, Any]) -> int:
     ``display_name``, ``tag_list`` (comma-separated), ``created_at``;
     ``transient`` (thumbnails): show the placeholder until ``_files_finish_thumbnails``.
     """
-    _require_internal(call)
+    require_internal(call)
     entity_type, entity_id = params["entity_type"], params["entity_id"]
     _live_entity(call, entity_type, entity_id)
     thumbnail = params.get("thumbnail")
@@ -191,7 +175,7 @@ def link_upload(call: Any, params: Dict[str, Any]) -> int:
 @rpc(SHARE_THUMBNAIL)
 def share_thumbnail(call: Any, params: Dict[str, Any]) -> int:
     """Point the thumbnail (or filmstrip) of ``entities`` at that of ``source_entity``; return its Attachment id."""
-    _require_internal(call)
+    require_internal(call)
     field = "filmstrip_image" if params.get("filmstrip") else "image"
     source = params["source_entity"]
     source_row = _live_entity(call, source["type"], source["id"])

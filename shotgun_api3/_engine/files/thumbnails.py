@@ -19,6 +19,7 @@ from typing import Any, Dict, List
 
 from ..errors import EngineFault
 from ..registry import rpc
+from .internal import require_internal
 
 #: Internal call that writes the final URL of every thumbnail whose processing is over.
 FINISH_THUMBNAILS = "_files_finish_thumbnails"
@@ -58,9 +59,7 @@ def set_transient(call: Any, entity_type: str, entity_id: int, field: str, final
 @rpc(FINISH_THUMBNAILS)
 def finish_thumbnails(call: Any, params: Any) -> int:
     """Write the final URL of every pending thumbnail (logged with ``is_transient`` false); return how many."""
-    from .attachments import _require_internal
-
-    _require_internal(call)
+    require_internal(call)
     pending: List[Dict[str, Any]] = list(call.engine.get_state(PENDING_STATE, []) or [])
     if not pending:
         return 0

@@ -16,6 +16,7 @@ from typing import Any, BinaryIO, Dict, Optional
 
 from shotgun_api3._engine import EngineFault
 from shotgun_api3._engine.files import attachments as engine_files
+from shotgun_api3._engine.files.internal import files_context
 from shotgun_api3._engine.store.file_store import FileStore
 from shotgun_api3._errors import ShotgunError, ShotgunFileDownloadError
 from shotgun_api3._files.downloads import deliver_chunk
@@ -112,7 +113,7 @@ class InProcessFileTransfer:
         })
 
     def _files_call(self, method: str, params: Dict[str, Any]) -> int:
-        context = engine_files.files_context(self._call_context())  # type: ignore[attr-defined]
+        context = files_context(self._call_context())  # type: ignore[attr-defined]
         return self._engine.call(method, params, context)  # type: ignore[attr-defined]
 
     def _fetch_attachment(self, url: str, attachment: Any, target: Any, progress_callback: Any) -> Optional[bytes]:
