@@ -16,6 +16,7 @@ from .write.plain_update import plain_update
 from .query.presenting import field_presenter
 from . import handlers  # noqa: F401 - importing it registers every RPC handler
 from .registry import HANDLERS
+from .store.protocol import Store
 from .query.relations import QueryEnv
 from .schema.site_schema import SiteSchema
 from .write.transaction import STATE_TABLE
@@ -52,7 +53,7 @@ class Engine:
     def __init__(
         self,
         schema: Optional[SiteSchema] = None,
-        store: Any = None,
+        store: Optional[Store] = None,
         site_url: str = "http://localhost",
         clock: Optional[Callable[[], dt.datetime]] = None,
     ) -> None:

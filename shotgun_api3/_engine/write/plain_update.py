@@ -35,7 +35,7 @@ from .values import coerce_value
 
 if TYPE_CHECKING:
     from ..context import CallContext
-    from ..engine import Engine
+    from .site_data import SiteData
 
 #: Data types whose values are stored as checked (no links, lists or masks to present or pair).
 PLAIN_TYPES = frozenset((
@@ -44,7 +44,7 @@ PLAIN_TYPES = frozenset((
 ))
 
 
-def plain_update(engine: "Engine", context: "CallContext", params: Dict[str, Any]) -> Optional[Dict[str, Any]]:
+def plain_update(engine: "SiteData", context: "CallContext", params: Dict[str, Any]) -> Optional[Dict[str, Any]]:
     """The answer to ``update`` ``params`` (fields as a ``{name: value}`` dict), or ``None`` for the general path.
 
     A bad value raises the general path's fault, with nothing changed. The
@@ -74,7 +74,7 @@ def plain_update(engine: "Engine", context: "CallContext", params: Dict[str, Any
 
 
 def _checked_changes(
-    engine: "Engine", env: Any, entity_type: str, infos: Dict[str, FieldInfo], row: Dict[str, Any], fields: Dict[str, Any]
+    engine: "SiteData", env: Any, entity_type: str, infos: Dict[str, FieldInfo], row: Dict[str, Any], fields: Dict[str, Any]
 ) -> Optional[List[Tuple[FieldInfo, Any, Any]]]:
     """``(info, old, new)`` of each field whose checked value differs, or ``None`` if a field is not plain."""
     paired = engine.link_pairs.fields_of(entity_type)
@@ -93,7 +93,7 @@ def _checked_changes(
 
 
 def _write(
-    engine: "Engine", context: "CallContext", now: Any, entity_type: str, infos: Dict[str, FieldInfo],
+    engine: "SiteData", context: "CallContext", now: Any, entity_type: str, infos: Dict[str, FieldInfo],
     row: Dict[str, Any], fields: Dict[str, Any], changes: List[Tuple[FieldInfo, Any, Any]],
 ) -> bool:
     """Store the changes, the audit fields and the change events; ``False``, with nothing written, for the general path.

@@ -25,7 +25,7 @@ from .values import coerce_value, default_value
 
 if TYPE_CHECKING:
     from ..context import CallContext
-    from ..engine import Engine
+    from .site_data import SiteData
 
 LOG = logging.getLogger("shotgun_api3")
 
@@ -45,7 +45,7 @@ NEVER_UPDATED = frozenset(_AUDIT_FIELDS + ("id", "type"))
 class Transaction(EventLogWriter):
     """Row-level writes of one call, with undo and a single commit."""
 
-    def __init__(self, engine: "Engine", context: "CallContext", now: Any, env: Any = None) -> None:
+    def __init__(self, engine: "SiteData", context: "CallContext", now: Any, env: Any = None) -> None:
         self.engine = engine
         self.context = context
         self.now = now
