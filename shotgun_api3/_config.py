@@ -78,6 +78,18 @@ class _Config:
             self._records_per_page = info.get("api_max_entities_per_page") or _DEFAULT_RECORDS_PER_PAGE
         return self._records_per_page
 
+    def set_credentials(self, script_name: str | None, api_key: str | None, login: str | None,
+                        password: str | None, session_token: str | None, auth_token: str | None,
+                        sudo_as_login: str | None) -> None:
+        """Keep the constructor's credentials (checked by the caller, never logged)."""
+        self.script_name = script_name
+        self.api_key = api_key
+        self.user_login = login
+        self.user_password = password
+        self.session_token = session_token
+        self.auth_token = auth_token
+        self.sudo_as_login = sudo_as_login
+
     def set_server_params(self, base_url: str) -> None:
         """Derive ``scheme``, ``server``, ``api_path`` and ``authorization`` from the site URL.
 

@@ -152,13 +152,7 @@ class Shotgun(
         _check_credentials(script_name, api_key, login, password, session_token, auth_token, connect)
         self._setup_client(base_url, convert_datetimes_to_utc, http_proxy, ca_certs)
         config = self.config
-        config.api_key = api_key
-        config.script_name = script_name
-        config.user_login = login
-        config.user_password = password
-        config.auth_token = auth_token
-        config.session_token = session_token
-        config.sudo_as_login = sudo_as_login
+        config.set_credentials(script_name, api_key, login, password, session_token, auth_token, sudo_as_login)
         if connect:
             self.server_caps  # one info call; the capabilities are kept
         if auth_token is not None:

@@ -16,12 +16,12 @@ import json
 import threading
 from typing import Any, Callable
 
-from tests.support.fake_server import CLOSE, SILENT, Answer, Drip, FakeServer, Recorded, Reset
+from tests.support.fake_server import CLOSE, SILENT, Answer, Drip, FakeServer, Recorded, Reset, ServerFace
 
 INFO = {"version": [8, 50, 0], "api_max_entities_per_page": 500}
 
 
-class FaultySite:
+class FaultySite(ServerFace):
     """A JSON-RPC site on the suite's one fake server (``tests/support/fake_server.py``) that fails on demand."""
 
     def __init__(self, behaviour: Callable) -> None:
@@ -31,23 +31,12 @@ class FaultySite:
         self._server = FakeServer(self._route)
 
     @property
-    def url(self) -> str:
-        return self._server.url
-
-    @property
     def drips_finished(self) -> int:
         return self._server.drips_finished
 
     def calls(self, method: str) -> list:
         with self.lock:
             return [payload for payload in self.requests if payload["method_name"] == method]
-
-    def __enter__(self) -> "FaultySite":
-        self._server.__enter__()
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self._server.stop()
 
     def _route(self, request: Recorded) -> Any:
         payload = json.loads(request.body)

@@ -10,7 +10,7 @@ import threading
 import time
 from typing import Any, Callable
 
-from tests.support.fake_server import CLOSE, Answer, FakeServer, Recorded
+from tests.support.fake_server import CLOSE, Answer, FakeServer, Recorded, ServerFace
 
 INFO = {"version": [8, 50, 0], "api_max_entities_per_page": 500}
 
@@ -19,7 +19,7 @@ class Drop(Exception):
     """Raised by a behaviour to close the connection without answering."""
 
 
-class LoopbackSite:
+class LoopbackSite(ServerFace):
     """A JSON-RPC site on the suite's one fake server (``tests/support/fake_server.py``).
 
     ``behaviour(payload, count)`` returns ``(status, headers, answer)`` or
@@ -50,10 +50,6 @@ class LoopbackSite:
         return _json_answer(code, headers, answer)
 
     @property
-    def url(self) -> str:
-        return self._server.url
-
-    @property
     def server_address(self) -> tuple:
         host, _, port = self._server.netloc.partition(":")
         return host, int(port)
@@ -61,12 +57,6 @@ class LoopbackSite:
     def calls(self, method: str | None = None) -> list:
         return [r for r in self.requests if method is None or r["payload"]["method_name"] == method]
 
-    def __enter__(self) -> "LoopbackSite":
-        self._server.__enter__()
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self._server.stop()
 
 
 def _json_answer(code: int, headers: dict | None, answer: Any) -> Answer:

@@ -9,12 +9,12 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Callable, List, Optional
 
-from tests.support.fake_server import Answer, FakeServer, Recorded
+from tests.support.fake_server import Answer, FakeServer, Recorded, ServerFace
 
 __all__ = ["Answer", "Recorded", "StubServer"]
 
 
-class StubServer:
+class StubServer(ServerFace):
     """Serves on 127.0.0.1 with an ephemeral port; ``route(request) -> Answer`` decides each answer."""
 
     def __init__(self, route: Optional[Callable[[Recorded], Answer]] = None, keep_bodies: bool = True) -> None:
@@ -29,17 +29,3 @@ class StubServer:
     def body_sizes(self) -> List[int]:
         return self._server.body_sizes
 
-    @property
-    def netloc(self) -> str:
-        return self._server.netloc
-
-    @property
-    def url(self) -> str:
-        return self._server.url
-
-    def __enter__(self) -> "StubServer":
-        self._server.__enter__()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.stop()

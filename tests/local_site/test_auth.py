@@ -7,6 +7,7 @@ import pytest
 
 from shotgun_api3.local_site import auth
 from shotgun_api3.local_site.auth import Accounts, AuthError
+from tests.support.saved_state import Saved
 
 
 def test_password_hash_is_salted_and_verifies_only_the_password():
@@ -36,14 +37,6 @@ def test_totp_accepts_one_step_of_drift_only():
     now = 1_700_000_000
     assert auth.verify_totp(secret, auth.totp_code(secret, now - 30), at=now)
     assert not auth.verify_totp(secret, auth.totp_code(secret, now - 90), at=now)
-
-
-class Saved(dict):
-    def __call__(self, key, value):
-        if value is None:
-            self.pop(key, None)
-        else:
-            self[key] = value
 
 
 def always_active(link):

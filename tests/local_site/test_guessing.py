@@ -9,14 +9,7 @@ import pytest
 from shotgun_api3.local_site import auth
 from shotgun_api3.local_site.auth import Accounts, AuthError
 from shotgun_api3.local_site.throttle import AuthLimits, Throttle
-
-
-class Saved(dict):
-    def __call__(self, key, value):
-        if value is None:
-            self.pop(key, None)
-        else:
-            self[key] = value
+from tests.support.saved_state import Saved
 
 
 def active(link):

@@ -75,8 +75,9 @@ def run_workload(python_runner) -> dict:
         return json.loads(python_runner(running.url, SCRIPT, running.keys[SCRIPT]))
 
 
-def run_ours(*args: str) -> str:
-    result = subprocess.run([sys.executable, "-c", WORKLOAD, *args], capture_output=True, text=True, timeout=300)
+def run_ours(script: str, *args: str) -> str:
+    """Run ``script`` with our package (the reference's runner is ``run_reference``); return its stdout."""
+    result = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     return result.stdout
 
@@ -84,7 +85,7 @@ def run_ours(*args: str) -> str:
 @pytest.mark.reference
 @pytest.mark.slow
 def test_reference_client_gets_the_same_answers_as_ours():
-    ours = run_workload(run_ours)
+    ours = run_workload(lambda *args: run_ours(WORKLOAD, *args))
     reference = run_workload(lambda *args: run_reference(WORKLOAD, *args))
     assert ours["shots"][0]["created_at"] == "<datetime aware=True>"
     assert len(ours["paged"]) == 25
@@ -136,16 +137,10 @@ def run_auth_workload(python_runner) -> dict:
                                         "grace", "pw-grace", totp_code(secret)))
 
 
-def run_ours_auth(*args: str) -> str:
-    result = subprocess.run([sys.executable, "-c", AUTH_WORKLOAD, *args], capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stderr
-    return result.stdout
-
-
 @pytest.mark.reference
 @pytest.mark.slow
 def test_reference_client_authenticates_like_ours():
-    ours = run_auth_workload(run_ours_auth)
+    ours = run_auth_workload(lambda *args: run_ours(AUTH_WORKLOAD, *args))
     reference = run_auth_workload(lambda *args: run_reference(AUTH_WORKLOAD, *args))
     assert ours["bad_password"][0] == "AuthenticationFault"
     assert ours["no_2fa_code"][0] == "MissingTwoFactorAuthenticationFault"

@@ -1,5 +1,4 @@
 """generate_schema captures the schema of a served site, which mockgun then loads; the same calls answer alike."""
-import datetime
 
 import pytest
 

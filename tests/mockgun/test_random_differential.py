@@ -13,22 +13,12 @@ import json
 import pytest
 
 from tests.mockgun.random_scenarios import SCENARIOS
-from tests.support import mockgun_scenario
-from tests.support.differential import reports_of_both
+from tests.support.differential import as_record, reports_fixture
 
 pytestmark = pytest.mark.reference
 
 
-@pytest.fixture(scope="module")
-def reports(pickle_schema_paths):
-    return reports_of_both(mockgun_scenario, SCENARIOS, pickle_schema_paths)
-
-
-def _as_record(step, answer):
-    result = answer.get("result")
-    if step["call"] == "update" and isinstance(result, list) and len(result) == 1:
-        return {"result": result[0]}
-    return answer
+reports = reports_fixture(SCENARIOS)
 
 
 @pytest.mark.parametrize("name", sorted(SCENARIOS))
@@ -37,7 +27,7 @@ def test_seeded_writes_and_reads_answer_as_the_reference(reports, name):
     compared = mismatches = 0
     report = []
     for index, step in enumerate(SCENARIOS[name]):
-        mine, reference = _as_record(step, ours[name][index]), _as_record(step, theirs[name][index])
+        mine, reference = as_record(step, ours[name][index]), as_record(step, theirs[name][index])
         if "error" in reference:
             continue  # where the reference fails, ours may answer as a site does
         compared += 1

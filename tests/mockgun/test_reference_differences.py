@@ -10,7 +10,6 @@ reference does, in the default mode.
 import pytest
 
 from tests.mockgun.scenarios import DIFFERENCES
-from tests.support import mockgun_scenario
 from tests.support.differential import reports_of_both
 
 pytestmark = pytest.mark.reference
@@ -19,7 +18,7 @@ pytestmark = pytest.mark.reference
 @pytest.fixture(scope="module")
 def answers(pickle_schema_paths):
     """``{scenario: (our last answers, reference last answers)}``; the last two steps of each."""
-    ours, reference = reports_of_both(mockgun_scenario, DIFFERENCES, pickle_schema_paths)
+    ours, reference = reports_of_both(DIFFERENCES, pickle_schema_paths)
     return {name: (ours[name][-2:], reference[name][-2:]) for name in DIFFERENCES}
 
 

@@ -10,24 +10,12 @@ import json
 import pytest
 
 from tests.mockgun.scenarios import SCENARIOS
-from tests.support import mockgun_scenario
-from tests.support.differential import reports_of_both
+from tests.support.differential import as_record, reports_fixture
 
 pytestmark = pytest.mark.reference
 
 
-def _comparable(step, answer):
-    result = answer.get("result")
-    # The reference answers update() with a one-element list, a site with the
-    # record (pinned in test_reference_differences.py).
-    if step["call"] == "update" and isinstance(result, list) and len(result) == 1:
-        answer = {"result": result[0]}
-    return answer
-
-
-@pytest.fixture(scope="module")
-def reports(pickle_schema_paths):
-    return reports_of_both(mockgun_scenario, SCENARIOS, pickle_schema_paths)
+reports = reports_fixture(SCENARIOS)
 
 
 @pytest.mark.parametrize("scenario", sorted(SCENARIOS))
@@ -36,7 +24,7 @@ def test_scenario_answers_match_the_reference_mockgun(scenario, reports):
     steps = SCENARIOS[scenario]
     mismatches = []
     for index, (step, ours, theirs) in enumerate(zip(steps, our_report[scenario], reference_report[scenario])):
-        ours, theirs = _comparable(step, ours), _comparable(step, theirs)
+        ours, theirs = as_record(step, ours), as_record(step, theirs)
         if ours != theirs:
             mismatches.append("step %d %s%r\n  ours:      %s\n  reference: %s" % (
                 index, step["call"], tuple(step["args"]), json.dumps(ours)[:400], json.dumps(theirs)[:400]))

@@ -1,6 +1,6 @@
 """Rig code written against the reference mockgun sees the same thing with ours, in the default mode.
 
-Each script of ``rig_scripts.py`` patches or calls the reference's helpers,
+Each script of ``rig_scripts.py`` (run by ``tests/support/mockgun_scenario.py``) patches or calls the reference's helpers,
 relies on its call graph or on its answers as stored; it runs on the
 reference mockgun (its own venv) and on ours, and what each observed must
 be identical: values, key sets, link dicts, order, call arguments, errors.
@@ -9,15 +9,12 @@ be identical: values, key sets, link dicts, order, call arguments, errors.
 import pytest
 
 from tests.mockgun.rig_scripts import SCRIPTS
-from tests.support import mockgun_rig
-from tests.support.differential import reports_of_both
+from tests.support.differential import reports_fixture
 
 pytestmark = pytest.mark.reference
 
 
-@pytest.fixture(scope="module")
-def reports(pickle_schema_paths):
-    return reports_of_both(mockgun_rig, SCRIPTS, pickle_schema_paths)
+reports = reports_fixture(SCRIPTS, "scripts")
 
 
 @pytest.mark.parametrize("name", sorted(SCRIPTS))

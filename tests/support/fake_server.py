@@ -196,6 +196,27 @@ class FakeServer:
         return not action.close
 
 
+class ServerFace:
+    """A test server built on a :class:`FakeServer` (``self._server``): its address and its ``with`` block."""
+
+    _server: FakeServer
+
+    @property
+    def netloc(self) -> str:
+        return self._server.netloc
+
+    @property
+    def url(self) -> str:
+        return self._server.url
+
+    def __enter__(self) -> Any:
+        self._server.__enter__()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._server.stop()
+
+
 def _encoded(answer: Answer) -> bytes:
     names = {name.lower() for name, _ in answer.headers}
     lines = ["HTTP/1.1 %d %s" % (answer.status, REASONS.get(answer.status, "Status"))]

@@ -85,19 +85,15 @@ def _compile_group(owner: Any, entity_type: str, filters: Any, operator: Any) ->
         if test is None:
             return None
         tests.append(test)
-    if joined == "all":
-        if len(tests) == 1:
-            return tests[0]
-        if len(tests) == 2:
-            first, second = tests
-            return lambda row: first(row) and second(row)
-        return lambda row: all(test(row) for test in tests)
     if len(tests) == 1:
         return tests[0]
     if len(tests) == 2:
         first, second = tests
+        if joined == "all":
+            return lambda row: first(row) and second(row)
         return lambda row: first(row) or second(row)
-    return lambda row: any(test(row) for test in tests)
+    joins = all if joined == "all" else any  # of no test: all() matches every row, any() none, as the reference
+    return lambda row: joins(test(row) for test in tests)
 
 
 def _compile_item(owner: Any, entity_type: str, item: Any) -> Optional[RowTest]:
@@ -214,27 +210,10 @@ def _relation(owner: Any, field_type: str, operator: str, rval: Any) -> Callable
 # --- closures for common relations; each hands odd values to ``generic`` ------------------
 
 
-def _text_is(rval: Any, generic: Callable[[Any], bool], negate: bool = False) -> Optional[Callable[[Any], bool]]:
-    if rval is not None and rval.__class__ is not str:
-        return None
-    wanted = rval.lower() if rval is not None else None
-
-    def test(lval: Any) -> bool:
-        if lval.__class__ is str:
-            return (lval.lower() == wanted) != negate
-        if lval is None:
-            return (wanted is None) != negate
-        return generic(lval)
-
-    return test
-
-
-def _text_is_not(rval: Any, generic: Callable[[Any], bool]) -> Optional[Callable[[Any], bool]]:
-    return _text_is(rval, generic, negate=True)
-
-
-def _text_in(rval: Any, generic: Callable[[Any], bool], negate: bool = False) -> Optional[Callable[[Any], bool]]:
-    values = rval if isinstance(rval, list) else [rval]
+def _text_among(rval: Any, generic: Callable[[Any], bool], negate: bool = False,
+                many: bool = False) -> Optional[Callable[[Any], bool]]:
+    """``is`` (one value) or ``in`` (``many``) on text, case-insensitive; negated for ``is_not``/``not_in``."""
+    values = (rval if isinstance(rval, list) else [rval]) if many else [rval]
     if any(item is not None and item.__class__ is not str for item in values):
         return None
     wanted = frozenset(item.lower() if item is not None else None for item in values)
@@ -249,8 +228,20 @@ def _text_in(rval: Any, generic: Callable[[Any], bool], negate: bool = False) ->
     return test
 
 
+def _text_is(rval: Any, generic: Callable[[Any], bool]) -> Optional[Callable[[Any], bool]]:
+    return _text_among(rval, generic)
+
+
+def _text_is_not(rval: Any, generic: Callable[[Any], bool]) -> Optional[Callable[[Any], bool]]:
+    return _text_among(rval, generic, negate=True)
+
+
+def _text_in(rval: Any, generic: Callable[[Any], bool]) -> Optional[Callable[[Any], bool]]:
+    return _text_among(rval, generic, many=True)
+
+
 def _text_not_in(rval: Any, generic: Callable[[Any], bool]) -> Optional[Callable[[Any], bool]]:
-    return _text_in(rval, generic, negate=True)
+    return _text_among(rval, generic, negate=True, many=True)
 
 
 def _substring(kind: str) -> Callable[[Any, Callable[[Any], bool]], Optional[Callable[[Any], bool]]]:

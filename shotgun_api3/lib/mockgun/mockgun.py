@@ -111,13 +111,7 @@ class Shotgun(ReferenceWrites, ReferenceRules, InProcessFileTransfer, _SiteClien
         self._context_cache: Optional[Tuple[tuple, CallContext]] = None
         self._server_info_override: Optional[Dict[str, Any]] = None
         self.base_url = base_url
-        config.script_name = script_name
-        config.api_key = api_key
-        config.user_login = login
-        config.user_password = password
-        config.sudo_as_login = sudo_as_login
-        config.session_token = session_token
-        config.auth_token = auth_token
+        config.set_credentials(script_name, api_key, login, password, session_token, auth_token, sudo_as_login)
         self.create("EventLogEntry", {"event_type": "Hello_Mockgun_World", "description": "Mockgun was born. Yay."})
         self.finds = 0
 

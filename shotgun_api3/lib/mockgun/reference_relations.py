@@ -8,57 +8,52 @@ matches any listed entity, not every one.
 """
 from __future__ import annotations
 
-from typing import Any
+import operator
+from typing import Any, Callable, Dict
 
 
 class Unsupported(Exception):
     """A relation the reference's rules do not answer for a data type: a site's rules decide."""
 
 
-def reference_relation(field_type: str, lval: Any, operator: str, rval: Any) -> bool:
+def _between(lval: Any, rval: Any) -> bool:
+    return lval >= rval[0] and lval <= rval[1]
+
+
+def _not_between(lval: Any, rval: Any) -> bool:
+    return lval < rval[0] or lval > rval[1]
+
+
+_EQUALITY: Dict[str, Callable[[Any, Any], bool]] = {"is": operator.eq, "is_not": operator.ne}
+_ORDERED = dict(_EQUALITY, less_than=operator.lt, greater_than=operator.gt, between=_between,
+                not_between=_not_between, **{"in": lambda lval, rval: lval in rval})
+_CHOICES = dict(_EQUALITY, **{"in": lambda lval, rval: lval in rval, "not_in": lambda lval, rval: lval not in rval})
+
+#: The relations the reference answers per data type (text, entity and multi-entity have their own rules below).
+_RELATIONS: Dict[str, Dict[str, Callable[[Any, Any], bool]]] = {
+    "checkbox": _EQUALITY,
+    "float": _ORDERED, "number": _ORDERED, "date": _ORDERED, "date_time": _ORDERED,
+    "list": _CHOICES, "status_list": _CHOICES,
+    "entity_type": {"is": operator.eq},
+}
+
+
+def reference_relation(field_type: str, lval: Any, operator_name: str, rval: Any) -> bool:
     """The reference's answer for one relation on one (non-list) value; raises ``Unsupported`` where it has none."""
-    if field_type == "checkbox":
-        if operator == "is":
-            return lval == rval
-        if operator == "is_not":
-            return lval != rval
-    elif field_type in ("float", "number", "date", "date_time"):
-        if operator == "is":
-            return lval == rval
-        if operator == "is_not":
-            return lval != rval
-        if operator == "less_than":
-            return lval < rval
-        if operator == "greater_than":
-            return lval > rval
-        if operator == "between":
-            return lval >= rval[0] and lval <= rval[1]
-        if operator == "not_between":
-            return lval < rval[0] or lval > rval[1]
-        if operator == "in":
-            return lval in rval
-    elif field_type in ("list", "status_list"):
-        if operator == "is":
-            return lval == rval
-        if operator == "is_not":
-            return lval != rval
-        if operator == "in":
-            return lval in rval
-        if operator == "not_in":
-            return lval not in rval
-    elif field_type == "entity_type":
-        if operator == "is":
-            return lval == rval
-    elif field_type == "text":
-        return _text_relation(lval, operator, rval)
-    elif field_type == "entity":
-        return _entity_relation(lval, operator, rval)
-    elif field_type == "multi_entity":
-        if operator == "is":
+    if field_type == "text":
+        return _text_relation(lval, operator_name, rval)
+    if field_type == "entity":
+        return _entity_relation(lval, operator_name, rval)
+    if field_type == "multi_entity":
+        if operator_name == "is":
             return len(lval) == 0 if rval is None else rval["id"] in [link["id"] for link in lval]
-        if operator == "is_not":
+        if operator_name == "is_not":
             return len(lval) != 0 if rval is None else rval["id"] not in [link["id"] for link in lval]
-    raise Unsupported(operator)
+        raise Unsupported(operator_name)
+    relation = _RELATIONS.get(field_type, {}).get(operator_name)
+    if relation is None:
+        raise Unsupported(operator_name)
+    return relation(lval, rval)
 
 
 def _lowered(value: Any) -> Any:
