@@ -12,6 +12,7 @@ from .form_data import MAX_URLENCODED_FORM
 from .http import HttpServer, Request, Response, error_response
 from .limits import Limits
 from .rpc import fault_response, handle_rpc
+from . import web
 
 LOG = logging.getLogger("shotgun_api3")
 
@@ -111,7 +112,7 @@ class LocalSiteServer:
         return response
 
     def _route(self, request: Request) -> Response:
-        """The JSON API, then the file routes by prefix, else 404."""
+        """The JSON API, then the file routes by prefix, then the web pages (``local_site.web``), else 404."""
         try:
             if request.path.endswith("/api3/json"):
                 return handle_rpc(self.site, request)
@@ -119,6 +120,8 @@ class LocalSiteServer:
                 if request.path.startswith(prefix) and (method == request.method or
                                                         (method == "GET" and request.method == "HEAD")):
                     return handler(self.site, request)
+            if web.handles(request.path):
+                return web.handle(self.site, request)
             return error_response(404, "no such page on this local site: %s" % request.path)
         except (ConnectionError, TimeoutError):
             raise
