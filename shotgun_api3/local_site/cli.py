@@ -226,6 +226,7 @@ def cmd_serve(args) -> int:
         if args.anonymous_downloads:
             print("  downloads: served without a session cookie (--anonymous-downloads)")
         print("  users:   %s" % (", ".join(sorted(site.accounts.users)) or "none (add one with add-user)"))
+        print("  pages:   %s/ (a user logs in there to browse records, the event log and the schema)" % server.url)
         print("Connect with shotgun_api3.Shotgun(%r, script_name=..., api_key=...). Ctrl-C stops." % server.url,
               flush=True)
         while not stop.wait(0.5):

@@ -239,8 +239,12 @@ def run_demo(keep: bool = False) -> int:
         if keep:
             print("site folder kept: %s (serve it with: shotgun-local-site serve --site %s)"
                   % (folder / "site", folder / "site"))
+            print("see what the pipeline wrote: open the pages URL serve prints and log in as %s / %s"
+                  % (DEMO_LOGIN, DEMO_PASSWORD))
         else:
             shutil.rmtree(folder, ignore_errors=True)
     print("done in %.1f s: the site was stopped%s." % (time.perf_counter() - started,
                                                        "" if keep else " and its folder removed"))
+    if not keep:
+        print("to browse what it wrote in the site's web pages, run it again with --keep")
     return 0
