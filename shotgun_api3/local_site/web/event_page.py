@@ -14,6 +14,8 @@ EVENT_FIELDS = ["created_at", "event_type", "entity", "attribute_name", "meta", 
 EVENT_HEADERS = ["Id", "When (UTC)", "Event type", "Entity", "Field", "Change", "User"]
 #: Seconds between reloads of the first page of the event log.
 REFRESH_SECONDS = 5
+#: What the ``meta`` of a whole-record event says, in words.
+_RECORD_EVENTS = {"new_entity": "created", "entity_retirement": "retired", "entity_revival": "revived"}
 
 
 def change_html(meta: Any) -> str:
@@ -28,6 +30,8 @@ def change_html(meta: Any) -> str:
         parts.append("added %s" % _value(meta["added"]))
     if meta.get("removed"):
         parts.append("removed %s" % _value(meta["removed"]))
+    if not parts and meta.get("type") in _RECORD_EVENTS:
+        parts.append(_RECORD_EVENTS[meta["type"]])
     if not parts:
         parts.append('<span class="meta">%s</span>' % esc(plain_text(meta)))
     return "<br>".join(parts)
