@@ -254,6 +254,19 @@ def cmd_demo(args) -> int:
     return run_demo(keep=args.keep)
 
 
+def cmd_export(args) -> int:
+    from .site_export import export_site
+
+    with _locked_site(args.site, "export it") as site:
+        if args.output in (None, "-"):
+            count = export_site(site, sys.stdout)
+        else:
+            with open(args.output, "w", encoding="utf-8", newline="\n") as handle:
+                count = export_site(site, handle)
+            print("Exported the schema and %d records of %s to %s" % (count, args.site, args.output))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="shotgun-local-site",
@@ -336,6 +349,14 @@ def build_parser() -> argparse.ArgumentParser:
                                            "and notes.")
     site_option(seed)
     seed.set_defaults(run=cmd_seed_demo)
+
+    export = commands.add_parser("export", help="write a site's schema and records as a JSON fixture",
+                                 description="Write the schema and every record of a site as a versioned, "
+                                             "diff-friendly JSON fixture (docs: Fixtures); `import` and "
+                                             "mockgun.Shotgun.from_fixture read it.")
+    site_option(export)
+    export.add_argument("--output", metavar="FILE", help="the fixture file (default: standard output)")
+    export.set_defaults(run=cmd_export)
 
     demo = commands.add_parser("demo", help="run the demo pipeline against an embedded site",
                                description="Start a local site in a temporary folder, run an example pipeline "

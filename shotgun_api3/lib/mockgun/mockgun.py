@@ -38,7 +38,7 @@ from shotgun_api3._config import _Config
 from shotgun_api3.shotgun import ServerCapabilities
 from shotgun_api3.shotgun import Shotgun as _SiteClient
 
-from . import engine_bridge, fast_find, find_results
+from . import engine_bridge, fast_find, find_results, fixture
 from .engine_bridge import MOCK_SESSION_TOKEN
 from .errors import MockgunError
 from .file_transfer import InProcessFileTransfer
@@ -77,6 +77,12 @@ class Shotgun(ReferenceWrites, ReferenceRules, InProcessFileTransfer, _SiteClien
         """Register the schema files (reference pickles or JSON) every later instance loads."""
         cls.__schema_path = schema_path
         cls.__schema_entity_path = schema_entity_path
+
+    @classmethod
+    def from_fixture(cls, path: Any, base_url: str = "https://fixture.shotgunstudio.com",
+                     **credentials: Any) -> "Shotgun":
+        """A new instance holding the schema and records of a site fixture file (docs/mockgun.rst, Fixtures)."""
+        return fixture.load(cls, path, base_url, **credentials)
 
     @classmethod
     def get_schema_paths(cls) -> Tuple[Optional[str], Optional[str]]:
