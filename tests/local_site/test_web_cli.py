@@ -52,3 +52,12 @@ def test_the_demo_with_keep_ends_by_saying_where_to_look(capsys):
         assert re.search(r"see what the pipeline wrote: open the pages URL serve prints and log in as ada / \S+", out)
     finally:
         shutil.rmtree(Path(kept).parent, ignore_errors=True)
+
+
+def test_the_pages_benchmark_runs_at_a_tiny_size():
+    script = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_web_pages.py"
+    result = subprocess.run([sys.executable, str(script), "--records", "300", "--samples", "1"],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    rows = [line for line in result.stdout.splitlines() if re.search(r"\s\d+\.\d\s+\d+\.\d$", line)]
+    assert len(rows) == 7, result.stdout
