@@ -123,8 +123,9 @@ class Shotgun(ReferenceWrites, ReferenceRules, InProcessFileTransfer, _SiteClien
 
     def __getattr__(self, name: str) -> Any:
         """Finish the real client's set-up on first use of an attribute only it makes."""
-        args = self.__dict__.pop("_client_setup_args", None)
-        if args is None or name.startswith("__"):
+        # Dunder lookups (copy and pickle ask for __getstate__ and friends) must not use up the set-up.
+        args = None if name.startswith("__") else self.__dict__.pop("_client_setup_args", None)
+        if args is None:
             raise AttributeError("%r object has no attribute %r" % (type(self).__name__, name))
         live = {key: self.__dict__[key] for key in ("config", "base_url", "_server_caps") if key in self.__dict__}
         _SiteClient._setup_client(self, *args)
