@@ -4,6 +4,8 @@ Also what the default mode answers where the reference could not (site
 rules: ``summarize``, uploads, paging, atomic ``batch``...), on rows the
 default mode wrote the reference's way.
 """
+import copy
+
 import pytest
 
 from shotgun_api3 import Fault, ShotgunError
@@ -160,3 +162,11 @@ def restore_schema_paths():
     saved = mockgun.Shotgun.get_schema_paths()
     yield
     mockgun.Shotgun.set_schema_paths(*saved)
+
+
+def test_copying_a_fresh_mockgun_keeps_the_client_set_up_for_later(sg):
+    # copy and pickle look up dunders such as __getstate__ (on Python < 3.11 through __getattr__).
+    with pytest.raises(AttributeError):
+        sg.__getattr__("__getstate__")
+    other = copy.copy(sg)
+    assert sg.client_caps.platform and other.client_caps.platform
