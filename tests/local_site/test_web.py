@@ -312,3 +312,17 @@ def test_unknown_types_and_records_are_not_found(browser):
     assert browser.get("/table/NoSuchType")[0].status == 404
     assert browser.get("/detail/Shot/999999")[0].status == 404
     assert browser.get("/schema/NoSuchType")[0].status == 404
+
+
+def test_a_login_target_with_any_text_is_kept_on_the_site_and_encoded(local_site):
+    response, _ = Browser(local_site.url).log_in(target="/table/Shot?filters=[[\"code\",\"is\",\"café\"]]")
+    assert response.status == 303
+    assert response.getheader("Location").startswith("/table/Shot?filters=") and "caf%C3%A9" in \
+        response.getheader("Location")
+    response, _ = Browser(local_site.url).log_in(target="/x\r\nSet-Cookie: a=b")
+    assert response.getheader("Location") == "/" and response.getheader("Set-Cookie").startswith("_session_id=")
+
+
+def test_a_deeply_nested_filter_is_refused_plainly(browser):
+    response, text = browser.get("/table/Shot?" + urlencode({"filters": "[" * 1200 + "]" * 1200}))
+    assert response.status == 400 and "nested too deeply" in text

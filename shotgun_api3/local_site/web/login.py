@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any, Optional
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from ..auth import TWO_FACTOR_MISSING, AuthError, digest
 from ..form_data import FormError, read_urlencoded
@@ -43,7 +43,8 @@ def safe_next(target: Any) -> str:
         return "/"
     if urlsplit(target).netloc:
         return "/"
-    return target
+    # Percent-encoded where needed: a Location header carries ASCII only.
+    return quote(target, safe="/?&=%:;,+@!$'()*~-._")
 
 
 def same_origin(site: Any, request: Request) -> bool:

@@ -37,6 +37,8 @@ def parse_filters(text: str, operator: str = "all") -> dict:
         return dict(_EMPTY, conditions=[])
     try:
         filters = json.loads(text)
+    except RecursionError:
+        raise FilterSyntaxError("the filter is nested too deeply") from None
     except ValueError:
         try:
             filters = ast.literal_eval(text)
