@@ -267,6 +267,15 @@ def cmd_export(args) -> int:
     return 0
 
 
+def cmd_import(args) -> int:
+    from .site_import_cli import ImportFailed, run_import
+
+    try:
+        return run_import(args, exclusive_site)
+    except ImportFailed as error:
+        raise CommandError(str(error)) from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="shotgun-local-site",
@@ -357,6 +366,10 @@ def build_parser() -> argparse.ArgumentParser:
     site_option(export)
     export.add_argument("--output", metavar="FILE", help="the fixture file (default: standard output)")
     export.set_defaults(run=cmd_export)
+
+    from .site_import_cli import add_import_parser
+
+    add_import_parser(commands, site_option, cmd_import)
 
     demo = commands.add_parser("demo", help="run the demo pipeline against an embedded site",
                                description="Start a local site in a temporary folder, run an example pipeline "

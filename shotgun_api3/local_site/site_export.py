@@ -11,11 +11,12 @@ Row = Dict[str, Any]
 def row_to_record(row: Mapping[str, Any], blank: Mapping[str, Any], skip: Tuple[str, ...] = ()) -> Record:
     """The fixture record of a stored row: its id and the fields that differ from a new row (``blank``).
 
-    Fields named in ``skip`` (password fields) are left out.
+    Fields named in ``skip`` (password fields) and the site's bookkeeping
+    (``__stored_file``: where its file store keeps an upload) are left out.
     """
     record: Record = {"id": row["id"]}
     for name, value in row.items():
-        if name in ("id", "type", RETIRED) or name in skip:
+        if name in ("id", "type") or name.startswith("__") or name in skip:  # "__": the site's own bookkeeping
             continue
         if name in blank and value == blank[name]:
             continue
