@@ -1,7 +1,7 @@
 """The page of one record: every field with its type, what links here, its own event history."""
 from __future__ import annotations
 
-from typing import List, Tuple
+from typing import Dict, List, Optional, Tuple
 
 from .event_page import event_rows, EVENT_FIELDS, EVENT_HEADERS
 from .markup import esc, href, link, table, value_html
@@ -41,41 +41,68 @@ def record_page(reader: Reader, entity_type: str, entity_id: int) -> Tuple[str, 
     return title, "".join(body), 200
 
 
-def _linking_fields(reader: Reader, entity_type: str) -> List[Tuple[str, str]]:
-    """``(type, field)`` of every entity and multi-entity field that may hold a link to ``entity_type``."""
-    found = []
+def _linking_fields(reader: Reader, entity_type: str) -> Dict[str, List[str]]:
+    """Type -> its entity and multi-entity fields that may hold a link to ``entity_type``."""
+    found: Dict[str, List[str]] = {}
     for other_type, fields in sorted(reader.schema().items()):
         if other_type == "EventLogEntry":
             continue  # the event history below says it better
         for field, definition in sorted(fields.items()):
             if prop(definition, "data_type") not in ("entity", "multi_entity"):
                 continue
-            valid = prop(definition, "properties", "valid_types") or []
-            if entity_type in valid:
-                found.append((other_type, field))
+            if entity_type in (prop(definition, "properties", "valid_types") or []):
+                found.setdefault(other_type, []).append(field)
     return found
 
 
+def _holds(value: object, target: dict) -> bool:
+    items = value if isinstance(value, list) else [value]
+    return any(isinstance(item, dict) and item.get("type") == target["type"] and item.get("id") == target["id"]
+               for item in items)
+
+
 def _links_here(reader: Reader, entity_type: str, entity_id: int) -> str:
+    """One read per linking type (its fields or-ed), so a type is scanned once however many fields it has."""
     target = {"type": entity_type, "id": entity_id}
     rows = []
-    for other_type, field in _linking_fields(reader, entity_type):
-        filters = {"logical_operator": "and", "conditions": [{"path": field, "relation": "is", "values": [target]}]}
-        try:
-            named_by = name_field(reader.schema()[other_type])
-            records, more = reader.page(other_type, [named_by or "id"], filters, 1, LINKS_PER_FIELD)
-        except reader.site.fault_class:
-            continue  # a field the read cannot filter on (hidden, query field...)
-        if not records:
-            continue
-        shown = ", ".join(value_html({"type": r["type"], "id": r["id"], "name": r.get(named_by) if named_by else None}) for r in records)
-        if more:
-            shown += " " + link(href("/table/" + other_type, filters='[["%s", "is", {"type": "%s", "id": %d}]]'
-                                     % (field, entity_type, entity_id)), "all...")
-        rows.append([link(href("/table/" + other_type), other_type), esc(field), shown])
+    for other_type, fields in _linking_fields(reader, entity_type).items():
+        named_by = name_field(reader.schema()[other_type])
+        for group, records, more in _read_links(reader, other_type, fields, named_by, target):
+            for field in group:
+                linking = [r for r in records if _holds(r.get(field), target)]
+                if not linking:
+                    continue
+                shown = ", ".join(value_html({"type": r["type"], "id": r["id"],
+                                              "name": r.get(named_by) if named_by else None}) for r in linking)
+                if more:
+                    shown += " " + link(href("/table/" + other_type, filters='[["%s", "is", {"type": "%s", "id": %d}]]'
+                                             % (field, entity_type, entity_id)), "all...")
+                rows.append([link(href("/table/" + other_type), other_type), esc(field), shown])
     if not rows:
         return '<p class="none">No record links here.</p>'
     return table(["Entity type", "Field", "Records"], rows)
+
+
+def _read_links(reader: Reader, other_type: str, fields: List[str], named_by: Optional[str],
+                target: dict) -> List[Tuple[List[str], List[dict], bool]]:
+    """``[(fields, records, more)]``: all fields in one read, or field by field when the read refuses one."""
+    def read(group: List[str]) -> Tuple[List[str], List[dict], bool]:
+        conditions = [{"path": field, "relation": "is", "values": [target]} for field in group]
+        records, more = reader.page(other_type, [named_by or "id"] + group,
+                                    {"logical_operator": "or", "conditions": conditions}, 1, LINKS_PER_FIELD)
+        return group, records, more
+
+    try:
+        return [read(fields)]
+    except reader.site.fault_class:
+        pass
+    answers = []
+    for field in fields:
+        try:
+            answers.append(read([field]))
+        except reader.site.fault_class:
+            continue  # a field the read cannot filter on (hidden, query field...)
+    return answers
 
 
 def _history(reader: Reader, entity_type: str, entity_id: int) -> str:
