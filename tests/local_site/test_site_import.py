@@ -1,6 +1,7 @@
 """`shotgun-local-site import`: a project copied from a site over HTTP, or a fixture, into a local site (issue 16)."""
 from __future__ import annotations
 
+import io
 import json
 import logging
 from pathlib import Path
@@ -9,7 +10,8 @@ import pytest
 
 from shotgun_api3.local_site import site_import
 from shotgun_api3.local_site.cli import main
-from shotgun_api3.local_site.import_journal import JOURNAL_NAME
+from shotgun_api3.local_site.import_journal import JOURNAL_NAME, ImportJournal
+from shotgun_api3.local_site.site_import_cli import ProgressDisplay
 from shotgun_api3.local_site.site import Site
 from tests.local_site.import_seed import seeded_site
 from tests.support.running_site import PASSWORD, SCRIPT
@@ -276,3 +278,49 @@ def test_refusals_are_one_line(credentials, source, tmp_path, capsys):
     assert "neither a site URL" in capsys.readouterr().err
     assert run(running.url, "--site", tmp_path / "a", "--type", "NoSuchType") == 2
     assert "no entity type 'NoSuchType'" in capsys.readouterr().err
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_is_a_bar_on_a_terminal_and_lines_otherwise():
+    terminal, plain = _Terminal(), io.StringIO()
+    for stream in (terminal, plain):
+        show = ProgressDisplay(stream)
+        show("Shot", 0, 4)
+        show("Shot", 2, 4)
+        show("Shot", 4, 4)
+        show("Asset", 0, 0)
+    assert "\r  Shot" in terminal.getvalue() and "[###############...............] 2/4" in terminal.getvalue()
+    assert plain.getvalue().splitlines() == ["  Shot                     4 records"]
+
+
+def test_a_journal_line_cut_short_by_a_crash_ends_the_journal(tmp_path):
+    journal = ImportJournal(tmp_path)
+    journal.write({"event": "start", "key": "k", "offsets": {"Shot": 0}})
+    journal.write({"event": "page", "key": "k", "type": "Shot", "done": 500})
+    with open(tmp_path / JOURNAL_NAME, "a", encoding="utf-8") as handle:
+        handle.write('{"event": "page", "key": "k", "ty')
+    assert journal.last_run("k") == {"offsets": {"Shot": 0}, "done": {"Shot": 500}, "finished": False}
+    assert journal.last_run("other") is None
+    assert ImportJournal(None).last_run("k") is None
+
+
+def test_links_to_missing_records_are_kept_with_their_names_or_dropped(tmp_path):
+    from shotgun_api3.lib.site_fixture import write_fixture
+    from shotgun_api3.local_site.site import DEFAULT_SCHEMA_DIR, _schema_dicts
+
+    fixture = tmp_path / "ghosts.json"
+    with open(fixture, "w", encoding="utf-8") as handle:
+        write_fixture(handle, _schema_dicts(DEFAULT_SCHEMA_DIR), [("Shot", [
+            {"id": 3, "code": "haunted", "assets": [{"type": "Asset", "id": 99, "name": "ghost"}],
+             "sg_sequence": {"type": "Sequence", "id": 98, "name": "lost"}, "description": None}])])
+    assert run(fixture, "--site", tmp_path / "keep") == 0
+    shot = rows(tmp_path / "keep")["Shot"][3]
+    assert shot["assets"] == [{"type": "Asset", "id": 99, "name": "ghost"}]
+    assert shot["sg_sequence"] == {"type": "Sequence", "id": 98, "name": "lost"} and shot["description"] is None
+    assert run(fixture, "--site", tmp_path / "drop", "--links", "drop") == 0
+    shot = rows(tmp_path / "drop")["Shot"][3]
+    assert shot["assets"] == [] and shot["sg_sequence"] is None and shot["code"] == "haunted"
