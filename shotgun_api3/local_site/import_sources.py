@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from typing import Any, Dict, Iterator, List, Optional, Sequence
+from urllib.parse import urlsplit, urlunsplit
 
 #: Ids asked for per ``find`` while a selection is listed.
 ID_PAGE = 5000
@@ -29,7 +30,10 @@ class ClientSource:
         self._schema: Optional[Dict[str, Any]] = None
 
     def describe(self) -> str:
-        return self.url
+        """The URL without any user or password written into it (the journal and the report show it)."""
+        parts = urlsplit(self.url)
+        host = parts.netloc.rpartition("@")[2]
+        return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
 
     def schema_dicts(self) -> Dict[str, Any]:
         if self._schema is None:

@@ -6,9 +6,10 @@ import getpass
 import json
 import logging
 import os
+import shutil
 import sys
 from pathlib import Path
-from typing import Any, Callable, Dict, TextIO
+from typing import Any, Callable, Dict, Optional, TextIO
 
 #: Environment variables read when the matching option is not given (keys stay out of `ps` and shell history).
 CREDENTIAL_VARIABLES = (("script_name", "SHOTGUN_SCRIPT_NAME"), ("api_key", "SHOTGUN_API_KEY"),
@@ -80,6 +81,10 @@ class ImportFailed(Exception):
     """The import cannot run or stopped; the CLI prints it without a traceback."""
 
 
+class ImportInterrupted(ImportFailed):
+    """The import stopped partway (the source failed); the folder and its journal stay, to resume."""
+
+
 def run_import(args: argparse.Namespace, exclusive_site: Callable[..., Any]) -> int:
     """Run ``import`` as parsed; ``exclusive_site`` is the CLI's site-folder lock."""
     from .import_sources import SourceError, open_source
@@ -99,6 +104,7 @@ def run_import(args: argparse.Namespace, exclusive_site: Callable[..., Any]) -> 
     except (SourceError, ImportRefused) as error:
         raise ImportFailed(str(error)) from None
     folder = Path(args.site)
+    new_folder = not folder.exists()
     try:
         with exclusive_site(folder, "import into it", create=True):
             made = not (folder / DATABASE_NAME).exists()
@@ -114,20 +120,25 @@ def run_import(args: argparse.Namespace, exclusive_site: Callable[..., Any]) -> 
                 raise ImportFailed(str(error)) from None
             except Exception as error:  # a source's fault (a bad filter, a lost connection): one line
                 LOG.debug("import failed", exc_info=True)
-                raise ImportFailed("%s (run the same command again to resume)" % error) from None
+                raise ImportInterrupted("%s (run the same command again to resume)" % error) from None
             finally:
                 site.close()
+    except ImportFailed as error:
+        if new_folder and not isinstance(error, ImportInterrupted):
+            shutil.rmtree(folder, ignore_errors=True)  # a refused import leaves no new folder behind
+        raise
     finally:
         source.close()
-    print_report(report, made)
+    print_report(report, folder if made else None)
     return 0
 
 
-def print_report(report: Any, made: bool) -> None:
+def print_report(report: Any, new_site: Optional[Path]) -> None:
+    """The summary line, the moved ids, and (for a site made now) how to connect to it."""
     new, updated, unchanged = report.count("new"), report.count("updated"), report.count("unchanged")
     print("%s: %d new, %d updated, %d unchanged records; %d schema definitions added or changed"
           % ("Resumed and finished" if report.resumed else "Done", new, updated, unchanged, report.schema_changes))
     for entity_type, offset in sorted(report.offsets.items()):
         print("  ids of %s moved by +%d (source id N is id N+%d here)" % (entity_type, offset, offset))
-    if made:
-        print("Add a script to connect:  shotgun-local-site add-script NAME --site DIR")
+    if new_site is not None:
+        print("Add a script to connect:  shotgun-local-site add-script NAME --site %s" % new_site)

@@ -278,6 +278,7 @@ def test_refusals_are_one_line(credentials, source, tmp_path, capsys):
     assert "neither a site URL" in capsys.readouterr().err
     assert run(running.url, "--site", tmp_path / "a", "--type", "NoSuchType") == 2
     assert "no entity type 'NoSuchType'" in capsys.readouterr().err
+    assert not (tmp_path / "a").exists()  # a refused import leaves no new folder behind
 
 
 class _Terminal(io.StringIO):
@@ -324,3 +325,9 @@ def test_links_to_missing_records_are_kept_with_their_names_or_dropped(tmp_path)
     assert run(fixture, "--site", tmp_path / "drop", "--links", "drop") == 0
     shot = rows(tmp_path / "drop")["Shot"][3]
     assert shot["assets"] == [] and shot["sg_sequence"] is None and shot["code"] == "haunted"
+
+
+def test_a_url_source_is_named_without_the_credentials_written_into_it():
+    from shotgun_api3.local_site.import_sources import ClientSource
+
+    assert ClientSource(None, "https://bot:s3cret@studio.example.com/").describe() == "https://studio.example.com/"
