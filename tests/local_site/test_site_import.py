@@ -331,3 +331,12 @@ def test_a_url_source_is_named_without_the_credentials_written_into_it():
     from shotgun_api3.local_site.import_sources import ClientSource
 
     assert ClientSource(None, "https://bot:s3cret@studio.example.com/").describe() == "https://studio.example.com/"
+
+
+def test_user_credentials_from_the_environment(source, tmp_path, monkeypatch, capsys):
+    running, ids = source
+    monkeypatch.setenv("SHOTGUN_LOGIN", "ada")
+    monkeypatch.setenv("SHOTGUN_PASSWORD", PASSWORD)
+    assert run(running.url, "--site", tmp_path / "home", "--type", "Sequence") == 0
+    assert [row["code"] for row in rows(tmp_path / "home")["Sequence"].values()] == ["SQ010"]
+    assert PASSWORD not in capsys.readouterr().out
