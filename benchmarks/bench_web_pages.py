@@ -5,7 +5,7 @@ creates of 1,000 through the engine, with their events), serves it on
 127.0.0.1, logs in as a HumanUser and times whole page requests over HTTP
 (keep-alive connection, median and worst of ``--samples``): the first page
 of 50 rows, a page deep in the table, a filtered page, a page sorted by a
-column, a record page and the event log.
+column, a record page, the event log and the home page.
 
 Target on a 2-core machine: a page of 50 rows from a type of 100,000
 records in under 100 ms.
@@ -87,6 +87,8 @@ def main(argv=None) -> int:
             ("table, sorted by code desc", "/table/Shot?sort=code&dir=desc"),
             ("record page", "/detail/Shot/%d" % (args.records // 2)),
             ("event log, first page", "/events"),
+            ("home page (counts per type)", "/"),
+            ("home page, counts in one project", "/?project=1"),
         ]
         print("%-45s %10s %10s" % ("page (%d Shots)" % args.records, "median ms", "worst ms"))
         for label, path in pages:

@@ -150,15 +150,21 @@ def test_the_pages_are_read_only(browser):
     assert response.status == 405
 
 
-def test_the_home_page_counts_records_per_type_and_project(browser, shots, sg):
+def test_the_home_page_counts_records_per_type_and_per_project(browser, shots, sg):
     project, _ = shots
+    other = sg.create("Project", {"name": "Other"})
     sg.create("Asset", {"code": "rocket", "project": project})
+    sg.create("Shot", {"code": "elsewhere", "project": other})
     response, text = browser.get("/")
     assert response.status == 200
-    row = re.search(r'<tr><td><a href="/table/Shot">Shot</a></td><td><span class="num">7</span></td>.*?</tr>', text)
-    assert row and ">7</a>" in row.group(0)
-    assert '<a href="/table/Asset">Asset</a></td><td><span class="num">1</span>' in text
-    assert 'href="/detail/Project/%d"' % project["id"] in text
+    assert '<a href="/table/Shot">Shot</a></td><td><span class="num">8</span></td></tr>' in text
+    assert '<a href="/?project=%d">Moonrise</a>' % project["id"] in text
+    _, text = browser.get("/?project=%d" % project["id"])
+    shot_row = re.search(r'<tr><td><a href="/table/Shot">Shot</a></td>.*?</tr>', text).group(0)
+    assert '<span class="num">8</span>' in shot_row and '">7</a></td></tr>' in shot_row
+    assert re.search(r'<a href="/table/Asset">Asset</a></td><td><span class="num">1</span></td><td><a [^>]+>1</a>',
+                     text)
+    assert 'In <a href="/detail/Project/%d"' % project["id"] in text
 
 
 def test_hostile_values_are_escaped_everywhere(browser, sg):

@@ -60,4 +60,4 @@ def test_the_pages_benchmark_runs_at_a_tiny_size():
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     rows = [line for line in result.stdout.splitlines() if re.search(r"\s\d+\.\d\s+\d+\.\d$", line)]
-    assert len(rows) == 7, result.stdout
+    assert len(rows) == 9, result.stdout

@@ -49,7 +49,7 @@ def _with_refresh(answer: Tuple[str, str, int]) -> Tuple[str, str, int, int]:
 
 
 _PAGES: list = [
-    (re.compile(r"^/$"), lambda reader, request, groups: _with_refresh(home_page(reader) + (200,))),
+    (re.compile(r"^/$"), lambda reader, request, groups: _with_refresh(home_page(reader, request.query) + (200,))),
     (re.compile(r"^/table/%s/?$" % _TYPE), lambda reader, request, groups: _with_refresh(
         table_page(reader, groups[0], request.query))),
     (re.compile(r"^/detail/%s/(\d{1,12})/?$" % _TYPE), lambda reader, request, groups: _with_refresh(

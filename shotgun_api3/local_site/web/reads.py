@@ -97,13 +97,12 @@ class Reader:
         records, _ = self.page(entity_type, fields, filters, 1, 1, None, retired)
         return records[0] if records else None
 
-    def count(self, entity_type: str, filters: Optional[dict] = None, group_by: Optional[str] = None) -> dict:
-        """The ``summarize`` answer counting ``entity_type`` records (grouped by one field if asked)."""
-        params = {"type": entity_type, "filters": filters or dict(_EMPTY, conditions=[]),
-                  "summaries": [{"field": "id", "type": "record_count"}]}
-        if group_by:
-            params["grouping"] = [{"field": group_by, "type": "exact", "direction": "asc"}]
-        return self.call("summarize", params)
+    def count_records(self, entity_type: str, filters: Optional[dict] = None) -> int:
+        """How many live records of ``entity_type`` match ``filters``: the ``entity_count`` of a one-record page."""
+        params = read_params(entity_type, ["id"], filters, 1, 1)
+        params.pop("return_paging_info_without_counts")
+        params["return_paging_info"] = True
+        return int(self.call("read", params)["paging_info"].get("entity_count") or 0)
 
     def entity_types(self) -> dict:
         """``schema_entity_read``: type -> its definition (display name...)."""

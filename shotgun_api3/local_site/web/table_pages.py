@@ -1,13 +1,13 @@
 """The home page (records per type and project) and the table of one entity type."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Tuple
+from typing import List, Tuple
 
 from .markup import entity_link, esc, href, link, record_path, table, value_html
 from .reads import PAGE_SIZES, PER_PAGE, FilterSyntaxError, Reader, name_field, parse_filters, prop
 
-#: Project columns shown on the home page at most (the rest are summed under "other projects").
-MAX_PROJECT_COLUMNS = 12
+#: Projects listed on the home page (the rest through the Project table).
+MAX_PROJECTS = 50
 
 
 def arg(query: dict, name: str, default: str = "") -> str:
@@ -22,45 +22,46 @@ def int_arg(query: dict, name: str, default: int, low: int = 1, high: int = 10 *
         return default
 
 
-def home_page(reader: Reader) -> Tuple[str, str]:
-    """``(title, body)``: every entity type with records, counted per project."""
-    types = sorted(reader.entity_types())
-    counts: List[Tuple[str, int, Dict[Any, int]]] = []
-    projects: Dict[Any, Dict[str, Any]] = {}
-    for entity_type in types:
-        fields = reader.fields(entity_type) if entity_type != "Project" else {}
-        grouped = "project" in fields and prop(fields["project"], "data_type") == "entity"
-        answer = reader.count(entity_type, group_by="project" if grouped else None)
-        total = int(answer["summaries"].get("id") or 0)
+def home_page(reader: Reader, query: dict) -> Tuple[str, str]:
+    """``(title, body)``: the projects, and every entity type with records, counted (in one project if chosen).
+
+    Counts are ``read`` answers' ``entity_count`` (one record per page), so no
+    table is loaded; one project at a time keeps the page quick on large sites.
+    """
+    project_id = int_arg(query, "project", 0, 0)
+    projects, more_projects = reader.page("Project", ["name"], None, 1, MAX_PROJECTS)
+    chosen = next((p for p in projects if p["id"] == project_id), None)
+    if chosen is None and project_id:
+        chosen = reader.one("Project", project_id, ["name"])
+    in_project = {"logical_operator": "and", "conditions": [
+        {"path": "project", "relation": "is", "values": [{"type": "Project", "id": project_id}]}]}
+    headers = ["Entity type", "Records"] + (["In %s" % entity_link(chosen)] if chosen else [])
+    rows, empty = [], 0
+    for entity_type in sorted(reader.entity_types()):
+        total = reader.count_records(entity_type)
         if not total:
+            empty += 1
             continue
-        per_project: Dict[Any, int] = {}
-        for group in answer.get("groups") or []:
-            value = group.get("group_value")
-            key = value["id"] if isinstance(value, dict) else None
-            if isinstance(value, dict):
-                projects.setdefault(key, value)
-            per_project[key] = int(group["summaries"].get("id") or 0)
-        counts.append((entity_type, total, per_project))
-    shown = sorted(projects)[:MAX_PROJECT_COLUMNS]
-    headers = ["Entity type", "Records"] + [entity_link(projects[key]) for key in shown] + ["No project"]
-    rows = []
-    for entity_type, total, per_project in counts:
         cells = [link(href("/table/" + entity_type), entity_type), '<span class="num">%d</span>' % total]
-        for key in shown:
-            number = per_project.get(key, 0)
+        if chosen:
+            fields = reader.fields(entity_type) if entity_type != "Project" else {}
+            number = None
+            if prop(fields.get("project", {}), "data_type") == "entity":
+                number = reader.count_records(entity_type, in_project)
             cells.append(link(href("/table/" + entity_type, filters='[["project", "is", {"type": "Project", '
-                                   '"id": %d}]]' % key), number) if number else "")
-        cells.append(str(per_project[None]) if per_project.get(None) else "")
+                                   '"id": %d}]]' % project_id), number) if number else
+                         ('<span class="none">-</span>' if number is None else "0"))
         rows.append(cells)
-    note = ""
-    if len(projects) > len(shown):
-        note = '<p class="hint">%d more projects are not shown as columns: see the %s table.</p>' % (
-            len(projects) - len(shown), link("/table/Project", "Project"))
-    empty = len(types) - len(counts)
-    body = ('<p>Records per entity type, per project (retired records are not counted). %d entity types without '
-            'records are listed in the %s.</p>%s%s' % (empty, link("/schema", "schema"),
-                                                       table(headers, rows), note))
+    choices = ['<li>%s</li>' % link(href("/", project=p["id"]), p.get("name") or "Project %d" % p["id"])
+               for p in projects]
+    if more_projects:
+        choices.append("<li>%s</li>" % link("/table/Project", "all projects..."))
+    picker = ('<h2>Projects</h2><ul class="projects">%s%s</ul>'
+              % ('<li>%s</li>' % link("/", "all records") if chosen else "", "".join(choices))
+              if projects else '<p class="none">No projects yet.</p>')
+    body = ('%s<h2>Entity types%s</h2><p>Retired records are not counted. %d entity types without records are '
+            'listed in the %s.</p>%s' % (picker, " in %s" % esc(chosen.get("name")) if chosen else "", empty,
+                                         link("/schema", "schema"), table(headers, rows)))
     return "Projects and entity types", body
 
 
