@@ -1,4 +1,4 @@
-"""One end-to-end run of the pages in a real headless browser: log in, a table, a record, the event log.
+"""One end-to-end run of the pages in a real headless browser: log in, the home page, a table, a record, the event log.
 
 Debian's Chromium (``/usr/bin/chromium``) driven by Playwright for Python with
 the system browser (Playwright never downloads one here), started with flags
@@ -98,6 +98,9 @@ def test_a_browser_logs_in_and_reads_a_table_a_record_and_the_event_log(browser_
             snap(page, "login")
             page.click("button[type=submit]")
             page.wait_for_url(local_site.url + "/table/Shot")
+            page.goto(local_site.url + "/?project=%d" % shots[0]["project"]["id"])
+            assert page.locator("tbody tr", has_text="Shot").first.is_visible()
+            snap(page, "home")
             page.goto(local_site.url + "/table/Shot?" + "columns=code,sg_status_list,sg_sequence,image,description,"
                       "project.Project.name")
             assert page.locator("tbody tr").count() == len(shots)
@@ -122,5 +125,5 @@ def test_a_browser_logs_in_and_reads_a_table_a_record_and_the_event_log(browser_
         assert path.stat().st_size > 2000, path
         with open(path, "rb") as handle:
             assert handle.read(8) == b"\x89PNG\r\n\x1a\n"
-    assert len(saved) == 4
+    assert len(saved) == 5
     shutil.rmtree(profile, ignore_errors=True)
