@@ -49,11 +49,12 @@ class ValueMapper:
 
     ``target_id(type, id)`` answers the target id of a copied record or
     ``None``; ``link_name(link)`` the name of a link whose record is not
-    copied; ``links`` is ``"keep"`` or ``"drop"``.
+    copied; ``links`` is ``"keep"`` or ``"drop"``; ``files`` a ``FileCopier``
+    (``import --files``) or None (the source's file fields are left empty).
     """
 
     def __init__(self, schema: Mapping[str, Any], target_id: Callable[[str, Any], Optional[int]],
-                 link_name: Callable[[Link], Optional[str]], links: str = "keep", files: bool = False,
+                 link_name: Callable[[Link], Optional[str]], links: str = "keep", files: Any = None,
                  anonymise: bool = False, rows_are_stored: bool = False,
                  display_field: Callable[[str], Optional[str]] = lambda entity_type: None) -> None:
         self.schema = schema
@@ -97,10 +98,12 @@ class ValueMapper:
             return [link for link in mapped if link is not None]
         if data_type == "date_time":
             return utc(value)
-        if data_type in FILE_TYPES and not self.rows_are_stored and not self.files:
+        if data_type in FILE_TYPES and not self.rows_are_stored:
             # A thumbnail or an uploaded file of the source site: its URL points there.
-            if data_type == "image" or (isinstance(value, dict) and value.get("link_type") == "upload"):
-                return None
+            if data_type == "image":
+                return self.files.thumbnail(value) if self.files is not None else None
+            if isinstance(value, dict) and value.get("link_type") == "upload":
+                return self.files.upload_link(value) if self.files is not None else None
         return value
 
     def link(self, link: Link) -> Optional[Link]:

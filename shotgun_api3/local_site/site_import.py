@@ -19,6 +19,7 @@ import logging
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Sequence, Set, Tuple
 
+from .import_files import FileCopier
 from .import_journal import ImportJournal
 from .import_values import ValueMapper
 
@@ -36,11 +37,11 @@ class ImportRefused(Exception):
 
 class ImportOptions:
     """What to copy: ``project`` (name or id), ``types``, ``filters`` (a find filter list), ``fields``,
-    ``links`` (``"keep"``/``"drop"``), ``retired``, ``anonymise``."""
+    ``links`` (``"keep"``/``"drop"``), ``retired``, ``anonymise``, ``files`` (with ``max_file_mb``)."""
 
     def __init__(self, project: Optional[str] = None, types: Sequence[str] = (), filters: Sequence[Any] = (),
                  fields: Sequence[str] = (), links: str = "keep", retired: bool = False,
-                 anonymise: bool = False) -> None:
+                 anonymise: bool = False, files: bool = False, max_file_mb: Optional[float] = None) -> None:
         if links not in ("keep", "drop"):
             raise ImportRefused("--links is keep or drop, not %r" % links)
         self.project = project
@@ -50,12 +51,15 @@ class ImportOptions:
         self.links = links
         self.retired = retired
         self.anonymise = anonymise
+        self.files = files
+        self.max_file_mb = max_file_mb
 
     def key(self, source: str) -> str:
         """What names one import in the journal: the source and the options."""
         return json.dumps({"source": source, "project": self.project, "types": sorted(self.types),
                            "filters": self.filters, "fields": sorted(self.fields), "links": self.links,
-                           "retired": self.retired, "anonymise": self.anonymise}, sort_keys=True)
+                           "retired": self.retired, "anonymise": self.anonymise, "files": self.files,
+                           "max_file_mb": self.max_file_mb}, sort_keys=True)
 
 
 class ImportReport:
@@ -65,6 +69,7 @@ class ImportReport:
         self.schema_changes = 0
         self.types: Dict[str, Dict[str, int]] = {}
         self.offsets: Dict[str, int] = {}
+        self.files: Dict[str, int] = {}
         self.resumed = False
 
     def count(self, key: str) -> int:
@@ -72,7 +77,7 @@ class ImportReport:
 
     def as_dict(self) -> Dict[str, Any]:
         return {"schema_changes": self.schema_changes, "types": self.types, "offsets": self.offsets,
-                "resumed": self.resumed}
+                "files": self.files, "resumed": self.resumed}
 
 
 def merge_schema(engine: Any, source: Dict[str, Any]) -> Tuple[Dict[str, Any], int]:
@@ -112,6 +117,7 @@ class SiteImporter:
         self.report = ImportReport()
         self._selected: Dict[str, Set[int]] = {}
         self._offsets: Dict[str, int] = {}
+        self._files: Optional[FileCopier] = None
 
     # -- the plan -----------------------------------------------------------------
     def _project_id(self, schema: Dict[str, Any]) -> Optional[int]:
@@ -184,19 +190,28 @@ class SiteImporter:
             if not last["finished"]:
                 done = dict(last["done"])
                 self.report.resumed = True
+        copy_files = self.options.files and not self.source.rows_are_stored  # a fixture holds no files
+        if copy_files and "Attachment" not in self._offsets:
+            # Attachments also come on demand (the files copied records name): ids move unless the site has none.
+            self._offsets["Attachment"] = max(self.engine.tables.get("Attachment") or {0: None})
         for entity_type in types:
             if entity_type not in self._offsets:
                 self._offsets[entity_type] = self._offset(entity_type, self._selected[entity_type])
+        if copy_files:
+            cap = None if self.options.max_file_mb is None else int(self.options.max_file_mb * 1024 * 1024)
+            self._files = FileCopier(self.site, self.source, self._offsets["Attachment"], cap)
         if last is None or last["finished"]:
             self.journal.write({"event": "start", "key": key, "source": self.source.describe(),
                                 "offsets": self._offsets})
         self.report.offsets = {name: value for name, value in self._offsets.items() if value}
         mapper = ValueMapper(schema, self.target_id, self.source.link_name, links=self.options.links,
-                             anonymise=self.options.anonymise, rows_are_stored=self.source.rows_are_stored,
+                             files=self._files, anonymise=self.options.anonymise, rows_are_stored=self.source.rows_are_stored,
                              display_field=self.engine.schema.display_field)
         for entity_type in types:
             live, retired = pages[entity_type]
             self._copy_type(key, entity_type, live, retired, done.get(entity_type, 0), mapper)
+        if self._files is not None:
+            self.report.files = dict(self._files.counts)
         self.journal.write({"event": "done", "key": key, "report": self.report.as_dict()})
         return self.report
 
@@ -239,11 +254,21 @@ class SiteImporter:
                 self.engine.new_row(entity_type, target_id)
             row.update(mapper.values(entity_type, record, fields))
             row["__retired"] = is_retired
+            if existing is not None and "__stored_file" in existing:
+                row["__stored_file"] = existing["__stored_file"]  # a file copied by an earlier run
             if existing == row:
                 counts["unchanged"] += 1
                 continue
             counts["updated" if existing is not None else "new"] += 1
             changes[(entity_type, target_id)] = row
+        if self._files is not None:
+            self._files.complete(changes, mapper, self.engine.new_row)
+            for key, row in list(changes.items()):
+                existing = table.get(key[1])
+                if key[0] == entity_type and existing == row:  # a file left out again: the row is as it was
+                    del changes[key]
+                    counts["updated"] -= 1
+                    counts["unchanged"] += 1
         if changes:
             self.site.store.commit(changes, False)
             for (_, target_id), row in changes.items():

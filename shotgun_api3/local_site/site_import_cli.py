@@ -36,6 +36,10 @@ def add_import_parser(commands: Any, site_option: Callable[[Any], None], run: Ca
                      help="links to records not copied: keep them (with their names) or drop them "
                           "(default: keep)")
     sub.add_argument("--retired", action="store_true", help="copy retired records too")
+    sub.add_argument("--files", action="store_true",
+                     help="copy the uploaded files and thumbnails of the copied records too (a site URL source)")
+    sub.add_argument("--max-file-mb", type=float, default=None, metavar="MB",
+                     help="with --files, leave out files larger than this (their fields stay empty)")
     sub.add_argument("--anonymise", "--anonymize", dest="anonymise", action="store_true",
                      help="replace people's names, emails and logins and free-text fields by stable fakes")
     for option, what in (("script-name", "script name"), ("api-key", "API key"), ("login", "user login"),
@@ -99,7 +103,8 @@ def run_import(args: argparse.Namespace, exclusive_site: Callable[..., Any]) -> 
         raise ImportFailed("--filter is a JSON list of conditions, e.g. '[[\"code\", \"starts_with\", \"sh\"]]'")
     fields = [name.strip() for name in (args.fields or "").split(",") if name.strip()]
     try:
-        options = ImportOptions(args.project, args.types, filters, fields, args.links, args.retired, args.anonymise)
+        options = ImportOptions(args.project, args.types, filters, fields, args.links, args.retired, args.anonymise,
+                                args.files, args.max_file_mb)
         source = open_source(args.source, credentials(args))
     except (SourceError, ImportRefused) as error:
         raise ImportFailed(str(error)) from None
@@ -138,6 +143,11 @@ def print_report(report: Any, new_site: Optional[Path]) -> None:
     new, updated, unchanged = report.count("new"), report.count("updated"), report.count("unchanged")
     print("%s: %d new, %d updated, %d unchanged records; %d schema definitions added or changed"
           % ("Resumed and finished" if report.resumed else "Done", new, updated, unchanged, report.schema_changes))
+    if report.files:
+        files = report.files
+        print("  files: %d copied (%.1f MiB), %d over --max-file-mb, %d missing at the source, %d thumbnails not "
+              "copied (hosted storage URLs)" % (files["files"], files["bytes"] / 1048576.0, files["over_cap"],
+                                                files["missing"], files["thumbnails_not_copied"]))
     for entity_type, offset in sorted(report.offsets.items()):
         print("  ids of %s moved by +%d (source id N is id N+%d here)" % (entity_type, offset, offset))
     if new_site is not None:

@@ -340,3 +340,45 @@ def test_user_credentials_from_the_environment(source, tmp_path, monkeypatch, ca
     assert run(running.url, "--site", tmp_path / "home", "--type", "Sequence") == 0
     assert [row["code"] for row in rows(tmp_path / "home")["Sequence"].values()] == ["SQ010"]
     assert PASSWORD not in capsys.readouterr().out
+
+
+def test_files_come_along_with_files(credentials, source, tmp_path, capsys):
+    from tests.local_site.import_seed import PNG
+    from tests.support.running_site import running_local_site
+
+    running, ids = source
+    target = tmp_path / "files"
+    assert run(running.url, "--site", target, "--type", "Shot", "--type", "Attachment", "--files") == 0
+    assert "files: 2 copied" in capsys.readouterr().out
+    assert run(running.url, "--site", target, "--type", "Shot", "--type", "Attachment", "--files") == 0
+    again = capsys.readouterr().out
+    assert "Done: 0 new, 0 updated" in again and "files: 0 copied" in again  # nothing downloaded twice
+    site = Site.open(target)
+    try:
+        with running_local_site(site) as served:
+            sg = served.client()
+            shot = sg.find_one("Shot", [["id", "is", ids["shots"][1]["id"]]], ["image"])
+            assert shot["image"].startswith(served.url + "/thumbnail/")
+            assert sg.download_attachment({"url": shot["image"]}) == PNG
+            attachment = sg.find_one("Attachment", [["attachment_links", "is", ids["shots"][0]]], ["this_file"])
+            assert attachment["this_file"]["name"] == "brief.txt"
+            assert sg.download_attachment(attachment) == b"the brief\n"
+            sg.close()
+    finally:
+        site.close()
+
+
+def test_files_over_the_cap_are_left_out(credentials, source, tmp_path, capsys):
+    running, ids = source
+    target = tmp_path / "capped"
+    assert run(running.url, "--site", target, "--type", "Shot", "--type", "Attachment", "--files",
+               "--max-file-mb", "0.000005") == 0
+    assert "2 over --max-file-mb" in capsys.readouterr().out
+    copied = rows(target)
+    assert copied["Shot"][ids["shots"][1]["id"]]["image"] is None
+    assert sorted(copied["Attachment"]) == [1, 2]  # the records are copied, their files are not
+    assert all(row["this_file"] is None and "__stored_file" not in row for row in copied["Attachment"].values())
+    capsys.readouterr()
+    assert run(running.url, "--site", target, "--type", "Shot", "--type", "Attachment", "--files",
+               "--max-file-mb", "0.000005") == 0
+    assert "Done: 0 new, 0 updated" in capsys.readouterr().out
