@@ -332,3 +332,33 @@ def test_a_login_target_with_any_text_is_kept_on_the_site_and_encoded(local_site
 def test_a_deeply_nested_filter_is_refused_plainly(browser):
     response, text = browser.get("/table/Shot?" + urlencode({"filters": "[" * 1200 + "]" * 1200}))
     assert response.status == 400 and "nested too deeply" in text
+
+
+def test_the_login_form_is_throttled_like_the_api():
+    from shotgun_api3.local_site.site import Site
+    from shotgun_api3.local_site.throttle import AuthLimits
+    from tests.support.running_site import running_local_site
+
+    site = Site.in_memory(auth_limits=AuthLimits(failures_per_account=3, failure_delay=0.0))
+    try:
+        with running_local_site(site) as running:
+            page_client = Browser(running.url)
+            for _ in range(3):
+                assert page_client.log_in(password="wrong-password-0")[0].status == 401
+            response, text = page_client.log_in()  # the right password, on a locked login
+            assert response.status == 401 and "locked" in text and not page_client.cookies
+    finally:
+        site.close()
+
+
+def test_a_two_factor_user_needs_the_code_on_the_form(local_site):
+    from shotgun_api3.local_site.auth import totp_code
+
+    _, secret = local_site.site.add_user("grace", "pw-for-grace-1", two_factor=True)
+    page_client = Browser(local_site.url)
+    response, text = page_client.log_in("grace", "pw-for-grace-1")
+    assert response.status == 401 and "two-factor" in text and not page_client.cookies
+    response, _ = page_client.request("POST", "/login", {"login": "grace", "password": "pw-for-grace-1",
+                                                         "auth_token": totp_code(secret)})
+    assert response.status == 303 and "_session_id" in page_client.cookies
+    assert page_client.get("/")[0].status == 200
