@@ -382,3 +382,42 @@ def test_files_over_the_cap_are_left_out(credentials, source, tmp_path, capsys):
     assert run(running.url, "--site", target, "--type", "Shot", "--type", "Attachment", "--files",
                "--max-file-mb", "0.000005") == 0
     assert "Done: 0 new, 0 updated" in capsys.readouterr().out
+
+
+def test_an_import_process_killed_halfway_resumes_to_the_same_result(credentials, source, tmp_path, capsys):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    running, _ = source
+    whole = tmp_path / "whole"
+    assert run(running.url, "--site", whole, "--project", "Alpha") == 0
+    cut = tmp_path / "cut"
+    slow_import = (  # 2 records a page, a pause after each, so the kill lands between pages or inside one
+        "import sys, time\n"
+        "from shotgun_api3.local_site import site_import\n"
+        "from shotgun_api3.local_site.cli import main\n"
+        "site_import.PAGE_SIZE = 2\n"
+        "copy_page = site_import.SiteImporter._copy_page\n"
+        "def slow(self, *args):\n"
+        "    time.sleep(0.05)\n"
+        "    return copy_page(self, *args)\n"
+        "site_import.SiteImporter._copy_page = slow\n"
+        "sys.exit(main(sys.argv[1:]))\n")
+    process = subprocess.Popen([sys.executable, "-c", slow_import, "import", running.url, "--site", str(cut),
+                                "--project", "Alpha"], stdout=subprocess.DEVNULL, env=dict(os.environ))
+    journal = cut / JOURNAL_NAME
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if journal.exists() and journal.read_text(encoding="utf-8").count('"event": "page"') >= 3:
+            break
+        time.sleep(0.01)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    assert '"event": "done"' not in journal.read_text(encoding="utf-8")
+    capsys.readouterr()
+    assert run(running.url, "--site", cut, "--project", "Alpha") == 0
+    assert "Resumed and finished" in capsys.readouterr().out
+    assert export(cut, tmp_path / "cut.json") == export(whole, tmp_path / "whole.json")
