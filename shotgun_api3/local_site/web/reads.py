@@ -22,6 +22,24 @@ NAME_FIELDS = ("code", "name", "content", "title", "login", "subject", "event_ty
 _EMPTY = {"logical_operator": "and", "conditions": []}
 
 
+#: How deeply a filter box's lists and dicts may nest (groups in groups); deeper is refused, on every Python.
+MAX_FILTER_DEPTH = 64
+
+
+def _depth(value: object) -> int:
+    """How deeply lists, tuples and dicts nest in ``value``, counted without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, (list, tuple, dict)):
+            deepest = max(deepest, level)
+            if deepest > MAX_FILTER_DEPTH:
+                return deepest
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
 class FilterSyntaxError(ValueError):
     """The text in a filter box is not a filter list (nor a wire filter dict)."""
 
@@ -44,6 +62,8 @@ def parse_filters(text: str, operator: str = "all") -> dict:
             filters = ast.literal_eval(text)
         except (ValueError, SyntaxError, MemoryError, RecursionError, TypeError) as error:
             raise FilterSyntaxError("the filter is neither JSON nor a Python literal: %s" % error) from None
+    if _depth(filters) > MAX_FILTER_DEPTH:
+        raise FilterSyntaxError("the filter is nested too deeply")
     if isinstance(filters, dict) and "conditions" in filters:
         return filters
     if not isinstance(filters, (list, tuple)):
