@@ -10,20 +10,31 @@ Attachment id. A repeated or resumed import therefore finds the file already
 there and downloads nothing twice. Files above the size cap are left out
 (their fields empty) and counted.
 
-Thumbnails of a hosted site are signed storage URLs that name no Attachment:
-they are not copied (the field stays empty) and are counted as such.
+A hosted site's thumbnails are signed storage URLs that name no Attachment.
+Each gets a new Attachment in the site, at an id reserved above every id the
+source's Attachments can take here, and the reservation (keyed by the record
+and field, never by the URL, which changes) is kept in the site's state
+before any row names it: a repeated import reuses it and downloads nothing.
+A thumbnail still being processed at the source (its placeholder URL) is
+not copied, and counted.
 """
 from __future__ import annotations
 
 import hashlib
 import logging
+import mimetypes
 import os
 import re
-from typing import Any, Dict, Optional, Set, Tuple
+from typing import Any, Dict, List, Optional, Set, Tuple
+from urllib.parse import urlsplit
+
+from .._engine.files.thumbnails import is_transient
 
 LOG = logging.getLogger("shotgun_api3")
 
 _LOCAL_THUMBNAIL = re.compile(r"/thumbnail/(\d+)/[A-Za-z0-9][A-Za-z0-9_.-]*$")
+#: Site state key prefix of a hosted thumbnail's reserved ``[attachment id, stored name]``.
+THUMBNAIL_STATE = "import_thumbnail:"
 
 Row = Dict[str, Any]
 
@@ -40,6 +51,12 @@ class FileCopier:
         self.refused: Set[int] = set()
         self.counts = {"files": 0, "bytes": 0, "over_cap": 0, "thumbnails_not_copied": 0, "missing": 0}
         self._base = site.url.rstrip("/")
+        self.hosted: Dict[str, List[Any]] = {
+            key[len(THUMBNAIL_STATE):]: value for key, value in site.store.read_state().items()
+            if key.startswith(THUMBNAIL_STATE)}
+        self._reserved = {entry[0] for entry in self.hosted.values()}
+        self._pending_hosted: Dict[str, str] = {}
+        self._source_top: Optional[int] = None
 
     def stored_name(self, source_id: int) -> str:
         """The stored name of a source Attachment's bytes: the same on every run."""
@@ -53,30 +70,60 @@ class FileCopier:
     def upload_link(self, value: Dict[str, Any]) -> Optional[Dict[str, Any]]:
         """The target upload link of a source one, scheduling its Attachment; None when it names none."""
         source_id = value.get("id")
-        if not isinstance(source_id, int) or source_id in self.refused:
+        if not isinstance(source_id, int) or source_id in self.refused or not self._free(source_id):
             return None
         self.pending.add(source_id)
         target = self.target_id(source_id)
         return {"content_type": value.get("content_type"), "link_type": "upload", "name": value.get("name"),
                 "type": "Attachment", "id": target, "url": "%s/file_serve/attachment/%d" % (self._base, target)}
 
-    def thumbnail(self, url: Any) -> Optional[str]:
-        """The target thumbnail URL of a source one (a local site's); None for any other."""
-        match = _LOCAL_THUMBNAIL.search(url) if isinstance(url, str) else None
-        if match is None:
-            if url:
-                self.counts["thumbnails_not_copied"] += 1
+    def thumbnail(self, url: Any, owner: Tuple[str, Any, str]) -> Optional[str]:
+        """The target thumbnail URL of the source's ``url`` in ``owner`` (type, id, field), scheduling its bytes."""
+        if not isinstance(url, str) or not url:
             return None
-        source_id = int(match.group(1))
-        if source_id in self.refused:
+        match = _LOCAL_THUMBNAIL.search(urlsplit(url).path)
+        if match is not None:  # a local site's: the thumbnail is an Attachment of the source
+            source_id = int(match.group(1))
+            if source_id in self.refused or not self._free(source_id):
+                return None
+            self.pending.add(source_id)
+            return "%s/thumbnail/%d/%s" % (self._base, self.target_id(source_id), self.stored_name(source_id))
+        if is_transient(url):
+            self.counts["thumbnails_not_copied"] += 1
             return None
-        self.pending.add(source_id)
-        return "%s/thumbnail/%d/%s" % (self._base, self.target_id(source_id), self.stored_name(source_id))
+        digest = hashlib.sha256(("%s\0%s\0%s\0%s" % ((self.source.describe(),) + tuple(owner))).encode(
+            "utf-8")).hexdigest()[:40]
+        entry = self.hosted.get(digest)
+        if entry is None:
+            entry = self.hosted[digest] = [self._next_reserved_id(), "import-thumbnail-%s" % digest]
+            self._reserved.add(entry[0])
+            # Kept before any row names it: a crash after this leaves a reservation, never two Attachments.
+            self.site.store.write_state(THUMBNAIL_STATE + digest, entry)
+        if entry[0] in self.refused:
+            return None
+        self._pending_hosted[digest] = url
+        return "%s/thumbnail/%d/%s" % (self._base, entry[0], entry[1])
+
+    def _free(self, source_id: int) -> bool:
+        """Whether a source Attachment's id here is not one reserved for a hosted thumbnail."""
+        if self.target_id(source_id) not in self._reserved:
+            return True
+        LOG.warning("import: Attachment %d of the source lands on an id reserved for a thumbnail; not copied",
+                    source_id)
+        self.counts["missing"] += 1
+        return False
+
+    def _next_reserved_id(self) -> int:
+        if self._source_top is None:
+            self._source_top = self.source.last_id("Attachment") + self.offset
+        table = self.site.engine.tables.get("Attachment") or {}
+        return max([self._source_top, max(table, default=0)] + list(self._reserved)) + 1
 
     # -- after a page is mapped ---------------------------------------------------------------
     def complete(self, changes: Dict[Tuple[str, int], Row], mapper: Any, new_row: Any) -> None:
         """Make sure every scheduled Attachment has its row (in ``changes`` or the site) and its bytes."""
         table = self.site.engine.tables.setdefault("Attachment", {})
+        self._complete_hosted(changes, table, new_row)
         pending, self.pending = sorted(self.pending), set()
         for source_id in pending:
             target = self.target_id(source_id)
@@ -102,30 +149,55 @@ class FileCopier:
             row["__stored_file"] = name
             changes[key] = row
 
+    def _complete_hosted(self, changes: Dict[Tuple[str, int], Row], table: Dict[int, Row], new_row: Any) -> None:
+        pending, self._pending_hosted = self._pending_hosted, {}
+        for digest, url in sorted(pending.items()):
+            target, name = self.hosted[digest]
+            row = changes.get(("Attachment", target)) or table.get(target)
+            if row is not None and row.get("__stored_file") == name and self.site.file_store.exists(name):
+                continue
+            length = self._fetch({"url": url}, name, target, None)
+            if length is None:
+                _forget(changes, target)
+                continue
+            filename = os.path.basename(urlsplit(url).path) or "thumbnail"
+            this_file = {"content_type": mimetypes.guess_type(filename)[0] or "application/octet-stream",
+                         "link_type": "upload", "name": filename, "type": "Attachment", "id": target,
+                         "url": "%s/file_serve/attachment/%d" % (self._base, target)}
+            row = new_row("Attachment", target)
+            fields = self.site.engine.schema.field_infos("Attachment")
+            row.update({field: value for field, value in (("this_file", this_file), ("filename", filename),
+                                                          ("file_size", length)) if field in fields})
+            row["__stored_file"] = name
+            changes[("Attachment", target)] = row
+
     def _download(self, source_id: int, row: Row, name: str) -> bool:
-        size = row.get("file_size")
+        return self._fetch({"type": "Attachment", "id": source_id}, name, source_id, row.get("file_size")) is not None
+
+    def _fetch(self, attachment: Dict[str, Any], name: str, refuse: int, size: Any) -> Optional[int]:
+        """Stream a source file into the store as ``name``; its length, or None when left out."""
         if self.max_bytes is not None and isinstance(size, int) and size > self.max_bytes:
             self.counts["over_cap"] += 1
-            self.refused.add(source_id)
-            return False
+            self.refused.add(refuse)
+            return None
         store = self.site.file_store
         partial = store.path(name + ".part")
         try:
-            self.source.sg.download_attachment({"type": "Attachment", "id": source_id}, file_path=str(partial))
+            self.source.sg.download_attachment(attachment, file_path=str(partial))
         except Exception as error:  # the file is gone at the source, or not ours to read
-            LOG.warning("import: the file of Attachment %d could not be copied: %s", source_id, error)
+            LOG.warning("import: a file could not be copied (%s): %s", attachment.get("id", "thumbnail"), error)
             self.counts["missing"] += 1
-            return False
+            return None
         length = os.path.getsize(partial)
         if self.max_bytes is not None and length > self.max_bytes:
             os.remove(partial)
             self.counts["over_cap"] += 1
-            self.refused.add(source_id)
-            return False
+            self.refused.add(refuse)
+            return None
         os.replace(partial, store.path(name))
         self.counts["files"] += 1
         self.counts["bytes"] += length
-        return True
+        return length
 
 
 def _forget(changes: Dict[Tuple[str, int], Row], attachment_id: int) -> None:

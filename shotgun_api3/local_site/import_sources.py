@@ -54,6 +54,15 @@ class ClientSource:
                 return ids
             last = page[-1]["id"]
 
+    def last_id(self, entity_type: str) -> int:
+        """The largest id of the type at the source, retired records included (0 for none)."""
+        order = [{"field_name": "id", "direction": "desc"}]
+        last = 0
+        for retired in (False, True):
+            found = self.sg.find(entity_type, [], ["id"], order=order, limit=1, retired_only=retired)
+            last = max([last] + [record["id"] for record in found])
+        return last
+
     def fetch(self, entity_type: str, ids: Sequence[int], fields: Sequence[str],
               retired: bool = False) -> Iterator[Dict[str, Any]]:
         """The records of ``ids`` with ``fields``, by id."""

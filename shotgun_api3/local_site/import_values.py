@@ -85,6 +85,9 @@ class ValueMapper:
             data_type = types.get(name)
             if data_type is None or (fields is not None and name not in fields):
                 continue
+            if data_type == "image" and self.files is not None and not self.rows_are_stored:
+                values[name] = self.files.thumbnail(value, (entity_type, record.get("id"), name))
+                continue
             values[name] = self.value(data_type, value)
         if self.anonymise:
             self._anonymise(entity_type, record.get("id"), values, types)
@@ -101,7 +104,7 @@ class ValueMapper:
         if data_type in FILE_TYPES and not self.rows_are_stored:
             # A thumbnail or an uploaded file of the source site: its URL points there.
             if data_type == "image":
-                return self.files.thumbnail(value) if self.files is not None else None
+                return None  # (with files, values() copies thumbnails: it knows whose they are)
             if isinstance(value, dict) and value.get("link_type") == "upload":
                 return self.files.upload_link(value) if self.files is not None else None
         return value

@@ -145,8 +145,8 @@ def print_report(report: Any, new_site: Optional[Path]) -> None:
           % ("Resumed and finished" if report.resumed else "Done", new, updated, unchanged, report.schema_changes))
     if report.files:
         files = report.files
-        print("  files: %d copied (%.1f MiB), %d over --max-file-mb, %d missing at the source, %d thumbnails not "
-              "copied (hosted storage URLs)" % (files["files"], files["bytes"] / 1048576.0, files["over_cap"],
+        print("  files: %d copied (%.1f MiB), %d over --max-file-mb, %d missing at the source, %d thumbnails "
+              "still being processed at the source" % (files["files"], files["bytes"] / 1048576.0, files["over_cap"],
                                                 files["missing"], files["thumbnails_not_copied"]))
     for entity_type, offset in sorted(report.offsets.items()):
         print("  ids of %s moved by +%d (source id N is id N+%d here)" % (entity_type, offset, offset))

@@ -421,3 +421,35 @@ def test_an_import_process_killed_halfway_resumes_to_the_same_result(credentials
     assert run(running.url, "--site", cut, "--project", "Alpha") == 0
     assert "Resumed and finished" in capsys.readouterr().out
     assert export(cut, tmp_path / "cut.json") == export(whole, tmp_path / "whole.json")
+
+
+def test_thumbnails_that_name_no_attachment_get_one_reserved_once(credentials, source, tmp_path, monkeypatch,
+                                                                  capsys):
+    import re
+
+    from shotgun_api3.local_site import import_files
+    from tests.local_site.import_seed import PNG
+    from tests.support.running_site import running_local_site
+
+    running, ids = source
+    # As a hosted site's thumbnails: storage URLs that name no Attachment of the source.
+    monkeypatch.setattr(import_files, "_LOCAL_THUMBNAIL", re.compile(r"(?!)"))
+    target = tmp_path / "hosted"
+    for _ in range(2):
+        capsys.readouterr()
+        assert run(running.url, "--site", target, "--type", "Shot", "--files") == 0
+    again = capsys.readouterr().out
+    assert "Done: 0 new, 0 updated" in again and "files: 0 copied" in again
+    site = Site.open(target)
+    try:
+        reserved = [value for key, value in site.store.read_state().items()
+                    if key.startswith(import_files.THUMBNAIL_STATE)]
+        assert len(reserved) == 1 and reserved[0][0] > 2  # above the source's Attachment ids
+        with running_local_site(site) as served:
+            sg = served.client()
+            shot = sg.find_one("Shot", [["id", "is", ids["shots"][1]["id"]]], ["image"])
+            assert shot["image"] == "%s/thumbnail/%d/%s" % (served.url, reserved[0][0], reserved[0][1])
+            assert sg.download_attachment({"url": shot["image"]}) == PNG
+            sg.close()
+    finally:
+        site.close()
