@@ -54,6 +54,16 @@ class ClientSource:
                 return ids
             last = page[-1]["id"]
 
+    def project_visibility(self, project_id: int) -> Dict[str, Dict[str, bool]]:
+        """``{type: {field: False}}``: the fields the project hides (from ``schema_read`` for the project)."""
+        answer = self.sg.schema_read(project_entity={"type": "Project", "id": project_id})
+        hidden: Dict[str, Dict[str, bool]] = {}
+        for entity_type, fields in answer.items():
+            for field, definition in fields.items():
+                if ((definition or {}).get("visible") or {}).get("value") is False:
+                    hidden.setdefault(entity_type, {})[field] = False
+        return hidden
+
     def last_id(self, entity_type: str) -> int:
         """The largest id of the type at the source, retired records included (0 for none)."""
         order = [{"field_name": "id", "direction": "desc"}]
@@ -99,6 +109,9 @@ class FixtureSource:
 
     def schema_dicts(self) -> Dict[str, Any]:
         return self.fixture.schema_dicts()
+
+    def project_visibility(self, project_id: int) -> Dict[str, Dict[str, bool]]:
+        return self.fixture.visibility.get(str(project_id)) or {}
 
     def select_ids(self, entity_type: str, filters: Sequence[Any], retired: bool = False) -> List[int]:
         table = self.sg._db.get(entity_type) or {}

@@ -81,7 +81,10 @@ class ImportReport:
 
 
 def merge_schema(engine: Any, source: Dict[str, Any]) -> Tuple[Dict[str, Any], int]:
-    """The site's schema dicts with the source's types and field definitions over them; and how many changed."""
+    """The site's schema dicts with the source's types and field definitions over them; and how many changed.
+
+    Per-project visibility is copied with the projects (:meth:`SiteImporter._copy_visibility`).
+    """
     merged = engine.schema.to_dicts()
     changed = 0
     for key in ("schema", "schema_entity"):
@@ -95,10 +98,6 @@ def merge_schema(engine: Any, source: Dict[str, Any]) -> Tuple[Dict[str, Any], i
             elif merged[key].get(entity_type) != definition:
                 merged[key][entity_type] = definition
                 changed += 1
-    for project, visibility in (source.get("visibility") or {}).items():
-        if merged.setdefault("visibility", {}).get(project) != visibility:
-            merged["visibility"][project] = visibility
-            changed += 1
     return merged, changed
 
 
@@ -204,6 +203,7 @@ class SiteImporter:
             self.journal.write({"event": "start", "key": key, "source": self.source.describe(),
                                 "offsets": self._offsets})
         self.report.offsets = {name: value for name, value in self._offsets.items() if value}
+        self._copy_visibility(sorted(self._selected.get("Project") or ()))
         mapper = ValueMapper(schema, self.target_id, self.source.link_name, links=self.options.links,
                              files=self._files, anonymise=self.options.anonymise, rows_are_stored=self.source.rows_are_stored,
                              display_field=self.engine.schema.display_field)
@@ -222,6 +222,23 @@ class SiteImporter:
             self.engine.restore_schema(merged)
             self.engine.schema_changed()
         self.report.schema_changes = changed
+
+    def _copy_visibility(self, project_ids: List[int]) -> None:
+        """The fields each copied project hides at the source, hidden in its copy too."""
+        visibility = self.engine.schema.visibility
+        changed = 0
+        for project_id in project_ids:
+            key = str(self.target_id("Project", project_id))
+            hidden = self.source.project_visibility(project_id)
+            if (visibility.get(key) or {}) != hidden:
+                if hidden:
+                    visibility[key] = hidden
+                else:
+                    visibility.pop(key, None)
+                changed += 1
+        if changed:
+            self.site.store.commit({}, self.engine.schema.to_dicts())
+            self.report.schema_changes += changed
 
     def _copy_type(self, key: str, entity_type: str, live: List[int], retired: List[int], start: int,
                    mapper: ValueMapper) -> None:

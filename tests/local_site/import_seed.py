@@ -24,6 +24,7 @@ def seed(sg: Any, user: Dict[str, Any], folder: Path) -> Dict[str, Any]:
     alpha = sg.create("Project", {"name": "Alpha"})
     beta = sg.create("Project", {"name": "Beta"})
     empty = sg.create("Project", {"name": "Γάμμα (empty)"})
+    sg.schema_field_update("Shot", "sg_shot_level", {"visible": False}, project_entity=alpha)
     sequence = sg.create("Sequence", {"code": "SQ010", "project": alpha})
     outside = sg.create("Asset", {"code": "hero", "project": beta, "sg_asset_type": "Character"})
     asset = sg.create("Asset", {"code": "prop", "project": alpha})

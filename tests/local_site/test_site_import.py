@@ -124,6 +124,8 @@ def test_a_project_is_copied_field_by_field(credentials, source, tmp_path, capsy
         assert level["properties"]["valid_values"]["value"] == ["low", "high"]
         assert site.engine.schema.fields["Shot"]["sg_custom_notes"]["name"]["value"] == "Custom Notes"
         assert set(site.engine.schema.fields) == set(running.site.engine.schema.fields)
+        # Per-project visibility comes with the project: Alpha hides a field; Beta was not copied.
+        assert site.engine.schema.visibility == {str(ids["alpha"]["id"]): {"Shot": {"sg_shot_level": False}}}
     finally:
         site.close()
 
