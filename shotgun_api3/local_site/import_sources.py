@@ -101,8 +101,9 @@ class FixtureSource:
         except FixtureError as error:
             raise SourceError(str(error)) from None
         self.path = path
-        self.sg = Mockgun.from_fixture(path)
+        self.sg = Mockgun.from_fixture(self.fixture)
         self.sg.site_semantics = True
+        self.fixture.records = {}  # the rows live in the mockgun now; keep one copy only
 
     def describe(self) -> str:
         return os.path.abspath(self.path)

@@ -10,15 +10,16 @@ from __future__ import annotations
 import os
 from typing import Any, Union
 
-from ..site_fixture import RETIRED, read_fixture
+from ..site_fixture import RETIRED, Fixture, read_fixture
 
 SHIPPED_SCHEMA_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
                                   "data")
 
 
-def load(cls: Any, path: Union[str, "os.PathLike[str]"], base_url: str, **credentials: Any) -> Any:
-    """A new ``cls`` instance holding the fixture at ``path``; ``credentials`` go to the constructor."""
-    fixture = read_fixture(os.fspath(path))
+def load(cls: Any, path: Union[str, "os.PathLike[str]", Fixture], base_url: str, **credentials: Any) -> Any:
+    """A new ``cls`` instance holding the fixture at ``path`` (or a read :class:`Fixture`); ``credentials`` go
+    to the constructor."""
+    fixture = path if isinstance(path, Fixture) else read_fixture(os.fspath(path))
     saved = cls.get_schema_paths()
     if saved[0] is None or saved[1] is None:
         # The constructor wants schema files; the fixture's schema replaces theirs at once.
