@@ -82,3 +82,43 @@ def test_schema_dicts_given_to_commit_are_saved():
     store.commit({("Shot", 1): {"type": "Shot", "id": 1}}, {"schema": {"Shot": {}}, "schema_entity": {"Shot": {}}})
     assert store.load()[0] == {"schema": {"Shot": {}}, "schema_entity": {"Shot": {}}}
     assert store.has_schema()
+
+
+def _same(decoded, value):
+    """Equal, of the same types all the way down, datetimes at the same offset."""
+    assert decoded == value and type(decoded) is type(value)
+    if isinstance(value, datetime.datetime):
+        assert decoded.utcoffset() == value.utcoffset()
+    if isinstance(value, dict):
+        for key in value:
+            _same(decoded[key], value[key])
+    if isinstance(value, (list, tuple)):
+        for item, expected in zip(decoded, value):
+            _same(item, expected)
+
+
+def test_a_large_store_loads_every_row_exactly_and_in_id_order(tmp_path):
+    # More rows than one load chunk, of several types, holding every kind of value.
+    values = [None, True, 1.5, "ünïcode", datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC),
+              datetime.datetime(2024, 1, 2, 5, 4, 5, tzinfo=datetime.timezone(datetime.timedelta(hours=2))),
+              datetime.datetime(2024, 1, 2, 3, 4, 5), datetime.date(2020, 2, 29), datetime.time(12, 30),
+              (1, ("a", [2])), {1, 2}, b"\x00\xff", {(1, 2): [datetime.date(2021, 1, 1)]}, {"$dt": "not a tag"},
+              {"type": "Shot", "id": 1, "name": None}, [{"type": "Asset", "id": 1}]]
+    rows = {}
+    for entity_type, count in (("Asset", 3), ("Shot", 25000), ("Task", 7)):
+        for entity_id in range(count, 0, -1):
+            rows[(entity_type, entity_id)] = {"type": entity_type, "id": entity_id,
+                                              "a": values[entity_id % len(values)],
+                                              "b": [values[(entity_id * 7) % len(values)]]}
+    path = tmp_path / "site.sqlite3"
+    store = SqliteStore(path)
+    store.commit(rows, False)
+    store.close()
+
+    _, tables = SqliteStore(path).load()
+    assert sorted(tables) == ["Asset", "Shot", "Task"]
+    for entity_type, table in tables.items():
+        assert list(table) == sorted(table)
+    assert sum(len(table) for table in tables.values()) == len(rows)
+    for (entity_type, entity_id), row in rows.items():
+        _same(tables[entity_type][entity_id], row)
