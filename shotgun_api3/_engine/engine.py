@@ -17,6 +17,7 @@ from .query.presenting import field_presenter
 from . import handlers  # noqa: F401 - importing it registers every RPC handler
 from .registry import HANDLERS
 from .store.protocol import Store
+from .query.indexes import FieldIndexes
 from .query.relations import QueryEnv
 from .schema.site_schema import SiteSchema
 from .write.transaction import STATE_TABLE
@@ -76,6 +77,13 @@ class Engine:
         # one scan per page. Nothing else runs in that span, so it cannot go
         # stale; ``None`` (the default, and always on the server) disables it.
         self.read_memo: Optional[Dict[Any, Any]] = None
+        #: Field indexes (query/indexes.py), kept only with a store that reports
+        #: its commits: every persisted change of a row then updates them.
+        self.indexes: Optional[FieldIndexes] = None
+        listen = getattr(store, "add_commit_listener", None)
+        if listen is not None:
+            self.indexes = FieldIndexes()
+            listen(self.indexes.changed)
         loaded_tables = None
         if store is not None:
             schema_dicts, loaded_tables = store.load()
@@ -100,6 +108,8 @@ class Engine:
             value.setdefault(entity_type, {})
         self._tables = value
         self._next_ids = {}
+        if getattr(self, "indexes", None) is not None:
+            self.indexes.reset(value)
 
     def row(self, entity_type: str, entity_id: Any) -> Optional[Row]:
         """The stored row of a record (live or retired), or ``None``."""
@@ -193,6 +203,8 @@ class Engine:
         """Forget everything derived from the schema (call after changing it)."""
         self._templates = {}
         self._pairs = None
+        if self.indexes is not None:
+            self.indexes.reset(self._tables)
         for entity_type in self.schema.entity_types():
             self._tables.setdefault(entity_type, {})
 
@@ -232,7 +244,7 @@ class Engine:
         env = self._env
         # One per second (and schema and tables) will do: a QueryEnv is immutable.
         if env.now is not now or env.tables is not self._tables or env.schema is not self.schema:
-            env = self._env = QueryEnv(self.schema, self._tables, now)
+            env = self._env = QueryEnv(self.schema, self._tables, now, self.indexes)
         return env
 
     # --- calls -----------------------------------------------------------------------

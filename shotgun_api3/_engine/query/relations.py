@@ -80,6 +80,8 @@ class QueryEnv(NamedTuple):
     schema: SiteSchema
     tables: Mapping[str, Dict[int, Dict[str, Any]]]
     now: dt.datetime
+    #: The engine's ``query.indexes.FieldIndexes`` when it keeps any (the local site), else ``None``.
+    indexes: Any = None
 
 
 def _lower(value: Any) -> Optional[str]:

@@ -206,6 +206,7 @@ class SqliteStore:
         self.schema_source: Optional[Callable[[], SchemaDicts]] = None
         #: The version an older database was migrated from when opened, else None.
         self.migrated_from: Optional[int] = None
+        self._listeners: list = []
         # One connection, used under a lock: the engine already serialises
         # calls, and SQLite allows one writer at a time anyway.
         self._lock = threading.Lock()
@@ -280,6 +281,10 @@ class SqliteStore:
             table.update(zip([item[1] for item in part], decoder.rows([item[2] for item in part])))
             start = end
 
+    def add_commit_listener(self, listener: Callable[[Mapping[Tuple[str, int], Optional[Row]], Any], None]) -> None:
+        """Call ``listener(changes, schema_changed)`` after every commit that succeeded (the engine's indexes)."""
+        self._listeners.append(listener)
+
     def commit(self, changes: Mapping[Tuple[str, int], Optional[Row]],
                schema_changed: Union[bool, SchemaDicts, None]) -> None:
         """Write ``changes`` (None deletes a row) and a changed schema, in one transaction.
@@ -312,6 +317,8 @@ class SqliteStore:
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
+        for listener in self._listeners:
+            listener(changes, schema_changed)
 
     # -- schema and site state ------------------------------------------------
     def has_schema(self) -> bool:

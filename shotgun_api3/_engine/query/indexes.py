@@ -1,0 +1,115 @@
+"""Field indexes: which rows may hold a value, so a read tests those rows instead of the table.
+
+An index maps the value of one field of one entity type, as a filter
+compares it (a text lower-cased, a link as ``(type, id)``), to the ids of the
+rows holding it. It is built the first time a read filters on that field
+(learned from the queries seen: one scan, then look-ups) and kept current
+from the rows each commit changed (:meth:`FieldIndexes.changed`, which the
+store calls after every commit, whoever made it). A read still tests
+every candidate with the whole filter, so an index only has to hold every
+row that may match (never fewer): answers are the ones a scan gives.
+
+Only an engine whose store reports its commits keeps indexes (the local
+site): every change of its rows is persisted through the store. mockgun's
+rigs edit ``_db`` directly and keep nothing, so mockgun scans.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Set, Tuple
+
+Row = Dict[str, Any]
+
+#: Field data types an index serves: ``is`` on them compares a value the index can key exactly.
+INDEXED_TYPES = frozenset(("text", "entity"))
+#: Types whose rows are not indexed: event rows are built lazily (write/deferred_row.py).
+SKIPPED_ENTITY_TYPES = frozenset(("EventLogEntry",))
+
+
+def index_key(value: Any) -> Any:
+    """The key a stored or filtered value files under; ``None``: not indexable (never a candidate list)."""
+    if value.__class__ is str:
+        return value.lower()
+    if value.__class__ is dict:
+        link_type, link_id = value.get("type"), value.get("id")
+        if link_type.__class__ is str and link_id.__class__ is int:
+            return (link_type, link_id)
+    return None
+
+
+class FieldIndexes:
+    """The indexes of one engine's tables, built on demand and kept current by :meth:`changed`."""
+
+    def __init__(self) -> None:
+        self._tables: Optional[Mapping[str, Dict[int, Row]]] = None
+        # (entity_type, field) -> {key: {ids}}; and id -> key, to move a row when it changes.
+        self._by_key: Dict[Tuple[str, str], Dict[Any, Set[int]]] = {}
+        self._by_id: Dict[Tuple[str, str], Dict[int, Any]] = {}
+        self._fields_of: Dict[str, List[str]] = {}
+
+    def reset(self, tables: Optional[Mapping[str, Dict[int, Row]]] = None) -> None:
+        """Forget every index (the tables or the schema changed)."""
+        self._tables = tables
+        self._by_key = {}
+        self._by_id = {}
+        self._fields_of = {}
+
+    def candidates(self, tables: Mapping[str, Dict[int, Row]], entity_type: str, field: str,
+                   value: Any) -> Optional[Set[int]]:
+        """The ids of the rows whose ``field`` may equal ``value``, or ``None`` (no index: scan)."""
+        key = index_key(value)
+        if key is None or entity_type in SKIPPED_ENTITY_TYPES:
+            return None
+        if tables is not self._tables:
+            self.reset(tables)
+        index = self._by_key.get((entity_type, field))
+        if index is None:
+            index = self._build(entity_type, field)
+        return index.get(key, _EMPTY)
+
+    def _build(self, entity_type: str, field: str) -> Dict[Any, Set[int]]:
+        by_key: Dict[Any, Set[int]] = {}
+        by_id: Dict[int, Any] = {}
+        table = (self._tables or {}).get(entity_type) or {}
+        for entity_id, row in table.items():
+            key = index_key(row.get(field))
+            if key is not None:
+                by_id[entity_id] = key
+                ids = by_key.get(key)
+                if ids is None:
+                    by_key[key] = {entity_id}
+                else:
+                    ids.add(entity_id)
+        self._by_key[(entity_type, field)] = by_key
+        self._by_id[(entity_type, field)] = by_id
+        self._fields_of.setdefault(entity_type, []).append(field)
+        return by_key
+
+    def changed(self, changes: Mapping[Tuple[str, Any], Optional[Row]], schema_changed: Any = None) -> None:
+        """Move the changed rows (``None``: deleted) to the keys of their values now; forget all on a schema change."""
+        if schema_changed:
+            self.reset(self._tables)
+        if not self._fields_of:
+            return
+        for (entity_type, entity_id), row in changes.items():
+            fields = self._fields_of.get(entity_type)
+            if fields:
+                self._move(entity_type, entity_id, row, fields)
+
+    def _move(self, entity_type: str, entity_id: Any, row: Optional[Row], fields: Iterable[str]) -> None:
+        for field in fields:
+            by_id = self._by_id[(entity_type, field)]
+            by_key = self._by_key[(entity_type, field)]
+            old = by_id.pop(entity_id, None)
+            if old is not None:
+                ids = by_key.get(old)
+                if ids is not None:
+                    ids.discard(entity_id)
+                    if not ids:
+                        del by_key[old]
+            new = index_key(row.get(field)) if row is not None else None
+            if new is not None:
+                by_id[entity_id] = new
+                by_key.setdefault(new, set()).add(entity_id)
+
+
+_EMPTY: Set[int] = frozenset()  # type: ignore[assignment]
