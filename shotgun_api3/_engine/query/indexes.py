@@ -113,3 +113,52 @@ class FieldIndexes:
 
 
 _EMPTY: Set[int] = frozenset()  # type: ignore[assignment]
+
+
+def indexed_ids(env: Any, entity_type: str, filters: Any) -> Optional[List[int]]:
+    """The ids that may match, from the field indexes of the top-level ``and``'s ``field is value``; else ``None``.
+
+    Only candidates: the caller still tests each row with the whole filter.
+    """
+    if filters.__class__ is not dict or filters.get("logical_operator", "and") != "and":
+        return None
+    conditions = filters.get("conditions")
+    if conditions.__class__ is not list:
+        return None
+    best = None
+    for condition in conditions:
+        if condition.__class__ is not dict or condition.get("relation") != "is":
+            continue
+        path, values = condition.get("path"), condition.get("values")
+        if path.__class__ is not str or values.__class__ is not list or len(values) != 1:
+            continue
+        found = _path_candidates(env, entity_type, path, values[0])
+        if found is not None and (best is None or len(found) < len(best)):
+            best = found
+    return None if best is None else sorted(best)
+
+
+def _path_candidates(env: Any, entity_type: str, path: str, value: Any) -> Optional[Set[int]]:
+    """Candidates of ``field is value`` or ``link.Type.field is value`` (a single-entity link), or ``None``."""
+    parts = path.split(".")
+    if len(parts) == 1:
+        info = env.schema.field(entity_type, path)
+        if info is None or info.data_type not in INDEXED_TYPES:
+            return None
+        return env.indexes.candidates(env.tables, entity_type, path, value)
+    if len(parts) != 3:
+        return None
+    link, target_type, target_field = parts
+    info = env.schema.field(entity_type, link)
+    if info is None or info.data_type != "entity":
+        return None
+    targets = _path_candidates(env, target_type, target_field, value)
+    if targets is None:
+        return None
+    found: Set[int] = set()
+    for target_id in targets:
+        ids = env.indexes.candidates(env.tables, entity_type, link, {"type": target_type, "id": target_id})
+        if ids is None:
+            return None
+        found.update(ids)
+    return found

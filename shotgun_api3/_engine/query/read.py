@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import threading
+import time
 from itertools import islice
 from operator import itemgetter
-from typing import Any, Dict, List, Optional, Set
+from typing import Any, Dict, List, Optional
 
 from .. import site_choices
 from ..errors import EngineFault
 from .filters import all_of, compile_filters, match_all, pinned_ids
-from .indexes import INDEXED_TYPES
+from .indexes import indexed_ids
+from .slow_queries import log_if_slow
 from .ordering import sort_rows
 from .presenting import field_presenter
 from .filter_presets import preset_predicate
@@ -46,55 +48,6 @@ def _ids_ascending(table: Dict[int, Row]) -> bool:
     """Whether the table iterates in id order (the usual case), checked at C speed."""
     keys = list(table)
     return keys == sorted(keys)
-
-
-def indexed_ids(env: QueryEnv, entity_type: str, filters: Any) -> Optional[List[int]]:
-    """The ids that may match, from the field indexes of the top-level ``and``'s ``field is value``; else ``None``.
-
-    Only candidates: the caller still tests each row with the whole filter.
-    """
-    if filters.__class__ is not dict or filters.get("logical_operator", "and") != "and":
-        return None
-    conditions = filters.get("conditions")
-    if conditions.__class__ is not list:
-        return None
-    best = None
-    for condition in conditions:
-        if condition.__class__ is not dict or condition.get("relation") != "is":
-            continue
-        path, values = condition.get("path"), condition.get("values")
-        if path.__class__ is not str or values.__class__ is not list or len(values) != 1:
-            continue
-        found = _path_candidates(env, entity_type, path, values[0])
-        if found is not None and (best is None or len(found) < len(best)):
-            best = found
-    return None if best is None else sorted(best)
-
-
-def _path_candidates(env: QueryEnv, entity_type: str, path: str, value: Any) -> Optional[Set[int]]:
-    """Candidates of ``field is value`` or ``link.Type.field is value`` (a single-entity link), or ``None``."""
-    parts = path.split(".")
-    if len(parts) == 1:
-        info = env.schema.field(entity_type, path)
-        if info is None or info.data_type not in INDEXED_TYPES:
-            return None
-        return env.indexes.candidates(env.tables, entity_type, path, value)
-    if len(parts) != 3:
-        return None
-    link, target_type, target_field = parts
-    info = env.schema.field(entity_type, link)
-    if info is None or info.data_type != "entity":
-        return None
-    targets = _path_candidates(env, target_type, target_field, value)
-    if targets is None:
-        return None
-    found: Set[int] = set()
-    for target_id in targets:
-        ids = env.indexes.candidates(env.tables, entity_type, link, {"type": target_type, "id": target_id})
-        if ids is None:
-            return None
-        found.update(ids)
-    return found
 
 
 def select_rows(
@@ -218,6 +171,7 @@ def read(call: Any, params: Any) -> Dict[str, Any]:
         if rows is not None:
             return _page(env, entity_type, rows, page, per_page, fields, wants_count)
         enough = None
+    started = time.perf_counter()
     rows = select_rows(
         env,
         entity_type,
@@ -230,6 +184,7 @@ def read(call: Any, params: Any) -> Dict[str, Any]:
     )
     if sorts:
         rows = sort_rows(env, entity_type, rows, sorts)
+    log_if_slow("read", env, entity_type, params.get("filters"), started, len(rows))
     if memo_key is not None:
         memo[memo_key] = rows
     return _page(env, entity_type, rows, page, per_page, fields, wants_count)

@@ -8,12 +8,14 @@ validates the request, runs the filters and resolves the fields.
 from __future__ import annotations
 
 import datetime
+import time
 from typing import Any, Callable, Dict, List, Mapping, NamedTuple, Optional, Sequence
 
 from ..errors import EngineFault
 from .grouping_types import Bucket, buckets_for, group_order, grouping_type_applies
 from ..query.paths import compile_path
 from ..query.read import select_rows
+from ..query.slow_queries import log_if_slow
 from ..registry import params_object, rpc
 from .summary_types import aggregate, summary_type_applies
 
@@ -170,8 +172,10 @@ def summarize(call: Any, params: Any) -> Dict[str, Any]:
     grouping = params.get("grouping") or []
     fields = {field.path: field for field in
               _check_summaries(call, entity_type, summaries) + _check_grouping(call, entity_type, grouping)}
+    started = time.perf_counter()
     rows = select_rows(env, entity_type, params.get("filters"), False,
                        params.get("include_archived_projects", True), None, "summarize")
+    log_if_slow("summarize", env, entity_type, params.get("filters"), started, len(rows))
     records = [{path: field.present(row) for path, field in fields.items()} for row in rows]
     entity_schema = env.schema.entities
 
