@@ -238,6 +238,30 @@ def cmd_serve(args) -> int:
     return 0
 
 
+def cmd_compact_events(args) -> int:
+    from .event_archive import archive_events
+    from .site import SiteError, _open_store
+
+    if args.keep < 0:
+        raise CommandError("--keep must be 0 or more")
+    folder = Path(args.site)
+    with exclusive_site(folder, "compact its event log"):
+        try:
+            store = _open_store(folder)
+        except SiteError as error:
+            raise CommandError(str(error)) from None
+        try:
+            done = archive_events(store, folder, keep=args.keep, reclaim=not args.no_vacuum)
+        finally:
+            store.close()
+    if not done["archived"]:
+        print("Nothing to archive: the site holds at most %d event log entries." % args.keep)
+    else:
+        print("Archived %d event log entries (ids %d to %d) to %s; the newest %d stay in the site."
+              % (done["archived"], done["first_id"], done["last_id"], done["file"], args.keep))
+    return 0
+
+
 def cmd_seed_demo(args) -> int:
     from .demo import seed_site
 
@@ -352,6 +376,17 @@ def build_parser() -> argparse.ArgumentParser:
             site_option(sub)
             sub.add_argument("name", metavar=what)
             sub.set_defaults(run=cmd_account_switch, action=action, kind=kind)
+
+    compact = commands.add_parser("compact-events", help="archive old event log entries out of a site",
+                                  description="Keep the newest event log entries in the site and move the older "
+                                              "ones to a gzip JSON-lines file in <site>/event_archive/ (docs: "
+                                              "Local site). Stop the server first.")
+    site_option(compact)
+    compact.add_argument("--keep", type=int, default=100000, metavar="N",
+                         help="event log entries kept in the site (default: 100000)")
+    compact.add_argument("--no-vacuum", action="store_true",
+                         help="do not give the freed space back to the file system (VACUUM takes a while)")
+    compact.set_defaults(run=cmd_compact_events)
 
     seed = commands.add_parser("seed-demo", help="fill a site with a small demo project",
                                description="Create a demo project with sequences, shots, assets, tasks, versions "

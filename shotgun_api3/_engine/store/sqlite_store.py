@@ -21,7 +21,7 @@ import sqlite3
 import threading
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable, Mapping, Optional, Tuple, Union
+from typing import Any, Callable, Iterator, Mapping, Optional, Tuple, Union
 
 #: The shape of the database this release writes (SQLite ``PRAGMA user_version``).
 #: 0: folders made before the store carried a version (the same tables as 1);
@@ -319,6 +319,54 @@ class SqliteStore:
                 raise
         for listener in self._listeners:
             listener(changes, schema_changed)
+
+    # -- archiving old rows (the event log) ------------------------------------
+    def oldest_ids_beyond(self, entity_type: str, keep: int) -> Optional[int]:
+        """The highest id of ``entity_type`` outside its newest ``keep`` rows, or None when there are no more."""
+        with self._lock:
+            found = self._db.execute("SELECT id FROM entity_rows WHERE entity_type = ? ORDER BY id DESC "
+                                     "LIMIT 1 OFFSET ?", (entity_type, keep)).fetchone()
+        return None if found is None else found[0]
+
+    def stored_rows(self, entity_type: str, up_to_id: int, chunk: int = 10000) -> Iterator[Tuple[int, str]]:
+        """``(id, stored text)`` of the rows of ``entity_type`` with ids up to ``up_to_id``, in id order.
+
+        The text is what the store holds (tagged JSON; :func:`loads` reads it).
+        """
+        after = None
+        while True:
+            with self._lock:
+                if after is None:
+                    part = self._db.execute("SELECT id, row FROM entity_rows WHERE entity_type = ? AND id <= ? "
+                                            "ORDER BY id LIMIT ?", (entity_type, up_to_id, chunk)).fetchall()
+                else:
+                    part = self._db.execute("SELECT id, row FROM entity_rows WHERE entity_type = ? AND id > ? "
+                                            "AND id <= ? ORDER BY id LIMIT ?",
+                                            (entity_type, after, up_to_id, chunk)).fetchall()
+            if not part:
+                return
+            yield from part
+            after = part[-1][0]
+
+    def delete_up_to(self, entity_type: str, up_to_id: int) -> int:
+        """Delete the rows of ``entity_type`` with ids up to ``up_to_id`` in one transaction; return how many."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                cursor = self._db.execute("DELETE FROM entity_rows WHERE entity_type = ? AND id <= ?",
+                                          (entity_type, up_to_id))
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+        return cursor.rowcount
+
+    def reclaim_space(self) -> None:
+        """Give the space of deleted rows back to the file system (``VACUUM``; takes a while on a large site)."""
+        with self._lock:
+            self._db.execute("VACUUM")
+            if self.path is not None:
+                self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     # -- schema and site state ------------------------------------------------
     def has_schema(self) -> bool:
