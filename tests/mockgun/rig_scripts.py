@@ -37,6 +37,18 @@ with mock.patch.object(sg, "_validate_entity_type", side_effect=ShotgunError("bl
         out["error"] = str(error)
     out["calls"] = check.call_args_list
 """),
+    "validate_entity_type_is_asked_where_the_reference_asks": script("""
+with mock.patch.object(Mockgun, "_validate_entity_type", wraps=sg._validate_entity_type) as check:
+    sg.schema_field_read("Shot", "code")
+    sg.schema_read()
+    sg.find("Shot", [["code", "is", "sh010"]])
+    sg.find_one("Shot", [])
+    sg.create("Shot", {"code": "x"}, ["code"])
+    sg.update("Shot", shots[0]["id"], {"code": "y"})
+    sg.delete("Shot", shots[1]["id"])
+    sg.revive("Shot", shots[1]["id"])
+    out["calls"] = check.call_args_list
+"""),
     "validate_entity_fields_patched_lets_unknown_return_fields_through": script("""
 with mock.patch.object(Mockgun, "_validate_entity_fields") as check:
     out["made"] = sg.create("Shot", {"code": "x"}, return_fields=["no_such_field", "code"])

@@ -361,8 +361,10 @@ class Shotgun(ReferenceWrites, ReferenceRules, InProcessFileTransfer, _SiteClien
         """A type's field definitions, or ``{field_name: definition}`` (``{}`` for an unknown field)."""
         if self.site_semantics or project_entity is not None:
             return super().schema_field_read(entity_type, field_name, project_entity)
-        self._validate_entity_type(entity_type)
-        definitions = self._schema[entity_type]
+        # Not through _validate_entity_type: the reference's schema_field_read does not call it.
+        definitions = self._schema.get(entity_type) if isinstance(entity_type, str) else None
+        if definitions is None:
+            raise ShotgunError("%s is not a valid entity" % (entity_type,))
         if field_name is None:
             return definitions
         return {name: definition for name, definition in definitions.items() if name == field_name}
