@@ -51,7 +51,8 @@ def archive_events(store: SqliteStore, folder: Path, keep: int = DEFAULT_KEEP,
     partial = directory / ".archiving.jsonl.gz"
     first_id = None
     count = 0
-    with open(partial, "wb") as raw:
+    # Private like the database (0600): event rows hold the site's data.
+    with os.fdopen(os.open(str(partial), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as raw:
         with gzip.GzipFile(fileobj=raw, mode="wb") as archive:
             for entity_id, text in store.stored_rows(EVENT_TYPE, last_id):
                 if first_id is None:

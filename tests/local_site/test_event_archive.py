@@ -48,6 +48,7 @@ def test_compact_events_keeps_the_newest_and_archives_the_rest(tmp_path, capsys)
     assert cli.main(["compact-events", "--site", str(folder), "--keep", "5"]) == 0
     assert "Archived %d event log entries" % (len(events) - 5) in capsys.readouterr().out
     assert _archived_ids(folder) == [events[:-5]]
+    assert {path.stat().st_mode & 0o777 for path in (folder / "event_archive").iterdir()} == {0o600}
 
     site = Site.open(folder)
     try:
