@@ -16,7 +16,7 @@ answer never depends on which way was taken.
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from . import rules
 
@@ -131,20 +131,15 @@ def _entity_condition(db: Dict[str, Dict[Any, Row]], getter: Getter, compare: Ca
     Nothing else runs while one find scans, so each target's name is looked
     up once per find.
     """
-    names: Dict[Any, Any] = {}
-    missing = object()
+    names, look_up = _target_names(db)
     name_link = rules.name_link_from_target
 
     def entity_test(row: Row) -> bool:
         lval = getter(row)
         if lval.__class__ is dict:
+            key = (lval.get("type"), lval.get("id"))
             try:
-                key = (lval.get("type"), lval.get("id"))
-                name = names.get(key, missing)
-                if name is missing:
-                    target = db.get(key[0], {}).get(key[1])
-                    has_name, name = rules.named_link_source(target) if target is not None else (False, None)
-                    names[key] = name = name if has_name else _NO_NAME
+                name = names[key] if key in names else look_up(*key)
             except TypeError:  # an unhashable id
                 name_link(db, lval)
             else:
@@ -160,6 +155,24 @@ def _entity_condition(db: Dict[str, Dict[Any, Row]], getter: Getter, compare: Ca
 _NO_NAME = object()
 
 
+def _target_names(db: Dict[str, Dict[Any, Row]]) -> Tuple[Dict[Any, Any], Callable[[Any, Any], Any]]:
+    """``(names, look_up)``: the name the reference copies into a link to a row, or ``_NO_NAME``, by ``(type, id)``.
+
+    A scan reads ``names[type, id]`` itself (a call per row would cost) and
+    calls ``look_up(type, id)`` only on a miss: each target is looked up once
+    for the span of one find, since nothing else runs meanwhile.
+    """
+    names: Dict[Any, Any] = {}
+
+    def look_up(link_type: Any, link_id: Any) -> Any:
+        target = db.get(link_type, {}).get(link_id)
+        has_name, name = rules.named_link_source(target) if target is not None else (False, None)
+        names[link_type, link_id] = name = name if has_name else _NO_NAME
+        return name
+
+    return names, look_up
+
+
 def _is_link(value: Any) -> bool:
     return value.__class__ is dict and "type" in value and "id" in value
 
@@ -171,7 +184,7 @@ def _link_is_condition(db: Dict[str, Dict[Any, Row]], field: str, wanted: Dict[s
     The commonest filter of all; anything but a plain link dict goes the
     general way (:func:`_entity_condition`).
     """
-    names: Dict[Any, Any] = {}
+    names, look_up = _target_names(db)
     wanted_type, wanted_id = wanted["type"], wanted["id"]
     general = _entity_condition(db, lambda row: row.get(field), compare)
 
@@ -183,9 +196,7 @@ def _link_is_condition(db: Dict[str, Dict[Any, Row]], field: str, wanted: Dict[s
         try:
             name = names[link_type, link_id]
         except KeyError:
-            target = db.get(link_type, {}).get(link_id)
-            has_name, name = rules.named_link_source(target) if target is not None else (False, None)
-            names[link_type, link_id] = name = name if has_name else _NO_NAME
+            name = look_up(link_type, link_id)
         except TypeError:  # an unhashable id
             return general(row)
         if name is not _NO_NAME:

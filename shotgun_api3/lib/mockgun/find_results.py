@@ -17,7 +17,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence
 from shotgun_api3._errors import ShotgunError
 
 from . import rules
-from .engine_bridge import fresh
+from .engine_bridge import PLAIN_LEAVES, fresh
 
 Row = Dict[str, Any]
 
@@ -120,12 +120,9 @@ def records(rows: List[Row], fields: List[str], getters: Dict[str, Callable[[Row
         record = {}
         for field, getter in pairs:
             value = getter(row)
-            record[field] = value if value is None or value.__class__ in _IMMUTABLE else plain(value)
+            record[field] = value if value.__class__ in PLAIN_LEAVES else plain(value)
         out.append(record)
     return out
-
-
-_IMMUTABLE = frozenset((str, int, float, bool, bytes))
 
 
 def wire_dict_filters(filters: Dict[str, Any]) -> tuple:

@@ -21,7 +21,7 @@ from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from shotgun_api3._errors import ShotgunError
 
-from .engine_bridge import fresh
+from .engine_bridge import PLAIN_LEAVES, fresh
 from .reference_relations import Unsupported, reference_relation
 
 # The Python class each data type's values must have, as the reference checks
@@ -64,8 +64,6 @@ _EMPTY_SORT_VALUES: Dict[str, Any] = {"number": 0, "percent": 0, "duration": 0, 
 
 
 _NO_FIELDS: Dict[str, Any] = {}
-# Classes of values stored without a second look.
-_PLAIN_VALUES = frozenset((str, int, float, bool, type(None), datetime.datetime))
 
 
 def split_path(field: str) -> Optional[Tuple[str, str, str]]:
@@ -363,7 +361,7 @@ class ReferenceRules:
                 row[field] = _updated_links(row.get(field), value or [], mode)
             elif field_type == "date" and isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
                 row[field] = value.isoformat()
-            elif value.__class__ in _PLAIN_VALUES:
+            elif value.__class__ in PLAIN_LEAVES:
                 row[field] = value
             elif isinstance(value, (dict, list)):
                 # A copy: what the caller does to its dict or list later never reaches the store.

@@ -19,11 +19,9 @@ from typing import Any, Dict, List, Optional, Tuple
 from shotgun_api3._errors import ShotgunError
 from shotgun_api3.shotgun import Shotgun as _SiteClient
 
-from .engine_bridge import fresh
+from .engine_bridge import PLAIN_LEAVES, fresh
 
 _THUMBNAIL_FIELDS = ("image", "filmstrip_image")
-# Classes of values that answers may share with the store: nothing can change them in place.
-_SHARED = frozenset((str, int, float, bool, type(None)))
 _LOCAL_STORAGE = {"id": 0, "name": "auto_generated_by_mockgun", "type": "LocalStorage"}
 
 # {id(table): (table, table size, last key, highest id)} after the last id taken from a table.
@@ -68,7 +66,7 @@ class ReferenceWrites:
         result = {}
         for field in (data if return_fields is None else return_fields):
             value = read(entity_type, row, field)
-            result[field] = value if value.__class__ in _SHARED else fresh(value)
+            result[field] = value if value.__class__ in PLAIN_LEAVES else fresh(value)
         result["type"] = row["type"]
         result["id"] = row["id"]
         return result
@@ -88,7 +86,7 @@ class ReferenceWrites:
         self._validate_entity_exists(entity_type, entity_id)  # type: ignore[attr-defined]
         row = self._db[entity_type][entity_id]
         self._update_row(entity_type, row, data, multi_entity_update_modes)  # type: ignore[attr-defined]
-        return {field: value if value.__class__ in _SHARED else fresh(value)
+        return {field: value if value.__class__ in PLAIN_LEAVES else fresh(value)
                 for field, value in row.items() if field in data or field in ("type", "id")}
 
     def delete(self, entity_type: str, entity_id: int) -> bool:
