@@ -11,6 +11,7 @@ import base64
 import datetime
 import json
 from decimal import Decimal
+from itertools import chain, compress
 from typing import Any
 
 _TAGS = ("$dt", "$date", "$time", "$tuple", "$bytes", "$dec", "$dict", "$set")
@@ -128,7 +129,86 @@ def _hashable(key: Any) -> Any:
 
 
 def dumps(value: Any) -> str:
-    return json.dumps(encode_value(value), ensure_ascii=False, separators=(",", ":"))
+    """The stored text of ``value``: what ``json.dumps(encode_value(value))`` gives.
+
+    Most rows are plain (string keys, lists, links, datetimes): JSON's C
+    encoder writes them straight, asking :func:`_tag` for the leaves it cannot
+    hold, instead of a Python walk that copies every value first (the walk was
+    most of the cost of a write). A value the C encoder would write
+    differently takes the walk: a tuple (written as a list), a key that is not
+    a string (``1`` becomes ``"1"``) or is named like a tag, a subclass.
+    """
+    if _is_plain(value):
+        return _PLAIN_ENCODER.encode(value)
+    return _PLAIN_ENCODER.encode(encode_value(value))
+
+
+def _tag(value: Any) -> Any:
+    """What the C encoder writes for a leaf it cannot hold itself (a datetime, a set...): its tag."""
+    if type(value) is not datetime.datetime:
+        return encode_value(value)
+    # The rows of a write share a few timestamps (created_at, updated_at,
+    # the events'), so their tags are kept. Equal aware datetimes can differ
+    # in offset and fold, hence those in the key.
+    key = (value, value.tzinfo, value.fold)
+    tag = _datetime_tags.get(key)
+    if tag is None:
+        if len(_datetime_tags) >= 1000:
+            _datetime_tags.clear()
+        tag = _datetime_tags[key] = encode_value(value)
+    return tag
+
+
+_datetime_tags: dict = {}
+
+
+# Cycles make encode_value recurse without end; the walk raises then, so no marker checks here.
+_PLAIN_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_tag, check_circular=False)
+
+# Exact types (not subclasses) the C encoder writes as encode_value would:
+# itself for JSON's own, through _tag for the rest (whose items _tag walks).
+_LEAF_TYPES = frozenset({str, int, float, bool, type(None), datetime.datetime, datetime.date, datetime.time,
+                         bytes, bytearray, Decimal, set, frozenset})
+_SCANNED_TYPES = _LEAF_TYPES | {list, dict}
+_is_dict_type = frozenset({dict}).__contains__
+_is_list_type = frozenset({list}).__contains__
+
+
+def _is_plain(value: Any) -> bool:
+    """Whether JSON's C encoder (with :func:`_tag`) writes ``value`` exactly as :func:`encode_value` has it."""
+    if isinstance(value, dict):
+        return _are_plain_keys(value) and _are_plain(list(value.values()))
+    return _are_plain([value])
+
+
+def _are_plain(values: list) -> bool:
+    """Whether every one of ``values`` is plain.
+
+    Visited a level at a time, and each level in C (``map``, ``compress``,
+    set operations), not one Python call per value: a row is a few levels of
+    leaves, empty lists and links.
+    """
+    while values:
+        kinds = set(map(type, values))
+        if kinds <= _LEAF_TYPES:
+            return True
+        if not kinds <= _SCANNED_TYPES:
+            return False
+        dicts = list(compress(values, map(_is_dict_type, map(type, values))))
+        if dicts and not _are_plain_keys(set().union(*dicts)):
+            return False
+        lists = compress(values, map(_is_list_type, map(type, values)))
+        values = list(chain(chain.from_iterable(lists), chain.from_iterable(map(dict.values, dicts))))
+    return True
+
+
+def _are_plain_keys(keys: Any) -> bool:
+    """Whether all ``keys`` are strings (the C encoder would write 1 as "1") and none is named like a tag."""
+    try:
+        "".join(keys)
+    except TypeError:
+        return False
+    return _TAG_SET.isdisjoint(keys)
 
 
 def loads(text: str) -> Any:

@@ -1,0 +1,79 @@
+"""row_codec.dumps: the C-encoder fast path writes exactly what the tagged walk writes."""
+from __future__ import annotations
+
+import datetime
+import json
+from decimal import Decimal
+
+import pytest
+
+from shotgun_api3._engine.store.row_codec import dumps, encode_value, loads
+from shotgun_api3._engine.write.deferred_row import DeferredRow
+
+UTC = datetime.timezone.utc
+PLUS_2 = datetime.timezone(datetime.timedelta(hours=2))
+MOMENT = datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)
+
+
+def walked(value):
+    """The stored text as the tagged walk alone writes it (what dumps must match)."""
+    return json.dumps(encode_value(value), ensure_ascii=False, separators=(",", ":"))
+
+
+class Text(str):
+    pass
+
+
+class Number(int):
+    pass
+
+
+NOT_EQUAL_TO_ITSELF = {"nan": float("nan"), "inf": float("inf"), "unicode": "ünïcode ✓"}
+
+VALUES = [
+    {"type": "Shot", "id": 1, "tasks": [{"type": "Task", "id": 2, "name": "anim"}], "at": MOMENT},
+    {"links": [{"type": "Task", "id": 2, "$dt": "a key named like a tag"}]},
+    {"links": [{"type": "Task", "id": (1, 2)}]},
+    {"meta": {"old_value": [[{"$set": 1}]]}},
+    {"deep": [[[{1: "an int key three lists down"}]]]},
+    {"keys": {True: "a bool key", None: "a None key", 1.5: "a float key"}},
+    {"tuple": ("a", [1, (2, 3)])},
+    {"set": {("a", 1), ("b", 2)}, "frozen": frozenset({1})},
+    {"bytes": b"\x00\xff", "buffer": bytearray(b"ab"), "decimal": Decimal("1.10")},
+    {"date": datetime.date(2020, 2, 29), "time": datetime.time(1, 2), "naive": datetime.datetime(2020, 1, 1)},
+    {"utc": MOMENT, "same instant, other offset": MOMENT.astimezone(PLUS_2)},
+    {"fold": datetime.datetime(2021, 11, 7, 1, 30, fold=1), "no fold": datetime.datetime(2021, 11, 7, 1, 30)},
+    {"subclasses": [Text("text"), Number(3)], Text("key"): 1},
+    NOT_EQUAL_TO_ITSELF,
+    [], {}, None, "text", 3, MOMENT, (1, "a"), {"$dt": "not a tag"},
+    {"empty": {}, "lists": [[], [[]]], "mixed": [1, "a", None, {"id": 1}, [MOMENT]]},
+]
+
+
+@pytest.mark.parametrize("value", VALUES)
+def test_dumps_writes_what_the_walk_writes(value):
+    assert dumps(value) == walked(value)
+
+
+@pytest.mark.parametrize("value", VALUES)
+def test_dumps_round_trips(value):
+    decoded = loads(dumps(value))
+    if value is not NOT_EQUAL_TO_ITSELF:
+        assert decoded == value
+
+
+def test_equal_datetimes_at_other_offsets_keep_their_own_offset():
+    assert loads(dumps(MOMENT.astimezone(PLUS_2))).utcoffset() == datetime.timedelta(hours=2)
+    assert loads(dumps(MOMENT)).utcoffset() == datetime.timedelta(0)
+
+
+def test_a_deferred_row_is_written_as_its_built_fields():
+    row = DeferredRow.of(("type", "EventLogEntry"), lambda: {"type": "EventLogEntry", "id": 7, "at": MOMENT}, ())
+    assert dumps(row) == walked({"type": "EventLogEntry", "id": 7, "at": MOMENT})
+
+
+def test_values_it_cannot_store_still_raise():
+    with pytest.raises(TypeError):
+        dumps({"bad": object()})
+    with pytest.raises(TypeError):
+        dumps({"bad": [{"deeper": object()}]})
