@@ -133,6 +133,12 @@ class Engine:
         if table is None:
             table = self._tables[entity_type] = {}
         cached = self._next_ids.get(entity_type)
+        highest_id = getattr(table, "highest_id", None)
+        if highest_id is not None:
+            # A store-backed table (store/stored_table.py) knows its highest id without a scan.
+            candidate = max(highest_id() + 1, cached[0] if cached is not None else 0)
+            self._next_ids[entity_type] = (candidate + count, -1)
+            return candidate
         if cached is not None:
             candidate, size = cached
             if size == len(table) and candidate not in table and (

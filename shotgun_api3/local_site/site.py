@@ -24,7 +24,7 @@ from .._engine.store.file_store import FileStore
 from .._engine.files.thumbnails import FINISH_THUMBNAILS
 from .auth import AUTHENTICATION_FAILED, Accounts, AuthError, new_totp_secret
 from .throttle import AuthLimits
-from .relocation import relocate_file_urls
+from .relocation import file_link_mover, relocate_file_urls
 from .._engine.store.sqlite_store import SqliteStore, StoreVersionError
 
 LOG = logging.getLogger("shotgun_api3")
@@ -130,11 +130,15 @@ class Site:
         self.engine.reports_field_visibility = True
         self.engine.logs_paired_link_changes = True
         store.schema_source = self._current_schema
+        state = store.read_state()
+        last_url = (state.get(FILES_URL_STATE) or {}).get("value")
+        if last_url:
+            # Rows are read as they are needed: each gets the links of the address last served.
+            store.row_loaded = file_link_mover(self.engine.schema, last_url)
         # What ``info`` answers, computed once: the engine's description of
         # a site, which the server and the file routes may adjust (e.g. the
         # direct-upload flags) before serving.
         self.server_info = self.engine.call("info", None, CallContext())
-        state = store.read_state()
         secret = state.pop("secret", None)
         if secret is None:
             secret = {"value": secrets.token_hex(32)}
@@ -207,8 +211,10 @@ class Site:
             self.engine.site_url = url
 
     def _move_file_links(self, url: str) -> None:
-        if (self.store.read_state().get(FILES_URL_STATE) or {}).get("value") == url:
-            return  # every link was made or moved under this address already
+        # Rows the store reads from now on are moved as they are read (a row
+        # is written back with its moved links by its next change); the rows
+        # already in memory are moved and written now.
+        self.store.row_loaded = file_link_mover(self.engine.schema, url)
         changed = relocate_file_urls(self.engine, url)
         if changed:
             try:
@@ -217,8 +223,9 @@ class Site:
                 for row, before in changed.values():
                     row.update(before)
                 raise
-            LOG.info("local site: moved the file links of %d records to %s", len(changed), url)
-        self.store.write_state(FILES_URL_STATE, {"value": url})
+            LOG.info("local site: moved the file links of %d records in memory to %s", len(changed), url)
+        if (self.store.read_state().get(FILES_URL_STATE) or {}).get("value") != url:
+            self.store.write_state(FILES_URL_STATE, {"value": url})
 
     def close(self) -> None:
         """Close the database; a temporary file store (in-memory sites) is removed."""

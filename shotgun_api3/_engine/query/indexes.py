@@ -162,3 +162,33 @@ def _path_candidates(env: Any, entity_type: str, path: str, value: Any) -> Optio
             return None
         found.update(ids)
     return found
+
+
+def id_bounds(filters: Any) -> Optional[Tuple[Optional[int], Optional[int]]]:
+    """``(low, high)``, inclusive, that the top-level ``and``'s ``id`` comparisons put on the ids; else ``None``.
+
+    Lets a read of a store-backed table (the event log: daemons ask for
+    ``id greater_than`` the last one they saw) seek to the ids instead of
+    streaming the table. Only bounds: the caller still tests each row.
+    """
+    if filters.__class__ is not dict or filters.get("logical_operator", "and") != "and":
+        return None
+    conditions = filters.get("conditions")
+    if conditions.__class__ is not list:
+        return None
+    low: Optional[int] = None
+    high: Optional[int] = None
+    for condition in conditions:
+        if condition.__class__ is not dict or condition.get("path") != "id":
+            continue
+        relation, values = condition.get("relation"), condition.get("values")
+        if values.__class__ is not list or not values or not all(value.__class__ is int for value in values):
+            continue
+        if relation == "greater_than" and len(values) == 1:
+            low = max(low, values[0] + 1) if low is not None else values[0] + 1
+        elif relation == "less_than" and len(values) == 1:
+            high = min(high, values[0] - 1) if high is not None else values[0] - 1
+        elif relation == "between" and len(values) == 2:
+            low = max(low, values[0]) if low is not None else values[0]
+            high = min(high, values[1]) if high is not None else values[1]
+    return None if low is None and high is None else (low, high)

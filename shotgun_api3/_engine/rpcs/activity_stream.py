@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import copy
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional
 
 from .. import site_choices as choices
 from ..errors import EngineFault
@@ -30,14 +30,25 @@ def _same(link: Any, target: Mapping[str, Any]) -> bool:
     return isinstance(link, dict) and link.get("type") == target["type"] and link.get("id") == target["id"]
 
 
-def _values_at_creation(events: List[Row]) -> Dict[Any, Any]:
+def _live_events(call: Any) -> Iterator[Row]:
+    """The live event log rows in id order, one at a time (a large site streams them from its store)."""
+    table = call.engine.tables.get("EventLogEntry") or {}
+    if getattr(table, "keeps_rows", True) is False:
+        rows: Iterable[Row] = table.values()  # streamed, in id order
+    else:
+        rows = sorted(table.values(), key=lambda event: event["id"])
+    return (event for event in rows if not event.get("__retired"))
+
+
+def _values_at_creation(events: Iterable[Row]) -> Dict[Any, Any]:
     """``{(type, id, field): value}`` for fields changed after creation: the old value of their first change.
 
     A record's link fields may have changed since it was created; its
-    creation belongs on the streams of what it linked to then.
+    creation belongs on the streams of what it linked to then. ``events``
+    come in id order.
     """
     first_old: Dict[Any, Any] = {}
-    for event in sorted(events, key=lambda event: event["id"]):
+    for event in events:
         meta = event.get("meta")
         if isinstance(meta, dict) and meta.get("type") == "attribute_change":
             key = (meta.get("entity_type"), meta.get("entity_id"), meta.get("attribute_name"))
@@ -117,18 +128,20 @@ def activity_stream(call: Any, params: Any) -> Dict[str, Any]:
         raise EngineFault("API activity_stream_read() entity_fields must be an object of entity type to field list")
     min_id, max_id, limit = (_optional_int(params, name) for name in ("min_id", "max_id", "limit"))
     target = {"type": entity_type, "id": entity_id}
-    events = sorted(call.engine.rows("EventLogEntry"), key=lambda event: event["id"], reverse=True)
-    at_creation = _values_at_creation(events)
-    updates: List[Row] = []
-    for event in events:
+    # Two passes over the log in id order, holding only what belongs: the
+    # whole log of a large site is never in memory at once.
+    at_creation = _values_at_creation(_live_events(call))
+    belonging = []
+    for event in _live_events(call):
         if (max_id is not None and event["id"] > max_id) or (min_id is not None and event["id"] < min_id):
             continue
         kind = update_type(event.get("event_type"))
-        if kind is None or not _belongs(call, event, kind, target, at_creation):
-            continue
-        updates.append(_update(call, event, kind, entity_fields))
-        if limit and len(updates) >= limit:
-            break
+        if kind is not None and _belongs(call, event, kind, target, at_creation):
+            belonging.append((event, kind))
+    belonging.reverse()  # newest first
+    if limit:
+        belonging = belonging[:max(limit, 1)]  # (a negative limit has always answered one update)
+    updates: List[Row] = [_update(call, event, kind, entity_fields) for event, kind in belonging]
     return {
         "entity_type": entity_type,
         "entity_id": entity_id,

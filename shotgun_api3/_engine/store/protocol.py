@@ -1,12 +1,13 @@
 """What the engine asks of a store: the typed contract :class:`SqliteStore` (and any other) fulfils.
 
-The engine keeps every table in memory; a store loads them when the engine
-starts and persists each committed call before the call answers. ``None``
-(mockgun, most tests) keeps nothing.
+The engine answers from rows in memory; a store hands it its tables when
+the engine starts (dicts, or mappings that read their rows from the store
+as they are needed: ``stored_table.py``) and persists each committed call
+before the call answers. ``None`` (mockgun, most tests) keeps nothing.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, Mapping, Optional, Tuple, Union
+from typing import Any, Dict, Mapping, MutableMapping, Optional, Tuple, Union
 
 try:
     from typing import Protocol
@@ -15,7 +16,7 @@ except ImportError:  # pragma: no cover - Python < 3.8 is not supported; kept fo
 
 Row = Dict[str, Any]
 SchemaDicts = Dict[str, Any]
-Tables = Dict[str, Dict[int, Row]]
+Tables = Dict[str, MutableMapping[int, Row]]
 
 
 class Store(Protocol):

@@ -1,8 +1,8 @@
 """SqliteStore: the engine's write-through store on SQLite, in WAL mode.
 
-The engine keeps every table in memory and hands each committed transaction
-to its store (docs/architecture.rst, "The engine contract"). This store
-writes those rows, schema changes and the site's own state (accounts,
+The engine reads its tables from this store as it needs them
+(``stored_table.py``) and hands each committed transaction to it
+(docs/architecture.rst, "The engine contract"). This store writes those rows, schema changes and the site's own state (accounts,
 sessions, the signing secret) to one SQLite file, in one transaction per
 engine commit, before the call returns. ``synchronous=FULL`` makes SQLite
 fsync the write-ahead log on every commit, so an answer the client received
@@ -20,14 +20,17 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, Optional, Tuple, Union
 
 from .row_codec import RowDecoder, decode_value, dumps, encode_value, loads  # noqa: F401 - re-exported
+from .stored_table import StoredTable
+
+#: Entity types whose rows are never held in memory whole: streamed from the
+#: database when read (the event log: most of a site's rows, read by id range).
+STREAMED_TYPES = frozenset(("EventLogEntry",))
 
 #: The shape of the database this release writes (SQLite ``PRAGMA user_version``).
 #: 0: folders made before the store carried a version (the same tables as 1);
 #: 1: the tables below. A folder made by a newer release is refused, not guessed at.
 SCHEMA_VERSION = 1
 
-#: Rows parsed per JSON document when a store is loaded (see :class:`RowDecoder`).
-_LOAD_CHUNK = 20000
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS entity_rows (
@@ -84,6 +87,11 @@ class SqliteStore:
         #: The version an older database was migrated from when opened, else None.
         self.migrated_from: Optional[int] = None
         self._listeners: list = []
+        #: Called with ``(entity_type, row)`` on every row read from the database, before the
+        #: engine sees it (the site moves file links made under another address).
+        self.row_loaded: Optional[Callable[[str, Row], None]] = None
+        self._decoder = RowDecoder()
+        self._tables: dict = {}
         # One connection, used under a lock: the engine already serialises
         # calls, and SQLite allows one writer at a time anyway.
         self._lock = threading.Lock()
@@ -125,38 +133,83 @@ class SqliteStore:
 
     # -- the engine's Store protocol ---------------------------------------
     def load(self) -> Tuple[Optional[SchemaDicts], Optional[dict]]:
-        """Return ``(schema dicts or None, tables or None)`` as last committed."""
-        tables: dict = {}
-        decoder = RowDecoder()
+        """Return ``(schema dicts or None, tables or None)`` as last committed.
+
+        The tables are :class:`StoredTable` mappings that read their rows
+        from this store when they are first needed (nothing is parsed here);
+        the event log's is never held in memory whole (``STREAMED_TYPES``).
+        """
         with self._lock:
             schema = self._db.execute("SELECT value FROM site_schema WHERE name = 'schema'").fetchone()
-            cursor = self._db.execute("SELECT entity_type, id, row FROM entity_rows")
-            while True:
-                chunk = cursor.fetchmany(_LOAD_CHUNK)
-                if not chunk:
-                    break
-                self._load_chunk(tables, decoder, chunk)
         schema_dicts = json.loads(schema[0]) if schema is not None else None
-        if not tables and schema_dicts is None:
+        stored_types = self._stored_types()
+        if not stored_types and schema_dicts is None:
             return None, None
+        names = set(stored_types)
         if schema_dicts is not None:
-            for entity_type in schema_dicts.get("schema", {}):
-                tables.setdefault(entity_type, {})
-        return schema_dicts, tables
+            names.update(schema_dicts.get("schema", {}))
+        self._tables = {name: StoredTable(self, name, keeps_rows=name not in STREAMED_TYPES) for name in sorted(names)}
+        return schema_dicts, dict(self._tables)
 
-    @staticmethod
-    def _load_chunk(tables: dict, decoder: RowDecoder, chunk: list) -> None:
-        # The rows come in primary key order: (type, id), so a chunk holds few types.
-        start = 0
-        while start < len(chunk):
-            entity_type = chunk[start][0]
-            end = start
-            while end < len(chunk) and chunk[end][0] == entity_type:
-                end += 1
-            part = chunk[start:end]
-            table = tables.setdefault(entity_type, {})
-            table.update(zip([item[1] for item in part], decoder.rows([item[2] for item in part])))
-            start = end
+    def _stored_types(self) -> list:
+        """The entity types that have stored rows, by seeks on the primary key (no scan)."""
+        found: list = []
+        with self._lock:
+            while True:
+                after = self._db.execute("SELECT entity_type FROM entity_rows WHERE entity_type > ? "
+                                         "ORDER BY entity_type LIMIT 1", (found[-1] if found else "",)).fetchone()
+                if after is None:
+                    return found
+                found.append(after[0])
+
+    # -- rows read as the tables need them (StoredTable's source) ------------------
+    def row(self, entity_type: str, entity_id: int, text_only: bool = False) -> Any:
+        """The stored row of ``(entity_type, entity_id)``, decoded (its text with ``text_only``), or None."""
+        with self._lock:
+            found = self._db.execute("SELECT row FROM entity_rows WHERE entity_type = ? AND id = ?",
+                                     (entity_type, entity_id)).fetchone()
+        if found is None or text_only:
+            return None if found is None else found[0]
+        row = self._decoder.rows(found)[0]
+        if self.row_loaded is not None:
+            self.row_loaded(entity_type, row)
+        return row
+
+    def rows_after(self, entity_type: str, after: Optional[int], up_to: Optional[int],
+                   chunk: int) -> Iterator[list]:
+        """Lists of ``(id, row)`` with ``after < id <= up_to`` (``None``: unbounded), in id order, ``chunk`` a list."""
+        query = "SELECT id, row FROM entity_rows WHERE entity_type = ? AND id > ?%s ORDER BY id LIMIT ?" % (
+            "" if up_to is None else " AND id <= %d" % int(up_to))
+        position = -(1 << 63) if after is None else after
+        while True:
+            with self._lock:
+                part = self._db.execute(query, (entity_type, position, chunk)).fetchall()
+            if not part:
+                return
+            rows = self._decoder.rows([text for _, text in part])
+            if self.row_loaded is not None:
+                for row in rows:
+                    self.row_loaded(entity_type, row)
+            yield list(zip([entity_id for entity_id, _ in part], rows))
+            if len(part) < chunk:
+                return
+            position = part[-1][0]
+
+    def has_rows(self, entity_type: str) -> bool:
+        with self._lock:
+            return self._db.execute("SELECT 1 FROM entity_rows WHERE entity_type = ? LIMIT 1",
+                                    (entity_type,)).fetchone() is not None
+
+    def highest_id(self, entity_type: str) -> int:
+        """The highest stored integer id of ``entity_type`` (0: none)."""
+        with self._lock:
+            found = self._db.execute("SELECT max(id) FROM entity_rows WHERE entity_type = ?", (entity_type,)).fetchone()
+        return found[0] or 0
+
+    def count(self, entity_type: str) -> int:
+        with self._lock:
+            return self._db.execute("SELECT count(*) FROM entity_rows WHERE entity_type = ?",
+                                    (entity_type,)).fetchone()[0]
 
     def add_commit_listener(self, listener: Callable[[Mapping[Tuple[str, int], Optional[Row]], Any], None]) -> None:
         """Call ``listener(changes, schema_changed)`` after every commit that succeeded (the engine's indexes)."""
@@ -194,6 +247,12 @@ class SqliteStore:
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
+        tables = self._tables
+        if tables:
+            for (entity_type, entity_id), row in changes.items():
+                table = tables.get(entity_type)
+                if table is not None:
+                    table.committed(entity_id, row)
         for listener in self._listeners:
             listener(changes, schema_changed)
 

@@ -1,0 +1,235 @@
+"""StoredTable: the rows of one entity type, read from the store as they are needed.
+
+A site of a million records cannot parse every row before it answers (a
+minute) nor hold its whole event log in memory (most of its size). So the
+tables a :class:`~shotgun_api3._engine.store.sqlite_store.SqliteStore` loads
+are these mappings of ``id -> row`` instead of dicts (docs/architecture.rst,
+"A site at production size"):
+
+- Nothing is read when the site opens. A look-up by id reads that one row
+  (an index seek) and keeps it, so the same record is the same dict for the
+  rest of the run: the engine changes rows in place and a transaction puts
+  them back in place on rollback.
+- An entity table (``keeps_rows``) reads all its rows the first time
+  anything needs more than a look-up (a scan, an index build, ``len``) and
+  from then on is a dict in memory, as every table used to be.
+- The event log (``keeps_rows=False``) is never held: a scan streams its
+  rows from the store in id order, a range of ids is read by an index seek
+  (:meth:`rows_between`, what event daemons ask for), and the rows a call
+  wrote are let go once the store has them.
+
+What a call wrote and the store has not committed yet lives in memory
+(``_known``); the store's commit listener (:meth:`committed`) hears when it
+has. A row deleted in memory before the commit is ``_GONE`` there.
+"""
+from __future__ import annotations
+
+from collections.abc import MutableMapping
+from typing import Any, Callable, Dict, Iterator, List, Optional, Set
+
+Row = Dict[str, Any]
+
+_GONE: Any = object()
+
+#: Rows read from the store per query when a table is streamed or loaded.
+STREAM_CHUNK = 5000
+
+
+class StoredTable(MutableMapping):
+    """``id -> row`` of one entity type, over a store that reads rows by id and in id order."""
+
+    def __init__(self, source: Any, entity_type: str, keeps_rows: bool = True) -> None:
+        #: The store's row reader: ``row(type, id)``, ``rows_after(type, after, up_to, chunk)``,
+        #: ``has_rows(type)``, ``highest_id(type)``, ``count(type)`` (see SqliteStore).
+        self._source = source
+        self.entity_type = entity_type
+        self.keeps_rows = keeps_rows
+        self._rows: Optional[Dict[int, Row]] = None
+        self._known: Dict[Any, Any] = {}
+        # The highest id ever held (ids are never reused), once asked for; kept by __setitem__.
+        self._highest: Optional[int] = None
+
+    # -- what the engine uses beyond a mapping ---------------------------------
+    @property
+    def loaded(self) -> bool:
+        """Whether every row is in memory (an entity table after its first scan)."""
+        return self._rows is not None
+
+    def highest_id(self) -> int:
+        """The highest id the table holds or held since it was opened, in memory or stored (0: none)."""
+        if self._highest is None:
+            held = self._rows if self._rows is not None else self._known
+            self._highest = max(max((key for key in held if key.__class__ is int), default=0),
+                                self._source.highest_id(self.entity_type))
+        return self._highest
+
+    def rows_between(self, low: Optional[int], high: Optional[int]) -> Iterator[Row]:
+        """The rows with ``low <= id <= high`` (``None``: unbounded), in id order, read by index seeks."""
+        if self._rows is not None or self.keeps_rows:
+            rows = self._load()
+            return iter([rows[key] for key in sorted(rows, key=_id_order)
+                         if key.__class__ is int and (low is None or key >= low) and (high is None or key <= high)])
+        return self._merged(low, high)
+
+    def rows_in_memory(self) -> List[Row]:
+        """The rows held in memory now, read from nothing (the site moves their file links)."""
+        if self._rows is not None:
+            return list(self._rows.values())
+        return [row for row in self._known.values() if row is not _GONE]
+
+    def committed(self, entity_id: Any, row: Optional[Row]) -> None:
+        """The store now holds ``row`` under ``entity_id`` (``None``: it deleted it)."""
+        if self._rows is not None:
+            return
+        if row is None or not self.keeps_rows:
+            # The event log lets go of what the store has; a deleted row is gone from both.
+            self._known.pop(entity_id, None)
+
+    # -- the mapping -------------------------------------------------------------
+    def __getitem__(self, entity_id: Any) -> Row:
+        row = self.get(entity_id, _GONE)
+        if row is _GONE:
+            raise KeyError(entity_id)
+        return row
+
+    def get(self, entity_id: Any, default: Any = None) -> Any:
+        if self._rows is not None:
+            return self._rows.get(entity_id, default)
+        row = self._known.get(entity_id)
+        if row is None:
+            if entity_id.__class__ is not int:
+                return default
+            row = self._source.row(self.entity_type, entity_id)
+            if row is None:
+                return default
+            self._known[entity_id] = row
+            return row
+        return default if row is _GONE else row
+
+    def __contains__(self, entity_id: Any) -> bool:
+        return self.get(entity_id, _GONE) is not _GONE
+
+    def __setitem__(self, entity_id: Any, row: Row) -> None:
+        if self._highest is not None and entity_id.__class__ is int and entity_id > self._highest:
+            self._highest = entity_id
+        if self._rows is not None:
+            self._rows[entity_id] = row
+        else:
+            self._known[entity_id] = row
+
+    def __delitem__(self, entity_id: Any) -> None:
+        if self._rows is not None:
+            del self._rows[entity_id]
+            return
+        if entity_id not in self:
+            raise KeyError(entity_id)
+        if entity_id.__class__ is int and self._source.row(self.entity_type, entity_id, text_only=True) is not None:
+            self._known[entity_id] = _GONE  # until the commit deletes it from the store too
+        else:
+            del self._known[entity_id]
+
+    def __len__(self) -> int:
+        if self._rows is not None or self.keeps_rows:
+            return len(self._load())
+        count = self._source.count(self.entity_type)
+        for entity_id, row in self._known.items():
+            stored = entity_id.__class__ is int and self._source.row(self.entity_type, entity_id,
+                                                                     text_only=True) is not None
+            count += (row is not _GONE) - stored
+        return count
+
+    def __bool__(self) -> bool:
+        if self._rows is not None:
+            return bool(self._rows)
+        if any(row is not _GONE for row in self._known.values()):
+            return True
+        if not self._source.has_rows(self.entity_type):
+            return False
+        return _GONE not in self._known.values() or len(self) > 0
+
+    def __iter__(self) -> Iterator[Any]:
+        if self._rows is not None or self.keeps_rows:
+            return iter(self._load())
+        return (row["id"] for row in self._merged(None, None))
+
+    def keys(self) -> Any:
+        if self._rows is not None or self.keeps_rows:
+            return self._load().keys()
+        return super().keys()
+
+    def values(self) -> Any:
+        if self._rows is not None or self.keeps_rows:
+            return self._load().values()
+        return _Streamed(lambda: self._merged(None, None))
+
+    def items(self) -> Any:
+        if self._rows is not None or self.keeps_rows:
+            return self._load().items()
+        return _Streamed(lambda: ((row["id"], row) for row in self._merged(None, None)))
+
+    def setdefault(self, entity_id: Any, default: Any = None) -> Any:
+        row = self.get(entity_id, _GONE)
+        if row is _GONE:
+            self[entity_id] = row = default
+        return row
+
+    def __repr__(self) -> str:
+        state = "loaded" if self._rows is not None else "%d in memory" % len(self._known)
+        return "<StoredTable %s (%s)>" % (self.entity_type, state)
+
+    # -- reading from the store ----------------------------------------------------
+    def _load(self) -> Dict[int, Row]:
+        """Every row in memory (an entity table's first scan); rows already read keep their identity."""
+        if self._rows is None:
+            rows: Dict[int, Row] = {}
+            known = self._known
+            for chunk in self._source.rows_after(self.entity_type, None, None, STREAM_CHUNK):
+                for entity_id, row in chunk:
+                    held = known.get(entity_id)
+                    if held is None:
+                        rows[entity_id] = row
+                    elif held is not _GONE:
+                        rows[entity_id] = held
+            for entity_id in sorted((key for key in known if key not in rows), key=_id_order):
+                if known[entity_id] is not _GONE:
+                    rows[entity_id] = known[entity_id]
+            self._rows = rows
+            self._known = {}
+        return self._rows
+
+    def _merged(self, low: Optional[int], high: Optional[int]) -> Iterator[Row]:
+        """Stored rows in id order, the ones in memory in their place and the new ones at theirs."""
+        known = self._known
+        # (Rows in memory are few while streaming: the ones of the call under way.)
+        extra = sorted(key for key, row in known.items() if key.__class__ is int and row is not _GONE
+                       and (low is None or key >= low) and (high is None or key <= high))
+        position, count = 0, len(extra)
+        after = None if low is None else low - 1
+        for chunk in self._source.rows_after(self.entity_type, after, high, STREAM_CHUNK):
+            for entity_id, row in chunk:
+                while position < count and extra[position] < entity_id:
+                    yield known[extra[position]]
+                    position += 1
+                if position < count and extra[position] == entity_id:
+                    position += 1  # the row in memory is the one answered, just below
+                held = known.get(entity_id)
+                if held is not _GONE:
+                    yield row if held is None else held
+        for entity_id in extra[position:]:
+            yield known[entity_id]
+
+
+def _id_order(key: Any) -> Any:
+    return (0, key) if key.__class__ is int else (1, str(key))
+
+
+class _Streamed:
+    """A view that reads its items afresh each time it is iterated (``values()``/``items()`` of the event log)."""
+
+    __slots__ = ("_make",)
+
+    def __init__(self, make: Callable[[], Iterator[Any]]) -> None:
+        self._make = make
+
+    def __iter__(self) -> Iterator[Any]:
+        return self._make()

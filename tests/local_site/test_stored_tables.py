@@ -1,0 +1,168 @@
+"""Tables read from the store as they are needed (issue 15): a reopened site answers as before, reading less.
+
+A site opens without parsing a row; a look-up by id reads one; the first
+scan of an entity type reads that type; the event log is never held whole,
+and a range of event ids is read by seeking. Every check compares answers
+with the same reads before the restart, or with a scan (``filter_operator:
+any`` disables the id range and the field indexes).
+"""
+from __future__ import annotations
+
+import pytest
+
+import shotgun_api3
+from shotgun_api3.local_site.server import LocalSiteServer
+from shotgun_api3.local_site.site import Site
+from shotgun_api3._engine.store.sqlite_store import SqliteStore
+from shotgun_api3._engine.store.stored_table import StoredTable
+
+EVENT_FIELDS = ["event_type", "entity", "attribute_name", "meta", "project", "user", "description", "created_at"]
+
+
+def _fill(sg):
+    project = sg.create("Project", {"name": "Stored ☃"})
+    sequence = sg.create("Sequence", {"code": "SQ01", "project": project})
+    shots = [sg.create("Shot", {"code": "SH%03d" % n, "project": project,
+                                "sg_sequence": sequence, "description": "shot %d" % n})["id"] for n in range(12)]
+    for shot_id in shots[:4]:
+        sg.create("Task", {"content": "anim", "project": project, "entity": {"type": "Shot", "id": shot_id}})
+    sg.update("Shot", shots[0], {"code": "renamed"})
+    sg.delete("Shot", shots[1])
+    return project, shots
+
+
+def _reads(sg, project, shots):
+    """What the checks compare before and after a restart."""
+    last_event = sg.find("EventLogEntry", [], ["id"], order=[{"field_name": "id", "direction": "desc"}], limit=1)
+    return {
+        "by id": sg.find_one("Shot", [["id", "is", shots[2]]], ["code", "sg_sequence", "project", "tasks"]),
+        "retired by id": sg.find_one("Shot", [["id", "is", shots[1]]], ["code"]),
+        "by code": sg.find("Shot", [["code", "is", "sh003"]], ["code"]),
+        "dotted": sg.find("Shot", [["sg_sequence.Sequence.code", "is", "SQ01"]], ["code", "sg_sequence.Sequence.code"]),
+        "tasks": sg.find("Task", [["entity.Shot.code", "starts_with", "SH"]], ["content", "entity"]),
+        "retired": sg.find("Shot", [], ["code"], retired_only=True),
+        "count": sg.summarize("Shot", [["project", "is", project]], [{"field": "id", "type": "count"}]),
+        "events": sg.find("EventLogEntry", [], EVENT_FIELDS),
+        "events after": sg.find("EventLogEntry", [["id", "greater_than", last_event[0]["id"] - 5]], EVENT_FIELDS,
+                                order=[{"field_name": "id", "direction": "asc"}]),
+        "events of a shot": sg.find("EventLogEntry", [["entity", "is", {"type": "Shot", "id": shots[0]}]],
+                                    EVENT_FIELDS),
+    }
+
+
+@pytest.fixture
+def folder(tmp_path):
+    return tmp_path / "site"
+
+
+def _serve(site):
+    server = LocalSiteServer(site)
+    server.start()
+    return server
+
+
+def test_a_reopened_site_answers_as_before_and_reads_only_what_it_needs(folder):
+    site = Site.create(folder)
+    _, key = site.add_script("robot")
+    with LocalSiteServer(site) as server:
+        sg = shotgun_api3.Shotgun(server.url, script_name="robot", api_key=key)
+        project, shots = _fill(sg)
+        before = _reads(sg, project, shots)
+    site.close()
+
+    reopened = Site.open(folder)
+    try:
+        tables = reopened.engine.tables
+        assert isinstance(tables["Shot"], StoredTable) and not tables["Shot"].loaded
+        assert not tables["Task"].loaded and not tables["EventLogEntry"].loaded
+        with LocalSiteServer(reopened) as server:
+            sg = shotgun_api3.Shotgun(server.url, script_name="robot", api_key=key)
+            sg.find_one("Shot", [["id", "is", shots[2]]], ["code"])
+            assert not tables["Shot"].loaded  # one row read, by id
+            assert _reads(sg, project, shots) == before
+            assert tables["Shot"].loaded  # a scan read the type
+            assert not tables["EventLogEntry"].loaded
+            assert tables["EventLogEntry"].rows_in_memory() == []  # nothing of the log kept after the calls
+    finally:
+        reopened.close()
+
+
+def test_writes_after_a_restart_keep_ids_rows_and_events_whole(folder):
+    site = Site.create(folder)
+    _, key = site.add_script("robot")
+    with LocalSiteServer(site) as server:
+        sg = shotgun_api3.Shotgun(server.url, script_name="robot", api_key=key)
+        project, shots = _fill(sg)
+        last_event = sg.find_one("EventLogEntry", [], ["id"], order=[{"field_name": "id", "direction": "desc"}])
+    site.close()
+
+    reopened = Site.open(folder)
+    try:
+        with LocalSiteServer(reopened) as server:
+            sg = shotgun_api3.Shotgun(server.url, script_name="robot", api_key=key)
+            # A row read by id, changed, then read by a scan: one row, the changed one.
+            sg.update("Shot", shots[3], {"description": "changed after the restart"})
+            new = sg.create("Shot", {"code": "new", "project": project})
+            assert new["id"] == max(shots) + 1
+            assert sg.find_one("Shot", [["description", "contains", "after the restart"]], ["code"])["id"] == shots[3]
+            with pytest.raises(shotgun_api3.Fault):
+                sg.batch([{"request_type": "create", "entity_type": "Shot", "data": {"code": "ghost"}},
+                          {"request_type": "update", "entity_type": "Shot", "entity_id": 10 ** 9,
+                           "data": {"code": "x"}}])
+            assert sg.find("Shot", [["code", "is", "ghost"]], ["id"]) == []
+            events = sg.find("EventLogEntry", [["id", "greater_than", last_event["id"]]],
+                             ["event_type", "entity", "attribute_name"], order=[{"field_name": "id", "direction": "asc"}])
+            assert [(e["event_type"], e["entity"]["id"], e["attribute_name"]) for e in events] == [
+                ("Shotgun_Shot_Change", shots[3], "description"), ("Shotgun_Shot_New", new["id"], None)]
+            ids = [e["id"] for e in events]
+            assert ids == sorted(ids) and ids[0] > last_event["id"]
+            # The same events by a seek, by a scan, page by page, and by id.
+            scanned = sg.find("EventLogEntry", [["id", "greater_than", last_event["id"]], ["id", "greater_than", 0]],
+                              ["id"], filter_operator="all")
+            assert [e["id"] for e in scanned] == ids
+            paged = sg.find("EventLogEntry", [["id", "between", [ids[0], ids[-1]]]], ["id"], limit=1, page=2)
+            assert [e["id"] for e in paged] == ids[1:2]
+            assert sg.find_one("EventLogEntry", [["id", "is", ids[1]]], ["event_type"])["event_type"] == \
+                "Shotgun_Shot_New"
+            assert sg.find("EventLogEntry", [["id", "less_than", 1]], ["id"]) == []
+    finally:
+        reopened.close()
+
+
+def test_the_event_log_streams_in_id_order_with_the_rows_of_the_call_in_their_place():
+    store = SqliteStore(None)
+    row = {"type": "EventLogEntry", "id": 0, "__retired": False, "description": None}
+    store.commit({("EventLogEntry", i): dict(row, id=i, description="stored %d" % i) for i in (1, 2, 4, 6)}, None)
+    _, tables = store.load()
+    log = tables["EventLogEntry"]
+    assert not log.keeps_rows and log.highest_id() == 6
+    log[3] = dict(row, id=3, description="new 3")
+    log[7] = dict(row, id=7, description="new 7")
+    log.get(2)["description"] = "changed 2"
+    del log[4]
+    assert [r["description"] for r in log.values()] == ["stored 1", "changed 2", "new 3", "stored 6", "new 7"]
+    assert list(log) == [1, 2, 3, 6, 7] and len(log) == 5 and 4 not in log and log.get(4) is None
+    assert [r["id"] for r in log.rows_between(2, 6)] == [2, 3, 6]
+    assert [r["id"] for r in log.rows_between(None, 2)] == [1, 2]
+    assert log.highest_id() == 7
+    store.commit({("EventLogEntry", 3): log[3], ("EventLogEntry", 7): log[7], ("EventLogEntry", 2): log[2],
+                  ("EventLogEntry", 4): None}, None)
+    assert log.rows_in_memory() == []  # the store has them now
+    assert [r["description"] for r in log.values()] == ["stored 1", "changed 2", "new 3", "stored 6", "new 7"]
+    store.close()
+
+
+def test_an_entity_table_read_whole_keeps_the_rows_already_read():
+    store = SqliteStore(None)
+    row = {"type": "Shot", "id": 0, "__retired": False, "code": None}
+    store.commit({("Shot", i): dict(row, id=i, code="c%d" % i) for i in (5, 1, 3)}, None)
+    _, tables = store.load()
+    shots = tables["Shot"]
+    held = shots[3]
+    held["code"] = "changed in memory"
+    shots[9] = dict(row, id=9, code="new")
+    del shots[1]
+    assert not shots.loaded and bool(shots)
+    assert [(r["id"], r["code"]) for r in shots.values()] == [(3, "changed in memory"), (5, "c5"), (9, "new")]
+    assert shots.loaded and shots[3] is held and len(shots) == 3 and shots.highest_id() == 9
+    store.close()
