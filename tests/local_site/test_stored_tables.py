@@ -166,3 +166,34 @@ def test_an_entity_table_read_whole_keeps_the_rows_already_read():
     assert [(r["id"], r["code"]) for r in shots.values()] == [(3, "changed in memory"), (5, "c5"), (9, "new")]
     assert shots.loaded and shots[3] is held and len(shots) == 3 and shots.highest_id() == 9
     store.close()
+
+
+def test_a_rolled_back_create_frees_its_id_as_in_memory(folder):
+    site = Site.create(folder)
+    _, key = site.add_script("robot")
+    site.close()
+    reopened = Site.open(folder)
+    try:
+        with LocalSiteServer(reopened) as server:
+            sg = shotgun_api3.Shotgun(server.url, script_name="robot", api_key=key)
+            first = sg.create("Shot", {"code": "first"})["id"]
+            with pytest.raises(shotgun_api3.Fault):
+                sg.batch([{"request_type": "create", "entity_type": "Shot", "data": {"code": "ghost"}},
+                          {"request_type": "update", "entity_type": "Shot", "entity_id": 10 ** 9,
+                           "data": {"code": "x"}}])
+            assert sg.create("Shot", {"code": "second"})["id"] == first + 1
+    finally:
+        reopened.close()
+    memory = Site.in_memory()
+    try:
+        _, key = memory.add_script("robot")
+        with LocalSiteServer(memory) as server:
+            sg = shotgun_api3.Shotgun(server.url, script_name="robot", api_key=key)
+            first = sg.create("Shot", {"code": "first"})["id"]
+            with pytest.raises(shotgun_api3.Fault):
+                sg.batch([{"request_type": "create", "entity_type": "Shot", "data": {"code": "ghost"}},
+                          {"request_type": "update", "entity_type": "Shot", "entity_id": 10 ** 9,
+                           "data": {"code": "x"}}])
+            assert sg.create("Shot", {"code": "second"})["id"] == first + 1
+    finally:
+        memory.close()

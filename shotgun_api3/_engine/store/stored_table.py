@@ -118,6 +118,9 @@ class StoredTable(MutableMapping):
             self._known[entity_id] = row
 
     def __delitem__(self, entity_id: Any) -> None:
+        if entity_id == self._highest:
+            # (A rolled-back create: its id is free again, as it is in a dict table.)
+            self._highest = None
         if self._rows is not None:
             del self._rows[entity_id]
             return
