@@ -197,3 +197,29 @@ def test_a_rolled_back_create_frees_its_id_as_in_memory(folder):
             assert sg.create("Shot", {"code": "second"})["id"] == first + 1
     finally:
         memory.close()
+
+
+def test_link_filters_on_the_event_log_pick_rows_by_text_and_answer_as_a_scan(folder):
+    site = Site.create(folder)
+    _, key = site.add_script("robot")
+    try:
+        with LocalSiteServer(site) as server:
+            sg = shotgun_api3.Shotgun(server.url, script_name="robot", api_key=key)
+            project, shots = _fill(sg)
+            # Texts that hold '"id":<n>' and '"Shot"' without linking to that Shot: in meta, in another link.
+            sg.update("Shot", shots[2], {"description": '"id":%d "Shot"' % shots[0]})
+            note = sg.create("Note", {"subject": "x", "project": project,
+                                      "note_links": [{"type": "Shot", "id": shots[0]}, {"type": "Shot", "id": shots[3]}]})
+            for link in ({"type": "Shot", "id": shots[0]}, {"type": "Shot", "id": shots[3]},
+                         {"type": "Note", "id": note["id"]}, {"type": "Shot", "id": 10 ** 6}, project):
+                for field in ("entity", "project"):
+                    picked = sg.find("EventLogEntry", [[field, "is", link]], EVENT_FIELDS)
+                    scanned = sg.find("EventLogEntry", [[field, "is", link]], EVENT_FIELDS, filter_operator="any")
+                    assert picked == scanned
+            events = sg.find("EventLogEntry", [["entity", "is", {"type": "Shot", "id": shots[0]}]], ["event_type"])
+            assert {"Shotgun_Shot_New", "Shotgun_Shot_Change"} <= {event["event_type"] for event in events}
+            for link in ({"type": "Shot", "id": shots[0]}, {"type": "Shot", "id": shots[3]}):
+                assert sg.find("Note", [["note_links", "is", link]], ["id"]) == \
+                    sg.find("Note", [["note_links", "is", link]], ["id"], filter_operator="any")
+    finally:
+        site.close()

@@ -15,6 +15,7 @@ rigs edit ``_db`` directly and keep nothing, so mockgun scans.
 """
 from __future__ import annotations
 
+import json
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Set, Tuple
 
 Row = Dict[str, Any]
@@ -192,3 +193,30 @@ def id_bounds(filters: Any) -> Optional[Tuple[Optional[int], Optional[int]]]:
             low = max(low, values[0]) if low is not None else values[0]
             high = min(high, values[1]) if high is not None else values[1]
     return None if low is None and high is None else (low, high)
+
+
+def link_needles(filters: Any) -> Optional[Tuple[str, ...]]:
+    """Texts every stored row matching the top-level ``and``'s ``field is <link>`` holds; else ``None``.
+
+    A stored row is tagged JSON written with ``":"`` and ``","`` separators
+    (``store/row_codec.py``), so a row whose field links to ``{"type": "Shot",
+    "id": 5}`` holds the texts ``"id":5`` and ``"Shot"``. A store can pick
+    the rows holding both without parsing any (a superset of the matches:
+    the caller still tests each row), which is what makes the events of one
+    record on a log of millions of rows a matter of seconds.
+    """
+    if filters.__class__ is not dict or filters.get("logical_operator", "and") != "and":
+        return None
+    conditions = filters.get("conditions")
+    if conditions.__class__ is not list:
+        return None
+    for condition in conditions:
+        if condition.__class__ is not dict or condition.get("relation") != "is":
+            continue
+        path, values = condition.get("path"), condition.get("values")
+        if path.__class__ is not str or "." in path or values.__class__ is not list or len(values) != 1:
+            continue
+        link = values[0]
+        if link.__class__ is dict and link.get("type").__class__ is str and link.get("id").__class__ is int:
+            return ('"id":%d' % link["id"], json.dumps(link["type"], ensure_ascii=False))
+    return None

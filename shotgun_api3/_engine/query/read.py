@@ -11,7 +11,7 @@ from typing import Any, Dict, List, Optional
 from .. import site_choices
 from ..errors import EngineFault
 from .filters import all_of, compile_filters, match_all, pinned_ids
-from .indexes import id_bounds, indexed_ids
+from .indexes import id_bounds, indexed_ids, link_needles
 from .slow_queries import log_if_slow
 from .ordering import sort_rows
 from .presenting import field_presenter
@@ -96,7 +96,11 @@ def select_rows(
     elif getattr(table, "keeps_rows", True) is False:
         # A table streamed from the store (the event log) comes in id order; a range of ids is a seek.
         bounds = id_bounds(filters)
-        candidates = table.values() if bounds is None else table.rows_between(*bounds)
+        if bounds is not None:
+            candidates = table.rows_between(*bounds)
+        else:
+            needles = link_needles(filters)
+            candidates = table.values() if needles is None else table.rows_containing(needles)
         in_order = enough is not None
     else:
         candidates = table.values()

@@ -17,7 +17,7 @@ import json
 import sqlite3
 import threading
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping, Optional, Tuple, Union
+from typing import Any, Callable, Iterator, Mapping, Optional, Sequence, Tuple, Union
 
 from .row_codec import RowDecoder, decode_value, dumps, encode_value, loads  # noqa: F401 - re-exported
 from .stored_table import StoredTable
@@ -176,14 +176,18 @@ class SqliteStore:
         return row
 
     def rows_after(self, entity_type: str, after: Optional[int], up_to: Optional[int],
-                   chunk: int) -> Iterator[list]:
-        """Lists of ``(id, row)`` with ``after < id <= up_to`` (``None``: unbounded), in id order, ``chunk`` a list."""
-        query = "SELECT id, row FROM entity_rows WHERE entity_type = ? AND id > ?%s ORDER BY id LIMIT ?" % (
-            "" if up_to is None else " AND id <= %d" % int(up_to))
+                   chunk: int, needles: Sequence[str] = ()) -> Iterator[list]:
+        """Lists of ``(id, row)`` with ``after < id <= up_to`` (``None``: unbounded), in id order, ``chunk`` a list.
+
+        With ``needles``, only the rows whose stored text holds every one of them
+        (SQLite tests the texts; only those rows are parsed).
+        """
+        query = "SELECT id, row FROM entity_rows WHERE entity_type = ? AND id > ?%s%s ORDER BY id LIMIT ?" % (
+            "" if up_to is None else " AND id <= %d" % int(up_to), " AND instr(row, ?) > 0" * len(needles))
         position = -(1 << 63) if after is None else after
         while True:
             with self._lock:
-                part = self._db.execute(query, (entity_type, position, chunk)).fetchall()
+                part = self._db.execute(query, (entity_type, position, *needles, chunk)).fetchall()
             if not part:
                 return
             rows = self._decoder.rows([text for _, text in part])

@@ -25,7 +25,7 @@ has. A row deleted in memory before the commit is ``_GONE`` there.
 from __future__ import annotations
 
 from collections.abc import MutableMapping
-from typing import Any, Callable, Dict, Iterator, List, Optional, Set
+from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
 Row = Dict[str, Any]
 
@@ -70,6 +70,16 @@ class StoredTable(MutableMapping):
             return iter([rows[key] for key in sorted(rows, key=_id_order)
                          if key.__class__ is int and (low is None or key >= low) and (high is None or key <= high)])
         return self._merged(low, high)
+
+    def rows_containing(self, needles: Tuple[str, ...]) -> Iterator[Row]:
+        """In id order, every row whose stored text holds each of ``needles``, and every row in memory.
+
+        A superset for the caller to test: the rows in memory (a call's
+        writes) are all given, since their text is not known.
+        """
+        if self._rows is not None or self.keeps_rows:
+            return iter(self.values())
+        return self._merged(None, None, needles)
 
     def rows_in_memory(self) -> List[Row]:
         """The rows held in memory now, read from nothing (the site moves their file links)."""
@@ -200,7 +210,7 @@ class StoredTable(MutableMapping):
             self._known = {}
         return self._rows
 
-    def _merged(self, low: Optional[int], high: Optional[int]) -> Iterator[Row]:
+    def _merged(self, low: Optional[int], high: Optional[int], needles: Tuple[str, ...] = ()) -> Iterator[Row]:
         """Stored rows in id order, the ones in memory in their place and the new ones at theirs."""
         known = self._known
         # (Rows in memory are few while streaming: the ones of the call under way.)
@@ -208,7 +218,7 @@ class StoredTable(MutableMapping):
                        and (low is None or key >= low) and (high is None or key <= high))
         position, count = 0, len(extra)
         after = None if low is None else low - 1
-        for chunk in self._source.rows_after(self.entity_type, after, high, STREAM_CHUNK):
+        for chunk in self._source.rows_after(self.entity_type, after, high, STREAM_CHUNK, needles):
             for entity_id, row in chunk:
                 while position < count and extra[position] < entity_id:
                     yield known[extra[position]]
