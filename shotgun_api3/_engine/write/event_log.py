@@ -13,6 +13,7 @@ from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from . import event_contents as events
 from .deferred_row import DeferredRow
+from .. import site_choices
 from ..query.display import display_name, link_is_live, link_key
 from ..query.presenting import value_presenter
 from ..schema.site_schema import LINK_LIST_TYPES, FieldInfo
@@ -101,17 +102,19 @@ class EventLogWriter:
         """Old and new values of a link, list or masked field as a read answers them, plus links added/removed."""
         if info.data_type not in PRESENTED_TYPES:
             return
-        present = value_presenter(self.env, info)
         old, new = meta["old_value"], meta["new_value"]
         if info.data_type in LINK_LIST_TYPES:
             old_keys = {link_key(link) for link in old or ()}
             new_keys = {link_key(link) for link in new or ()}
-            tables = self.engine.tables
-            meta["added"] = [present([link])[0] for link in new or ()
-                             if link_key(link) not in old_keys and link_is_live(tables, link)]
+            present_link = _LinkPresenter(self.env)
+            meta["added"] = [present_link(link) for link in new or ()
+                             if link_key(link) not in old_keys and link_is_live(self.engine.tables, link)]
             meta["removed"] = [
                 {"type": link["type"], "id": link["id"]} for link in old or () if link_key(link) not in new_keys
             ]
+            meta["old_value"], meta["new_value"] = present_link.all(old), present_link.all(new)
+            return
+        present = value_presenter(self.env, info)
         meta["old_value"], meta["new_value"] = present(old), present(new)
 
     def log_event(
@@ -183,6 +186,46 @@ class EventLogWriter:
         if self._actor_name is _UNKNOWN:
             self._actor_name = actor_name(self.engine, self.context, self._user)
         return self._actor_name
+
+
+class _LinkPresenter:
+    """Links of a link-list change presented as a read presents them (``presenting.present_links``), each once.
+
+    The old and new lists of a change share their link objects (a Shot added
+    to ``Sequence.shots`` keeps the 99 before it), and each presentation
+    looks up the target row: a link object seen before answers a copy of its
+    presentation instead. Keyed by identity, which holds within one change.
+    """
+
+    def __init__(self, env: Any) -> None:
+        self._schema, self._tables = env.schema, env.tables
+        self._seen: Dict[int, Tuple[Any, Optional[Row]]] = {}
+
+    def __call__(self, link: Any) -> Optional[Row]:
+        """A fresh ``{"type", "id", "name"}`` of ``link``, None when it does not count as set."""
+        seen = self._seen.get(id(link))
+        if seen is None:
+            # (The link is kept with its presentation, so its id cannot be reused meanwhile.)
+            seen = self._seen[id(link)] = (link, self._present(link))
+        return None if seen[1] is None else dict(seen[1])
+
+    def _present(self, link: Any) -> Optional[Row]:
+        """``display.present_link`` with one look-up of the target row for both its liveness and its name."""
+        if not link or not isinstance(link, dict):
+            return None
+        table = self._tables.get(link.get("type"))
+        target = None if table is None else table.get(link.get("id"))
+        if target is None:
+            # No such row (a rig writes rows in any order): live, under the name written with it.
+            return {"type": link["type"], "id": link["id"], "name": link.get("name")}
+        if target.get("__retired") and site_choices.RETIRED_TARGETS_READ_AS_EMPTY:
+            return None
+        return {"type": link["type"], "id": link["id"], "name": display_name(self._schema, link["type"], target)}
+
+    def all(self, links: Any) -> List[Row]:
+        """The presented live links of a stored list (``None`` reads as empty)."""
+        presented = [self(link) for link in links or ()]
+        return [link for link in presented if link is not None]
 
 
 def actor_name(engine: Any, context: Any, user: Optional[Row]) -> Optional[str]:

@@ -409,8 +409,11 @@ class Transaction(EventLogWriter):
 
     def changed_rows(self) -> Dict[Key, Optional[Row]]:
         changes: Dict[Key, Optional[Row]] = {}
+        tables = self.engine.tables
         for (entity_type, entity_id) in self._originals:
-            changes[(entity_type, entity_id)] = (self.engine.tables.get(entity_type) or {}).get(entity_id)
+            # (No truth test of a table: a store-backed one may have to ask the store.)
+            table = tables.get(entity_type)
+            changes[(entity_type, entity_id)] = None if table is None else table.get(entity_id)
         for name in self._state_originals:
             state_id = self.engine.state_id(name)
             if name in self.engine.state:

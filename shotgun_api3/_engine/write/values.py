@@ -172,7 +172,8 @@ def _link(env: QueryEnv, info: FieldInfo, value: Any) -> Dict[str, Any]:
     if site_choices.CHECK_LINK_TARGETS:
         if not env.schema.has_type(target_type):
             raise ValueProblem(f"entity type {target_type} does not exist on this site")
-        row = (env.tables.get(target_type) or {}).get(target_id)
+        table = env.tables.get(target_type)
+        row = None if table is None else table.get(target_id)
         if row is None or row.get("__retired"):
             raise ValueProblem(f"{target_type} with id {target_id} does not exist")
     return {"type": target_type, "id": target_id}
