@@ -223,3 +223,32 @@ def test_link_filters_on_the_event_log_pick_rows_by_text_and_answer_as_a_scan(fo
                     sg.find("Note", [["note_links", "is", link]], ["id"], filter_operator="any")
     finally:
         site.close()
+
+
+def test_pages_of_the_event_log_in_id_order_read_only_the_page_and_answer_as_a_sort(folder):
+    site = Site.create(folder)
+    _, key = site.add_script("robot")
+    try:
+        with LocalSiteServer(site) as server:
+            sg = shotgun_api3.Shotgun(server.url, script_name="robot", api_key=key)
+            project, shots = _fill(sg)
+            everything = [e["id"] for e in sg.find("EventLogEntry", [["id", "greater_than", 0]], ["id"],
+                                                   filter_operator="any")]
+            assert everything == sorted(everything) and len(everything) > 20
+            shot_events = [e["id"] for e in sg.find("EventLogEntry", [["entity", "is", {"type": "Shot", "id": shots[0]}]],
+                                                    ["id"], filter_operator="any")]
+            cases = [([], everything), ([["id", "greater_than", everything[5]]], everything[6:]),
+                     ([["id", "in", everything[3:9]]], everything[3:9]),
+                     ([["entity", "is", {"type": "Shot", "id": shots[0]}]], shot_events),
+                     ([["entity", "is", {"type": "Shot", "id": shots[0]}], ["id", "less_than", shot_events[-1]]],
+                      shot_events[:-1])]
+            for filters, ids in cases:
+                for direction, expected in (("asc", ids), ("desc", ids[::-1])):
+                    order = [{"field_name": "id", "direction": direction}]
+                    for limit, page in ((1, 1), (3, 1), (3, 2), (7, 3), (0, 0)):
+                        found = sg.find("EventLogEntry", filters, ["id"], order=order, limit=limit, page=page)
+                        start = (page - 1) * limit if limit else 0
+                        assert [e["id"] for e in found] == expected[start:start + limit if limit else None], \
+                            (filters, direction, limit, page)
+    finally:
+        site.close()

@@ -59,11 +59,14 @@ def select_rows(
     presets: Any,
     method: str,
     enough: Optional[int] = None,
+    descending: bool = False,
 ) -> List[Row]:
     """The rows of ``entity_type`` matching a read's filters, in id order.
 
     With ``enough`` the caller needs only the first ``enough`` matches (no
-    count, no sort), and the scan may stop there.
+    count, no sort but by id), and the scan may stop there. ``descending``
+    (with ``enough``, for a table streamed from the store): the highest ids
+    first, so a page of the newest events reads only that page.
     """
     if not presets and include_archived_projects is not False:
         ids, alone = pinned_ids(filters)
@@ -92,15 +95,15 @@ def select_rows(
         ids = indexed_ids(env, entity_type, filters)
     in_order = True
     if ids is not None:
-        candidates: Any = [table[i] for i in sorted(set(ids)) if i in table]
+        candidates: Any = [table[i] for i in sorted(set(ids), reverse=descending) if i in table]
     elif getattr(table, "keeps_rows", True) is False:
         # A table streamed from the store (the event log) comes in id order; a range of ids is a seek.
-        bounds = id_bounds(filters)
-        if bounds is not None:
-            candidates = table.rows_between(*bounds)
+        bounds = id_bounds(filters) or (None, None)
+        needles = link_needles(filters)
+        if needles is None or bounds != (None, None):
+            candidates = table.rows_between(bounds[0], bounds[1], descending)
         else:
-            needles = link_needles(filters)
-            candidates = table.values() if needles is None else table.rows_containing(needles)
+            candidates = table.rows_containing(needles, descending)
         in_order = enough is not None
     else:
         candidates = table.values()
@@ -117,7 +120,7 @@ def select_rows(
         return list(islice(found, enough))
     matches = list(found)
     if ids is None:
-        matches.sort(key=_by_id)
+        matches.sort(key=_by_id, reverse=descending)
     return matches
 
 
@@ -170,6 +173,12 @@ def read(call: Any, params: Any) -> Dict[str, Any]:
         "return_paging_info_without_counts" not in params and "return_paging_info" not in params
     )
     enough = None if (sorts or wants_count) else page * per_page + 1
+    by_id = _id_order_of(sorts)
+    descending = False
+    if by_id is not None and not wants_count and not params.get("additional_filter_presets") \
+            and getattr(env.tables.get(entity_type), "keeps_rows", True) is False:
+        # The event log read newest (or oldest) first, a page at a time: stream it in that order, up to the page.
+        enough, descending = page * per_page + 1, by_id == "desc"
     memo = call.engine.read_memo
     paging_loop = bool(params.get("return_paging_info_without_counts") or params.get("return_paging_info"))
     memo_key = None
@@ -190,6 +199,7 @@ def read(call: Any, params: Any) -> Dict[str, Any]:
         params.get("additional_filter_presets"),
         "read",
         enough,
+        descending,
     )
     if sorts:
         rows = sort_rows(env, entity_type, rows, sorts)
@@ -197,6 +207,16 @@ def read(call: Any, params: Any) -> Dict[str, Any]:
     if memo_key is not None:
         memo[memo_key] = rows
     return _page(env, entity_type, rows, page, per_page, fields, wants_count)
+
+
+def _id_order_of(sorts: Any) -> Optional[str]:
+    """``"asc"``/``"desc"`` when ``sorts`` orders by ``id`` alone, else ``None``."""
+    if sorts.__class__ is not list or len(sorts) != 1 or sorts[0].__class__ is not dict:
+        return None
+    sort = sorts[0]
+    if sort.get("field_name") != "id" or sort.get("direction", "asc") not in ("asc", "desc"):
+        return None
+    return sort.get("direction", "asc")
 
 
 def _page(env: QueryEnv, entity_type: str, rows: List[Row], page: int, per_page: int, fields: Any,

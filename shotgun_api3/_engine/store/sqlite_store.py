@@ -176,15 +176,21 @@ class SqliteStore:
         return row
 
     def rows_after(self, entity_type: str, after: Optional[int], up_to: Optional[int],
-                   chunk: int, needles: Sequence[str] = ()) -> Iterator[list]:
+                   chunk: int, needles: Sequence[str] = (), descending: bool = False) -> Iterator[list]:
         """Lists of ``(id, row)`` with ``after < id <= up_to`` (``None``: unbounded), in id order, ``chunk`` a list.
 
         With ``needles``, only the rows whose stored text holds every one of them
-        (SQLite tests the texts; only those rows are parsed).
+        (SQLite tests the texts; only those rows are parsed). ``descending``:
+        highest id first.
         """
-        query = "SELECT id, row FROM entity_rows WHERE entity_type = ? AND id > ?%s%s ORDER BY id LIMIT ?" % (
-            "" if up_to is None else " AND id <= %d" % int(up_to), " AND instr(row, ?) > 0" * len(needles))
-        position = -(1 << 63) if after is None else after
+        if descending:
+            query = "SELECT id, row FROM entity_rows WHERE entity_type = ? AND id < ?%s%s ORDER BY id DESC LIMIT ?" % (
+                "" if after is None else " AND id > %d" % int(after), " AND instr(row, ?) > 0" * len(needles))
+            position = (1 << 63) - 1 if up_to is None else up_to + 1
+        else:
+            query = "SELECT id, row FROM entity_rows WHERE entity_type = ? AND id > ?%s%s ORDER BY id LIMIT ?" % (
+                "" if up_to is None else " AND id <= %d" % int(up_to), " AND instr(row, ?) > 0" * len(needles))
+            position = -(1 << 63) if after is None else after
         while True:
             with self._lock:
                 part = self._db.execute(query, (entity_type, position, *needles, chunk)).fetchall()

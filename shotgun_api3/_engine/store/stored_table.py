@@ -63,23 +63,24 @@ class StoredTable(MutableMapping):
                                 self._source.highest_id(self.entity_type))
         return self._highest
 
-    def rows_between(self, low: Optional[int], high: Optional[int]) -> Iterator[Row]:
-        """The rows with ``low <= id <= high`` (``None``: unbounded), in id order, read by index seeks."""
+    def rows_between(self, low: Optional[int], high: Optional[int], descending: bool = False) -> Iterator[Row]:
+        """The rows with ``low <= id <= high`` (``None``: unbounded), in id order (``descending``: highest
+        first), read by index seeks."""
         if self._rows is not None or self.keeps_rows:
             rows = self._load()
-            return iter([rows[key] for key in sorted(rows, key=_id_order)
+            return iter([rows[key] for key in sorted(rows, key=_id_order, reverse=descending)
                          if key.__class__ is int and (low is None or key >= low) and (high is None or key <= high)])
-        return self._merged(low, high)
+        return self._merged(low, high, (), descending)
 
-    def rows_containing(self, needles: Tuple[str, ...]) -> Iterator[Row]:
+    def rows_containing(self, needles: Tuple[str, ...], descending: bool = False) -> Iterator[Row]:
         """In id order, every row whose stored text holds each of ``needles``, and every row in memory.
 
         A superset for the caller to test: the rows in memory (a call's
         writes) are all given, since their text is not known.
         """
         if self._rows is not None or self.keeps_rows:
-            return iter(self.values())
-        return self._merged(None, None, needles)
+            return self.rows_between(None, None, descending)
+        return self._merged(None, None, needles, descending)
 
     def rows_in_memory(self) -> List[Row]:
         """The rows held in memory now, read from nothing (the site moves their file links)."""
@@ -210,17 +211,18 @@ class StoredTable(MutableMapping):
             self._known = {}
         return self._rows
 
-    def _merged(self, low: Optional[int], high: Optional[int], needles: Tuple[str, ...] = ()) -> Iterator[Row]:
+    def _merged(self, low: Optional[int], high: Optional[int], needles: Tuple[str, ...] = (),
+                descending: bool = False) -> Iterator[Row]:
         """Stored rows in id order, the ones in memory in their place and the new ones at theirs."""
         known = self._known
         # (Rows in memory are few while streaming: the ones of the call under way.)
-        extra = sorted(key for key, row in known.items() if key.__class__ is int and row is not _GONE
-                       and (low is None or key >= low) and (high is None or key <= high))
+        extra = sorted((key for key, row in known.items() if key.__class__ is int and row is not _GONE
+                        and (low is None or key >= low) and (high is None or key <= high)), reverse=descending)
         position, count = 0, len(extra)
         after = None if low is None else low - 1
-        for chunk in self._source.rows_after(self.entity_type, after, high, STREAM_CHUNK, needles):
+        for chunk in self._source.rows_after(self.entity_type, after, high, STREAM_CHUNK, needles, descending):
             for entity_id, row in chunk:
-                while position < count and extra[position] < entity_id:
+                while position < count and (extra[position] > entity_id if descending else extra[position] < entity_id):
                     yield known[extra[position]]
                     position += 1
                 if position < count and extra[position] == entity_id:
