@@ -252,3 +252,42 @@ def test_pages_of_the_event_log_in_id_order_read_only_the_page_and_answer_as_a_s
                             (filters, direction, limit, page)
     finally:
         site.close()
+
+
+def test_a_table_not_yet_read_answers_field_filters_from_the_databases_index(folder):
+    site = Site.create(folder)
+    _, key = site.add_script("robot")
+    codes = ["\u212aEY", "key", "Straße", "STRASSE", "ÉCOLE", "école", "İstanbul", "plain", None, "   "]
+    with LocalSiteServer(site) as server:
+        sg = shotgun_api3.Shotgun(server.url, script_name="robot", api_key=key)
+        project = sg.create("Project", {"name": "Indexed in SQLite"})
+        sequences = [sg.create("Sequence", {"code": "SQ%d" % n, "project": project}) for n in range(3)]
+        shots = [sg.create("Shot", {"code": code, "project": project, "sg_sequence": sequences[n % 3]})["id"]
+                 for n, code in enumerate(codes)]
+        sg.update("Shot", shots[7], {"sg_sequence": sequences[0]})
+        sg.delete("Shot", shots[1])
+    site.close()
+    queries = [("Shot", [["code", "is", value]]) for value in
+               ("key", "KEY", "\u212aey", "straße", "strasse", "École", "i̇stanbul", "istanbul", "PLAIN", "   ", "")]
+    queries += [("Shot", [["sg_sequence", "is", sequence]]) for sequence in sequences]
+    queries += [("Shot", [["sg_sequence.Sequence.code", "is", "sq0"]]), ("Sequence", [["code", "is", "Sq1"]]),
+                ("Shot", [["sg_sequence", "is", {"type": "Sequence", "id": 10 ** 6}]])]
+    reopened = Site.open(folder)
+    try:
+        with LocalSiteServer(reopened) as server:
+            sg = shotgun_api3.Shotgun(server.url, script_name="robot", api_key=key)
+            indexed = [sg.find(entity_type, filters, ["code"]) for entity_type, filters in queries]
+            indexed_retired = sg.find("Shot", [["code", "is", "KEY"]], ["code"], retired_only=True)
+            assert not reopened.engine.tables["Shot"].loaded  # every answer came from the database's indexes
+            plan = reopened.store._db.execute(
+                "EXPLAIN QUERY PLAN SELECT id FROM entity_rows WHERE entity_type = 'Shot' AND "
+                "sg_index_text(json_extract(row, '$.\"code\"')) = 'key'").fetchall()
+            assert "USING INDEX" in str(plan)
+            scanned = [sg.find(entity_type, filters, ["code"], filter_operator="any") for entity_type, filters in queries]
+            assert reopened.engine.tables["Shot"].loaded
+            assert indexed == scanned
+            assert indexed_retired == sg.find("Shot", [["code", "is", "KEY"]], ["code"], retired_only=True,
+                                              filter_operator="any") == [{"type": "Shot", "id": shots[1], "code": "key"}]
+            assert [r["code"] for r in indexed[0]] == ["\u212aEY"]
+    finally:
+        reopened.close()

@@ -64,6 +64,12 @@ class FieldIndexes:
             self.reset(tables)
         index = self._by_key.get((entity_type, field))
         if index is None:
+            # A table not read into memory asks its store's index (store/sql_field_indexes.py).
+            stored = getattr(tables.get(entity_type), "stored_candidates", None)
+            found = stored(field, key) if stored is not None else None
+            if found is not None:
+                return set(found)
+        if index is None:
             index = self._build(entity_type, field)
         return index.get(key, _EMPTY)
 

@@ -14,13 +14,17 @@ exactly as they went in.
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import threading
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, Optional, Sequence, Tuple, Union
 
 from .row_codec import RowDecoder, decode_value, dumps, encode_value, loads  # noqa: F401 - re-exported
+from . import sql_field_indexes
 from .stored_table import StoredTable
+
+LOG = logging.getLogger("shotgun_api3")
 
 #: Entity types whose rows are never held in memory whole: streamed from the
 #: database when read (the event log: most of a site's rows, read by id range).
@@ -28,8 +32,11 @@ STREAMED_TYPES = frozenset(("EventLogEntry",))
 
 #: The shape of the database this release writes (SQLite ``PRAGMA user_version``).
 #: 0: folders made before the store carried a version (the same tables as 1);
-#: 1: the tables below. A folder made by a newer release is refused, not guessed at.
-SCHEMA_VERSION = 1
+#: 1: the tables below; 2: the same, and it may hold field indexes that call
+#: ``sg_index_text`` (``sql_field_indexes.py``), which a release that does not
+#: register it could not write through. A folder made by a newer release is
+#: refused, not guessed at.
+SCHEMA_VERSION = 2
 
 
 _TABLES = """
@@ -63,8 +70,13 @@ def _migrate_0_to_1(db: sqlite3.Connection) -> None:
             db.execute(statement)
 
 
+def _migrate_1_to_2(db: sqlite3.Connection) -> None:
+    # Nothing to change: field indexes are made when a read first asks for one.
+    pass
+
+
 #: ``version -> step`` that brings a database of that version to the next one.
-_MIGRATIONS = {0: _migrate_0_to_1}
+_MIGRATIONS = {0: _migrate_0_to_1, 1: _migrate_1_to_2}
 
 
 #: The engine's schema state as plain dicts (``SiteSchema.to_dicts()``).
@@ -97,6 +109,7 @@ class SqliteStore:
         self._lock = threading.Lock()
         self._db = sqlite3.connect(":memory:" if self.path is None else str(self.path),
                                    check_same_thread=False, isolation_level=None)
+        sql_field_indexes.register(self._db)
         if self.path is not None:
             self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=%s" % {"FULL": "FULL", "NORMAL": "NORMAL", "EXTRA": "EXTRA"}[synchronous])
@@ -204,6 +217,20 @@ class SqliteStore:
             if len(part) < chunk:
                 return
             position = part[-1][0]
+
+    def field_candidates(self, entity_type: str, field: str, key: Any) -> Optional[list]:
+        """Ids of the stored rows whose ``field`` files under ``key`` (``query.indexes.index_key``), by an index.
+
+        The index is made by the first call for that field (it reads the
+        type's rows once, in SQLite) and kept in the file. ``None``: no
+        index can answer (the caller reads the table instead).
+        """
+        with self._lock:
+            try:
+                return sql_field_indexes.candidates(self._db, entity_type, field, key)
+            except sqlite3.Error as error:  # a read-only or full disk: answer from memory instead
+                LOG.warning("local site: no index of %s.%s in the database: %s", entity_type, field, error)
+                return None
 
     def has_rows(self, entity_type: str) -> bool:
         with self._lock:

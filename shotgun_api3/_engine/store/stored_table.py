@@ -82,6 +82,17 @@ class StoredTable(MutableMapping):
             return self.rows_between(None, None, descending)
         return self._merged(None, None, needles, descending)
 
+    def stored_candidates(self, field: str, key: Any) -> Optional[List[int]]:
+        """Ids of the rows whose ``field`` files under ``key``, by the store's index, while not read whole.
+
+        ``None`` once the table is in memory (the engine's own indexes answer
+        then) or when the store has no index for it. Between calls every row
+        in memory is the stored one, so the store's answer holds.
+        """
+        if self._rows is not None:
+            return None
+        return self._source.field_candidates(self.entity_type, field, key)
+
     def rows_in_memory(self) -> List[Row]:
         """The rows held in memory now, read from nothing (the site moves their file links)."""
         if self._rows is not None:
