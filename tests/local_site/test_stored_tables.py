@@ -291,3 +291,19 @@ def test_a_table_not_yet_read_answers_field_filters_from_the_databases_index(fol
             assert [r["code"] for r in indexed[0]] == ["\u212aEY"]
     finally:
         reopened.close()
+
+
+def test_rows_read_by_many_ids_keep_the_rows_in_memory_and_the_order_asked():
+    store = SqliteStore(None)
+    row = {"type": "Shot", "id": 0, "__retired": False, "code": None}
+    store.commit({("Shot", i): dict(row, id=i, code="c%d" % i) for i in range(1, 1200)}, None)
+    _, tables = store.load()
+    shots = tables["Shot"]
+    held = shots[700]
+    del shots[5]
+    shots[5000] = dict(row, id=5000, code="new")
+    asked = [1199, 5, 700, 3, 5000, 99999, "x"] + list(range(10, 1100))
+    rows = shots.rows_for(asked)
+    assert [r["id"] for r in rows] == [1199, 700, 3, 5000] + list(range(10, 1100))
+    assert rows[1] is held and shots[1199] is rows[0] and not shots.loaded
+    store.close()

@@ -95,7 +95,9 @@ def select_rows(
         ids = indexed_ids(env, entity_type, filters)
     in_order = True
     if ids is not None:
-        candidates: Any = [table[i] for i in sorted(set(ids), reverse=descending) if i in table]
+        in_turn = sorted(set(ids), reverse=descending)
+        rows_for = getattr(table, "rows_for", None)  # a store-backed table reads the missing rows many at a time
+        candidates: Any = rows_for(in_turn) if rows_for is not None else [table[i] for i in in_turn if i in table]
     elif getattr(table, "keeps_rows", True) is False:
         # A table streamed from the store (the event log) comes in id order; a range of ids is a seek.
         bounds = id_bounds(filters) or (None, None)

@@ -218,6 +218,17 @@ class SqliteStore:
                 return
             position = part[-1][0]
 
+    def rows_by_ids(self, entity_type: str, ids: Sequence[int]) -> list:
+        """``(id, row)`` of the stored rows among ``ids`` (a few hundred), decoded together."""
+        with self._lock:
+            part = self._db.execute("SELECT id, row FROM entity_rows WHERE entity_type = ? AND id IN (%s)"
+                                    % ",".join("?" * len(ids)), (entity_type, *ids)).fetchall()
+        rows = self._decoder.rows([text for _, text in part])
+        if self.row_loaded is not None:
+            for row in rows:
+                self.row_loaded(entity_type, row)
+        return list(zip([entity_id for entity_id, _ in part], rows))
+
     def field_candidates(self, entity_type: str, field: str, key: Any) -> Optional[list]:
         """Ids of the stored rows whose ``field`` files under ``key`` (``query.indexes.index_key``), by an index.
 

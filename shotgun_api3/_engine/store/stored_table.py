@@ -25,7 +25,7 @@ has. A row deleted in memory before the commit is ``_GONE`` there.
 from __future__ import annotations
 
 from collections.abc import MutableMapping
-from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Tuple
 
 Row = Dict[str, Any]
 
@@ -33,6 +33,8 @@ _GONE: Any = object()
 
 #: Rows read from the store per query when a table is streamed or loaded.
 STREAM_CHUNK = 5000
+#: Ids asked of the store per query when many rows are read by id.
+_READ_MANY = 500
 
 
 class StoredTable(MutableMapping):
@@ -81,6 +83,20 @@ class StoredTable(MutableMapping):
         if self._rows is not None or self.keeps_rows:
             return self.rows_between(None, None, descending)
         return self._merged(None, None, needles, descending)
+
+    def rows_for(self, ids: Iterable[Any]) -> List[Row]:
+        """The rows of ``ids`` that exist, in the order given: the ones not in memory read many per query."""
+        if self._rows is not None:
+            rows = self._rows
+            return [rows[entity_id] for entity_id in ids if entity_id in rows]
+        ids = list(ids)
+        known = self._known
+        missing = [entity_id for entity_id in ids if entity_id.__class__ is int and entity_id not in known]
+        for start in range(0, len(missing), _READ_MANY):
+            for entity_id, row in self._source.rows_by_ids(self.entity_type, missing[start:start + _READ_MANY]):
+                known[entity_id] = row
+        found = [known.get(entity_id, _GONE) for entity_id in ids]
+        return [row for row in found if row is not _GONE]
 
     def stored_candidates(self, field: str, key: Any) -> Optional[List[int]]:
         """Ids of the rows whose ``field`` files under ``key``, by the store's index, while not read whole.
