@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from shotgun_api3._engine.store.row_codec import dumps, encode_value, loads
+from shotgun_api3._engine.store.row_codec import dumps, dumps_many, encode_value, loads
 from shotgun_api3._engine.write.deferred_row import DeferredRow
 
 UTC = datetime.timezone.utc
@@ -77,3 +77,12 @@ def test_values_it_cannot_store_still_raise():
         dumps({"bad": object()})
     with pytest.raises(TypeError):
         dumps({"bad": [{"deeper": object()}]})
+
+
+def test_dumps_many_writes_what_dumps_writes_row_by_row():
+    plain = [{"type": "Shot", "id": n, "at": MOMENT, "tasks": [{"type": "Task", "id": n}]} for n in range(3)]
+    assert dumps_many(plain) == [walked(row) for row in plain]
+    rows = [row for row in VALUES if isinstance(row, dict)]
+    assert dumps_many(rows) == [walked(row) for row in rows]
+    assert dumps_many([]) == []
+    assert dumps_many([{"a": 1}, [1, (2,)]]) == [walked({"a": 1}), walked([1, (2,)])]

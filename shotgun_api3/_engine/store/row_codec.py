@@ -12,7 +12,8 @@ import datetime
 import json
 from decimal import Decimal
 from itertools import chain, compress
-from typing import Any
+from operator import methodcaller
+from typing import Any, List
 
 _TAGS = ("$dt", "$date", "$time", "$tuple", "$bytes", "$dec", "$dict", "$set")
 
@@ -143,6 +144,20 @@ def dumps(value: Any) -> str:
     return _PLAIN_ENCODER.encode(encode_value(value))
 
 
+def dumps_many(rows: List[Any]) -> List[str]:
+    """The stored texts of ``rows``: what ``[dumps(row) for row in rows]`` gives.
+
+    The rows of a commit are checked plain all at once (a few C passes for
+    the lot instead of a few per row); when any one is not, each row is
+    written by :func:`dumps` on its own.
+    """
+    if rows and all(isinstance(row, dict) for row in rows) and _are_plain_keys(set().union(*rows)) \
+            and _are_plain(list(chain.from_iterable(map(methodcaller("values"), rows)))):
+        encode = _PLAIN_ENCODER.encode
+        return [encode(row) for row in rows]
+    return [dumps(row) for row in rows]
+
+
 def _tag(value: Any) -> Any:
     """What the C encoder writes for a leaf it cannot hold itself (a datetime, a set...): its tag."""
     if type(value) is not datetime.datetime:
@@ -170,6 +185,7 @@ _PLAIN_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), def
 _LEAF_TYPES = frozenset({str, int, float, bool, type(None), datetime.datetime, datetime.date, datetime.time,
                          bytes, bytearray, Decimal, set, frozenset})
 _SCANNED_TYPES = _LEAF_TYPES | {list, dict}
+_ONLY_DICTS = {dict}
 _is_dict_type = frozenset({dict}).__contains__
 _is_list_type = frozenset({list}).__contains__
 
@@ -194,11 +210,16 @@ def _are_plain(values: list) -> bool:
             return True
         if not kinds <= _SCANNED_TYPES:
             return False
-        dicts = list(compress(values, map(_is_dict_type, map(type, values))))
-        if dicts and not _are_plain_keys(set().union(*dicts)):
+        if dict not in kinds:
+            values = list(chain.from_iterable(compress(values, map(_is_list_type, map(type, values)))))
+            continue
+        dicts = values if kinds == _ONLY_DICTS else list(compress(values, map(_is_dict_type, map(type, values))))
+        if not _are_plain_keys(set().union(*dicts)):
             return False
-        lists = compress(values, map(_is_list_type, map(type, values)))
-        values = list(chain(chain.from_iterable(lists), chain.from_iterable(map(dict.values, dicts))))
+        inside = chain.from_iterable(map(dict.values, dicts))
+        if list in kinds:
+            inside = chain(chain.from_iterable(compress(values, map(_is_list_type, map(type, values)))), inside)
+        values = list(inside)
     return True
 
 
