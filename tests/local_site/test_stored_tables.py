@@ -307,3 +307,46 @@ def test_rows_read_by_many_ids_keep_the_rows_in_memory_and_the_order_asked():
     assert [r["id"] for r in rows] == [1199, 700, 3, 5000] + list(range(10, 1100))
     assert rows[1] is held and shots[1199] is rows[0] and not shots.loaded
     store.close()
+
+
+def test_keys_answered_by_the_database_follow_later_writes_while_the_table_stays_in_the_store(folder):
+    site = Site.create(folder)
+    _, key = site.add_script("robot")
+    with LocalSiteServer(site) as server:
+        sg = shotgun_api3.Shotgun(server.url, script_name="robot", api_key=key)
+        project = sg.create("Project", {"name": "Partial"})
+        seq = [sg.create("Sequence", {"code": "Q%d" % n, "project": project}) for n in range(2)]
+        shots = [sg.create("Shot", {"code": code, "sg_sequence": seq[n % 2], "project": project})["id"]
+                 for n, code in enumerate(["a", "b", "A", "c"])]
+    site.close()
+    reopened = Site.open(folder)
+    try:
+        with LocalSiteServer(reopened) as server:
+            sg = shotgun_api3.Shotgun(server.url, script_name="robot", api_key=key)
+
+            def ids(condition):
+                return [r["id"] for r in sg.find("Shot", [condition], ["id"])]
+
+            assert ids(["code", "is", "a"]) == [shots[0], shots[2]]
+            assert ids(["sg_sequence", "is", seq[1]]) == [shots[1], shots[3]]
+            sg.update("Shot", shots[1], {"code": "A", "sg_sequence": seq[0]})  # into a key asked before
+            sg.update("Shot", shots[0], {"code": "z"})  # out of it
+            new = sg.create("Shot", {"code": "a", "sg_sequence": seq[1]})["id"]
+            sg.delete("Shot", shots[2])
+            with pytest.raises(shotgun_api3.Fault):  # rolled back: changes nothing
+                sg.batch([{"request_type": "update", "entity_type": "Shot", "entity_id": shots[3],
+                           "data": {"code": "a"}},
+                          {"request_type": "update", "entity_type": "Shot", "entity_id": 10 ** 9, "data": {}}])
+            assert ids(["code", "is", "a"]) == [shots[1], new]
+            assert ids(["code", "is", "z"]) == [shots[0]]
+            assert ids(["sg_sequence", "is", seq[1]]) == [shots[3], new]
+            assert ids(["sg_sequence", "is", seq[0]]) == [shots[0], shots[1]]
+            sg.revive("Shot", shots[2])
+            assert ids(["code", "is", "A"]) == [shots[1], shots[2], new]
+            assert not reopened.engine.tables["Shot"].loaded
+            for condition in (["code", "is", "a"], ["code", "is", "z"], ["sg_sequence", "is", seq[0]],
+                              ["sg_sequence", "is", seq[1]]):
+                scanned = [r["id"] for r in sg.find("Shot", [condition], ["id"], filter_operator="any")]
+                assert ids(condition) == scanned
+    finally:
+        reopened.close()

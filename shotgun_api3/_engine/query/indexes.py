@@ -38,7 +38,14 @@ def index_key(value: Any) -> Any:
 
 
 class FieldIndexes:
-    """The indexes of one engine's tables, built on demand and kept current by :meth:`changed`."""
+    """The indexes of one engine's tables, built on demand and kept current by :meth:`changed`.
+
+    An index of a table in memory is complete: built by one scan. An index
+    of a table still in the store (``store/stored_table.py``) is partial: it
+    holds the keys asked so far, each answered once by the store's own index
+    (``StoredTable.stored_candidates``) and then kept current here like a
+    complete one, so a repeated look-up costs what it costs in memory.
+    """
 
     def __init__(self) -> None:
         self._tables: Optional[Mapping[str, Dict[int, Row]]] = None
@@ -46,6 +53,7 @@ class FieldIndexes:
         self._by_key: Dict[Tuple[str, str], Dict[Any, Set[int]]] = {}
         self._by_id: Dict[Tuple[str, str], Dict[int, Any]] = {}
         self._fields_of: Dict[str, List[str]] = {}
+        self._complete: Set[Tuple[str, str]] = set()
 
     def reset(self, tables: Optional[Mapping[str, Dict[int, Row]]] = None) -> None:
         """Forget every index (the tables or the schema changed)."""
@@ -53,6 +61,7 @@ class FieldIndexes:
         self._by_key = {}
         self._by_id = {}
         self._fields_of = {}
+        self._complete = set()
 
     def candidates(self, tables: Mapping[str, Dict[int, Row]], entity_type: str, field: str,
                    value: Any) -> Optional[Set[int]]:
@@ -62,16 +71,30 @@ class FieldIndexes:
             return None
         if tables is not self._tables:
             self.reset(tables)
-        index = self._by_key.get((entity_type, field))
-        if index is None:
-            # A table not read into memory asks its store's index (store/sql_field_indexes.py).
-            stored = getattr(tables.get(entity_type), "stored_candidates", None)
-            found = stored(field, key) if stored is not None else None
-            if found is not None:
-                return set(found)
-        if index is None:
+        which = (entity_type, field)
+        index = self._by_key.get(which)
+        if which not in self._complete:
+            table = tables.get(entity_type)
+            if getattr(table, "loaded", True) is False:
+                if index is not None and key in index:
+                    return index[key]
+                found = table.stored_candidates(field, key)
+                if found is not None:
+                    return self._remember(which, key, found)
             index = self._build(entity_type, field)
         return index.get(key, _EMPTY)
+
+    def _remember(self, which: Tuple[str, str], key: Any, found: Iterable[int]) -> Set[int]:
+        """Keep the store's answer for ``key`` in the partial index of ``which``."""
+        if which not in self._by_key:
+            self._by_key[which] = {}
+            self._by_id[which] = {}
+            self._fields_of.setdefault(which[0], []).append(which[1])
+        ids = self._by_key[which][key] = set(found)
+        by_id = self._by_id[which]
+        for entity_id in ids:
+            by_id[entity_id] = key
+        return ids
 
     def _build(self, entity_type: str, field: str) -> Dict[Any, Set[int]]:
         by_key: Dict[Any, Set[int]] = {}
@@ -86,9 +109,12 @@ class FieldIndexes:
                     by_key[key] = {entity_id}
                 else:
                     ids.add(entity_id)
-        self._by_key[(entity_type, field)] = by_key
-        self._by_id[(entity_type, field)] = by_id
-        self._fields_of.setdefault(entity_type, []).append(field)
+        which = (entity_type, field)
+        if which not in self._by_key:
+            self._fields_of.setdefault(entity_type, []).append(field)
+        self._by_key[which] = by_key
+        self._by_id[which] = by_id
+        self._complete.add(which)
         return by_key
 
     def changed(self, changes: Mapping[Tuple[str, Any], Optional[Row]], schema_changed: Any = None) -> None:
@@ -104,19 +130,26 @@ class FieldIndexes:
 
     def _move(self, entity_type: str, entity_id: Any, row: Optional[Row], fields: Iterable[str]) -> None:
         for field in fields:
-            by_id = self._by_id[(entity_type, field)]
-            by_key = self._by_key[(entity_type, field)]
+            which = (entity_type, field)
+            by_id = self._by_id[which]
+            by_key = self._by_key[which]
             old = by_id.pop(entity_id, None)
             if old is not None:
                 ids = by_key.get(old)
                 if ids is not None:
                     ids.discard(entity_id)
-                    if not ids:
+                    if not ids and which in self._complete:
                         del by_key[old]
             new = index_key(row.get(field)) if row is not None else None
-            if new is not None:
-                by_id[entity_id] = new
+            if new is None:
+                continue
+            if which in self._complete:
                 by_key.setdefault(new, set()).add(entity_id)
+            elif new in by_key:  # a partial index keeps only the keys it was asked for
+                by_key[new].add(entity_id)
+            else:
+                continue
+            by_id[entity_id] = new
 
 
 _EMPTY: Set[int] = frozenset()  # type: ignore[assignment]
