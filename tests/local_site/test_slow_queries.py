@@ -25,3 +25,19 @@ def test_a_slow_read_logs_its_plan_and_a_fast_one_nothing(sg, caplog, monkeypatc
     assert lines[3].startswith("slow summarize of Shot") and "field index" in lines[3]
     assert all("1 rows matched" in line for line in lines)
     assert not [line for line in lines if "sh010" in line.lower()]  # values are never logged
+
+
+
+def test_slow_reads_of_the_event_log_say_how_it_was_streamed(sg, caplog, monkeypatch):
+    project = sg.create("Project", {"name": "Slow log"})
+    shot = sg.create("Shot", {"code": "sh020", "project": project})
+    caplog.set_level(logging.INFO, logger="shotgun_api3")
+    monkeypatch.setattr(slow_queries, "SLOW_SECONDS", 0.0)
+    sg.find("EventLogEntry", [["id", "greater_than", 0]], ["event_type"])
+    sg.find("EventLogEntry", [["entity", "is", shot]], ["event_type"])
+    sg.find("EventLogEntry", [["event_type", "contains", "Shot"]], ["event_type"])
+    lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("slow read of EventLogEntry")]
+    assert "rows of an id range streamed from the database" in lines[0]
+    assert "picked by the text of a linked record" in lines[1]
+    assert "the whole table streamed from the database" in lines[2] and "rows tested" in lines[2]
+    assert not [line for line in lines if "sh020" in line.lower() or "'Shot'" in line]

@@ -13,7 +13,7 @@ import time
 from typing import Any
 
 from .filters import pinned_ids
-from .indexes import indexed_ids
+from .indexes import id_bounds, indexed_ids, link_needles
 from .relations import QueryEnv
 
 LOG = logging.getLogger("shotgun_api3")
@@ -34,6 +34,14 @@ def explain(env: QueryEnv, entity_type: str, filters: Any) -> str:
         if candidates is not None:
             return "candidates from a field index (%d rows tested)" % len(candidates)
     table = env.tables.get(entity_type) or {}
+    if getattr(table, "keeps_rows", True) is False:
+        # The event log is read from the database as it is streamed (store/stored_table.py).
+        if id_bounds(filters) is not None:
+            return "rows of an id range streamed from the database"
+        if link_needles(filters) is not None:
+            return "rows streamed from the database, picked by the text of a linked record"
+        return "the whole table streamed from the database (%d rows tested; no id range and no 'field is <link>')" \
+            % len(table)
     return "scan of the whole table (%d rows tested; no id pinned and no indexable 'field is value')" % len(table)
 
 
