@@ -9,6 +9,7 @@ caller's user and session, and the call's time. Event daemons read these.
 from __future__ import annotations
 
 import datetime as dt
+from operator import is_
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from . import event_contents as events
@@ -104,15 +105,7 @@ class EventLogWriter:
             return
         old, new = meta["old_value"], meta["new_value"]
         if info.data_type in LINK_LIST_TYPES:
-            old_keys = {link_key(link) for link in old or ()}
-            new_keys = {link_key(link) for link in new or ()}
-            present_link = _LinkPresenter(self.env)
-            meta["added"] = [present_link(link) for link in new or ()
-                             if link_key(link) not in old_keys and link_is_live(self.engine.tables, link)]
-            meta["removed"] = [
-                {"type": link["type"], "id": link["id"]} for link in old or () if link_key(link) not in new_keys
-            ]
-            meta["old_value"], meta["new_value"] = present_link.all(old), present_link.all(new)
+            _present_link_change(_LinkPresenter(self.env), self.engine.tables, meta, old or (), new or ())
             return
         present = value_presenter(self.env, info)
         meta["old_value"], meta["new_value"] = present(old), present(new)
@@ -188,6 +181,35 @@ class EventLogWriter:
         return self._actor_name
 
 
+def _present_link_change(present_link: "_LinkPresenter", tables: Any, meta: Dict[str, Any], old: Any, new: Any) -> None:
+    """``added``, ``removed``, ``old_value`` and ``new_value`` of a link-list change, in that order.
+
+    A paired field's change appends to the list it had (``Sequence.shots``
+    gains a Shot): the new list starts with the old one's own link objects,
+    so only its tail can hold added links and its head is presented as the
+    old list is.
+    """
+    old_keys = {link_key(link) for link in old}
+    kept = len(old) if _starts_with(new, old) else 0
+    meta["added"] = [present_link(link) for link in (new[kept:] if kept else new)
+                     if link_key(link) not in old_keys and link_is_live(tables, link)]
+    if kept:
+        meta["removed"] = []
+        old_value = present_link.each(old)
+        meta["old_value"] = old_value
+        meta["new_value"] = [dict(link) for link in old_value] + present_link.all(new[kept:])
+        return
+    new_keys = {link_key(link) for link in new}
+    meta["removed"] = [{"type": link["type"], "id": link["id"]} for link in old if link_key(link) not in new_keys]
+    meta["old_value"], meta["new_value"] = present_link.all(old), present_link.all(new)
+
+
+def _starts_with(new: Any, old: Any) -> bool:
+    """Whether the list ``new`` starts with the very link objects of the (non-empty) list ``old``."""
+    return new.__class__ is list and old.__class__ is list and 0 < len(old) <= len(new) \
+        and all(map(is_, old, new))
+
+
 class _LinkPresenter:
     """Links of a link-list change presented as a read presents them (``presenting.present_links``), each once.
 
@@ -221,6 +243,10 @@ class _LinkPresenter:
         if target.get("__retired") and site_choices.RETIRED_TARGETS_READ_AS_EMPTY:
             return None
         return {"type": link["type"], "id": link["id"], "name": display_name(self._schema, link["type"], target)}
+
+    def each(self, links: Any) -> List[Row]:
+        """What :meth:`all` answers, for links not seen before (each is presented, none remembered)."""
+        return [link for link in map(self._present, links) if link is not None]
 
     def all(self, links: Any) -> List[Row]:
         """The presented live links of a stored list (``None`` reads as empty)."""
