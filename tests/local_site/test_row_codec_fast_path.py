@@ -86,3 +86,17 @@ def test_dumps_many_writes_what_dumps_writes_row_by_row():
     assert dumps_many(rows) == [walked(row) for row in rows]
     assert dumps_many([]) == []
     assert dumps_many([{"a": 1}, [1, (2,)]]) == [walked({"a": 1}), walked([1, (2,)])]
+
+
+def test_a_value_that_holds_itself_raises_as_the_walk_does():
+    looped: list = []
+    looped.append({"links": looped})
+    with pytest.raises(RecursionError):
+        dumps({"looped": looped})
+
+
+def test_deep_values_are_written_as_the_walk_writes_them():
+    deep: list = ["leaf"]
+    for _ in range(100):
+        deep = [{"inner": deep}]
+    assert dumps({"deep": deep}) == walked({"deep": deep})

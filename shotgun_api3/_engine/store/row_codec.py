@@ -186,6 +186,7 @@ _LEAF_TYPES = frozenset({str, int, float, bool, type(None), datetime.datetime, d
                          bytes, bytearray, Decimal, set, frozenset})
 _SCANNED_TYPES = _LEAF_TYPES | {list, dict}
 _ONLY_DICTS = {dict}
+_MOST_LEVELS = 64
 _is_dict_type = frozenset({dict}).__contains__
 _is_list_type = frozenset({list}).__contains__
 
@@ -204,7 +205,9 @@ def _are_plain(values: list) -> bool:
     set operations), not one Python call per value: a row is a few levels of
     leaves, empty lists and links.
     """
-    while values:
+    for _level in range(_MOST_LEVELS):
+        if not values:
+            return True
         kinds = set(map(type, values))
         if kinds <= _LEAF_TYPES:
             return True
@@ -220,7 +223,8 @@ def _are_plain(values: list) -> bool:
         if list in kinds:
             inside = chain(chain.from_iterable(compress(values, map(_is_list_type, map(type, values)))), inside)
         values = list(inside)
-    return True
+    # Deeper than any row (or a list that holds itself): the walk decides, and raises on a cycle.
+    return False
 
 
 def _are_plain_keys(keys: Any) -> bool:
