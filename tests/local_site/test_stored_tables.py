@@ -350,3 +350,39 @@ def test_keys_answered_by_the_database_follow_later_writes_while_the_table_stays
                 assert ids(condition) == scanned
     finally:
         reopened.close()
+
+
+def test_choices_and_numbers_are_indexed_too_and_answer_as_a_scan(folder):
+    site = Site.create(folder)
+    _, key = site.add_script("robot")
+    with LocalSiteServer(site) as server:
+        sg = shotgun_api3.Shotgun(server.url, script_name="robot", api_key=key)
+        project = sg.create("Project", {"name": "Kinds"})
+        for n, (status, kind, cut_in, code) in enumerate([("ip", "Hero", 10, "7"), ("fin", "hero", 11, "7.0"),
+                                                         ("ip", None, None, "seven"), ("wtg", "Hero", 10, "x")]):
+            shot = sg.create("Shot", {"code": code, "project": project, "sg_status_list": status,
+                                      "sg_shot_type": kind, "cut_in": cut_in})
+            sg.create("Version", {"code": "v%d" % n, "project": project, "entity": shot,
+                                  "sg_frames_aspect_ratio": [1.5, 2, 2.0, None][n], "sg_first_frame": [1001, 0, 1, None][n]})
+    site.close()
+    queries = [("Shot", [field, "is", value]) for field, value in (
+        ("sg_status_list", "ip"), ("sg_status_list", "IP"), ("sg_status_list", "na"), ("sg_shot_type", "Hero"),
+        ("sg_shot_type", "HERO"), ("cut_in", 10), ("cut_in", 10.0), ("cut_in", 12), ("code", 7), ("code", 7.0))]
+    queries += [("Version", [field, "is", value]) for field, value in (
+        ("sg_frames_aspect_ratio", 2), ("sg_frames_aspect_ratio", 1.5), ("sg_first_frame", 0),
+        ("sg_first_frame", 1), ("sg_first_frame", 1001.0))]
+    reopened = Site.open(folder)
+    try:
+        with LocalSiteServer(reopened) as server:
+            sg = shotgun_api3.Shotgun(server.url, script_name="robot", api_key=key)
+            from_database = [sg.find(entity_type, [condition], ["code"]) for entity_type, condition in queries]
+            tables = reopened.engine.tables
+            assert not tables["Shot"].loaded and not tables["Version"].loaded
+            scanned = [sg.find(entity_type, [condition], ["code"], filter_operator="any")
+                       for entity_type, condition in queries]
+            assert tables["Shot"].loaded and tables["Version"].loaded
+            in_memory = [sg.find(entity_type, [condition], ["code"]) for entity_type, condition in queries]
+            assert from_database == scanned == in_memory
+            assert [len(found) for found in scanned] == [2, 2, 0, 3, 3, 2, 2, 0, 1, 1, 2, 1, 1, 1, 1]
+    finally:
+        reopened.close()

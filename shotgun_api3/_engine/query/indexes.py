@@ -16,25 +16,52 @@ rigs edit ``_db`` directly and keep nothing, so mockgun scans.
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Set, Tuple
+
+from .relations import NUMBER_TYPES, STRING_TYPES
+from .value_keys import number_key
 
 Row = Dict[str, Any]
 
-#: Field data types an index serves: ``is`` on them compares a value the index can key exactly.
-INDEXED_TYPES = frozenset(("text", "entity"))
-#: Types whose rows are not indexed: event rows are built lazily (write/deferred_row.py).
+#: Types whose rows are not indexed: the event log is read by id range (store/stored_table.py).
 SKIPPED_ENTITY_TYPES = frozenset(("EventLogEntry",))
 
+#: Index kinds: how ``is`` compares a field of each data type, so an index can key it exactly.
+TEXT, LINK, NUMBER = "text", "link", "number"
 
-def index_key(value: Any) -> Any:
-    """The key a stored or filtered value files under; ``None``: not indexable (never a candidate list)."""
+
+def index_kind(data_type: str) -> Optional[str]:
+    """The kind of index that serves ``is`` on a field of ``data_type``, or ``None``."""
+    if data_type in STRING_TYPES:
+        return TEXT  # compared as text (lower-cased, or exactly: a lower-cased key still holds every match)
+    if data_type == "entity":
+        return LINK
+    if data_type in NUMBER_TYPES:
+        return NUMBER
+    return None
+
+
+def index_key(value: Any, kind: str = TEXT) -> Any:
+    """The key a stored value files under in an index of ``kind``; ``None``: in no bucket (it never matches ``is``)."""
+    if kind == NUMBER:
+        return number_key(value)
     if value.__class__ is str:
-        return value.lower()
-    if value.__class__ is dict:
+        return value.lower() if kind == TEXT else None
+    if value.__class__ is dict and kind == LINK:
         link_type, link_id = value.get("type"), value.get("id")
         if link_type.__class__ is str and link_id.__class__ is int:
             return (link_type, link_id)
     return None
+
+
+def filter_key(value: Any, kind: str) -> Any:
+    """The key of a filter's ``is`` value, read as the relation reads it; ``None``: no index can answer."""
+    if kind == TEXT and value.__class__ in (int, float, Decimal):
+        value = str(value)  # ``["code", "is", 7]`` compares the text "7"
+    elif kind == NUMBER:
+        return number_key(value) if value.__class__ in (int, float, Decimal) else None
+    return index_key(value, kind)
 
 
 class FieldIndexes:
@@ -54,6 +81,7 @@ class FieldIndexes:
         self._by_id: Dict[Tuple[str, str], Dict[int, Any]] = {}
         self._fields_of: Dict[str, List[str]] = {}
         self._complete: Set[Tuple[str, str]] = set()
+        self._kinds: Dict[Tuple[str, str], str] = {}
 
     def reset(self, tables: Optional[Mapping[str, Dict[int, Row]]] = None) -> None:
         """Forget every index (the tables or the schema changed)."""
@@ -62,23 +90,25 @@ class FieldIndexes:
         self._by_id = {}
         self._fields_of = {}
         self._complete = set()
+        self._kinds = {}
 
     def candidates(self, tables: Mapping[str, Dict[int, Row]], entity_type: str, field: str,
-                   value: Any) -> Optional[Set[int]]:
-        """The ids of the rows whose ``field`` may equal ``value``, or ``None`` (no index: scan)."""
-        key = index_key(value)
+                   value: Any, kind: str = LINK) -> Optional[Set[int]]:
+        """The ids of the rows whose ``field`` (an index of ``kind``) may equal ``value``, or ``None`` (scan)."""
+        key = filter_key(value, kind)
         if key is None or entity_type in SKIPPED_ENTITY_TYPES:
             return None
         if tables is not self._tables:
             self.reset(tables)
         which = (entity_type, field)
+        self._kinds[which] = kind
         index = self._by_key.get(which)
         if which not in self._complete:
             table = tables.get(entity_type)
             if getattr(table, "loaded", True) is False:
                 if index is not None and key in index:
                     return index[key]
-                found = table.stored_candidates(field, key)
+                found = table.stored_candidates(field, key, kind)
                 if found is not None:
                     return self._remember(which, key, found)
             index = self._build(entity_type, field)
@@ -100,8 +130,9 @@ class FieldIndexes:
         by_key: Dict[Any, Set[int]] = {}
         by_id: Dict[int, Any] = {}
         table = (self._tables or {}).get(entity_type) or {}
+        kind = self._kinds[(entity_type, field)]
         for entity_id, row in table.items():
-            key = index_key(row.get(field))
+            key = index_key(row.get(field), kind)
             if key is not None:
                 by_id[entity_id] = key
                 ids = by_key.get(key)
@@ -140,7 +171,7 @@ class FieldIndexes:
                     ids.discard(entity_id)
                     if not ids and which in self._complete:
                         del by_key[old]
-            new = index_key(row.get(field)) if row is not None else None
+            new = index_key(row.get(field), self._kinds[which]) if row is not None else None
             if new is None:
                 continue
             if which in self._complete:
@@ -183,9 +214,10 @@ def _path_candidates(env: Any, entity_type: str, path: str, value: Any) -> Optio
     parts = path.split(".")
     if len(parts) == 1:
         info = env.schema.field(entity_type, path)
-        if info is None or info.data_type not in INDEXED_TYPES:
+        kind = index_kind(info.data_type) if info is not None else None
+        if kind is None:
             return None
-        return env.indexes.candidates(env.tables, entity_type, path, value)
+        return env.indexes.candidates(env.tables, entity_type, path, value, kind)
     if len(parts) != 3:
         return None
     link, target_type, target_field = parts

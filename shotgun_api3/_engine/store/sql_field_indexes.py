@@ -1,7 +1,8 @@
 """Field indexes SQLite keeps: which stored rows of a type hold a value, found without reading them.
 
-The engine's learned indexes (``query/indexes.py``) key a text field by its
-lower-cased value and a single-entity link by ``(type, id)``. For a table
+The engine's learned indexes (``query/indexes.py``) key a text-like field
+by its lower-cased value, a single-entity link by ``(type, id)`` and a
+number by its value. For a table
 the engine has not read into memory (``stored_table.py``), the same keys are
 asked of SQLite instead: the first such read creates a partial expression
 index over that type's stored rows (``CREATE INDEX``, once, kept in the
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from typing import Any, List, Optional
+from typing import Any, List, Optional, Tuple
 
 FUNCTION = "sg_index_text"
 
@@ -36,39 +37,46 @@ def register(db: sqlite3.Connection) -> None:
     db.create_function(FUNCTION, 1, index_text, deterministic=True)
 
 
-def candidates(db: sqlite3.Connection, entity_type: str, field: str, key: Any) -> Optional[List[int]]:
+def _where(field: str, key: Any, kind: str) -> Optional[Tuple[str, str, tuple]]:
+    """``(index columns, WHERE terms, values)`` that find ``key`` in an index of ``kind``; ``None``: none can."""
+    value = "json_extract(row, '$.\"%s\"')" % field
+    if kind == "text" and key.__class__ is str:
+        columns = "%s(%s)" % (FUNCTION, value)
+        return columns, "%s = ?" % columns, (key,)
+    if kind == "link" and key.__class__ is tuple and len(key) == 2:
+        id_path, type_path = ("json_extract(row, '$.\"%s\".%s')" % (field, part) for part in ("id", "type"))
+        return "%s, %s" % (id_path, type_path), "%s = ? AND %s = ?" % (id_path, type_path), (key[1], key[0])
+    if kind == "number" and key.__class__ in (int, float):
+        # A decimal is stored tagged ({"$dec": "5.5"}): its text, as a number.
+        columns = "coalesce(json_extract(row, '$.\"%s\".\"$dec\"') + 0, %s)" % (field, value)
+        return columns, "%s = ?" % columns, (key,)
+    return None
+
+
+def candidates(db: sqlite3.Connection, entity_type: str, field: str, key: Any, kind: str) -> Optional[List[int]]:
     """The ids of the stored rows of ``entity_type`` whose ``field`` files under ``key``, or ``None``.
 
-    ``key`` is what ``query.indexes.index_key`` gives: a lower-cased text or a
-    link's ``(type, id)``. ``None``: a name that cannot be indexed this way
-    (the caller then reads the table).
+    ``key`` and ``kind`` are what ``query.indexes`` gives: a lower-cased text
+    (``text``), a link's ``(type, id)`` (``link``) or a number (``number``).
+    ``None``: a name or key that cannot be indexed this way (the caller then
+    reads the table).
     """
-    if not (_NAME.match(entity_type) and _NAME.match(field)):
+    shape = _where(field, key, kind) if _NAME.match(entity_type) and _NAME.match(field) else None
+    if shape is None:
         return None
-    if key.__class__ is str:
-        columns = "%s(json_extract(row, '$.\"%s\"'))" % (FUNCTION, field)
-        where, values = "%s = ?" % columns, (key,)
-    elif key.__class__ is tuple and len(key) == 2:
-        id_path, type_path = "json_extract(row, '$.\"%s\".id')" % field, "json_extract(row, '$.\"%s\".type')" % field
-        columns = "%s, %s" % (id_path, type_path)
-        where, values = "%s = ? AND %s = ?" % (id_path, type_path), (key[1], key[0])
-    else:
-        return None
-    kind = "t" if key.__class__ is str else "e"
+    columns, where, values = shape
     db.execute('CREATE INDEX IF NOT EXISTS "sgx_%s_%s__%s" ON entity_rows (%s) WHERE entity_type = \'%s\''
-               % (kind, entity_type, field, columns, entity_type))
+               % (kind[0], entity_type, field, columns, entity_type))
     query = "SELECT id FROM entity_rows WHERE entity_type = '%s' AND %s" % (entity_type, where)
     return [found for (found,) in db.execute(query, values)]
 
 
-def plan(db: sqlite3.Connection, entity_type: str, field: str, key: Any) -> str:
-    """SQLite's query plan for :func:`candidates` (tests check that it seeks the index)."""
-    if key.__class__ is str:
-        where = "%s(json_extract(row, '$.\"%s\"')) = ?" % (FUNCTION, field)
-        values: tuple = (key,)
-    else:
-        where = "json_extract(row, '$.\"%s\".id') = ? AND json_extract(row, '$.\"%s\".type') = ?" % (field, field)
-        values = (key[1], key[0])
+def plan(db: sqlite3.Connection, entity_type: str, field: str, key: Any, kind: str) -> str:
+    """SQLite's query plan for :func:`candidates` (to check that it seeks the index)."""
+    shape = _where(field, key, kind)
+    if shape is None:
+        return "no index"
+    _, where, values = shape
     rows = db.execute("EXPLAIN QUERY PLAN SELECT id FROM entity_rows WHERE entity_type = '%s' AND %s"
                       % (entity_type, where), values).fetchall()
     return " | ".join(str(row[-1]) for row in rows)

@@ -229,8 +229,8 @@ class SqliteStore:
                 self.row_loaded(entity_type, row)
         return list(zip([entity_id for entity_id, _ in part], rows))
 
-    def field_candidates(self, entity_type: str, field: str, key: Any) -> Optional[list]:
-        """Ids of the stored rows whose ``field`` files under ``key`` (``query.indexes.index_key``), by an index.
+    def field_candidates(self, entity_type: str, field: str, key: Any, kind: str) -> Optional[list]:
+        """Ids of the stored rows whose ``field`` files under ``key`` in an index of ``kind``, by a database index.
 
         The index is made by the first call for that field (it reads the
         type's rows once, in SQLite) and kept in the file. ``None``: no
@@ -238,7 +238,7 @@ class SqliteStore:
         """
         with self._lock:
             try:
-                return sql_field_indexes.candidates(self._db, entity_type, field, key)
+                return sql_field_indexes.candidates(self._db, entity_type, field, key, kind)
             except sqlite3.Error as error:  # a read-only or full disk: answer from memory instead
                 LOG.warning("local site: no index of %s.%s in the database: %s", entity_type, field, error)
                 return None

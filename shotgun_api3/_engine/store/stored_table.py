@@ -98,7 +98,7 @@ class StoredTable(MutableMapping):
         found = [known.get(entity_id, _GONE) for entity_id in ids]
         return [row for row in found if row is not _GONE]
 
-    def stored_candidates(self, field: str, key: Any) -> Optional[List[int]]:
+    def stored_candidates(self, field: str, key: Any, kind: str) -> Optional[List[int]]:
         """Ids of the rows whose ``field`` files under ``key``, by the store's index, while not read whole.
 
         ``None`` once the table is in memory (the engine's own indexes answer
@@ -107,7 +107,7 @@ class StoredTable(MutableMapping):
         """
         if self._rows is not None:
             return None
-        return self._source.field_candidates(self.entity_type, field, key)
+        return self._source.field_candidates(self.entity_type, field, key, kind)
 
     def rows_in_memory(self) -> List[Row]:
         """The rows held in memory now, read from nothing (the site moves their file links)."""
