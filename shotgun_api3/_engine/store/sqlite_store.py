@@ -20,7 +20,7 @@ import threading
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, Optional, Sequence, Tuple, Union
 
-from .row_codec import RowDecoder, decode_value, dumps, encode_value, loads  # noqa: F401 - re-exported
+from .row_codec import RowDecoder, decode_value, dumps, dumps_many, encode_value, loads  # noqa: F401 - re-exported
 from . import sql_field_indexes
 from .stored_table import StoredTable
 
@@ -270,13 +270,17 @@ class SqliteStore:
         ``schema_changed`` is the new schema dicts (what the engine passes),
         or True to read them from ``schema_source``; None/False: unchanged.
         """
-        upserts = []
+        keys = []
+        rows = []
         deletes = []
-        for (entity_type, entity_id), row in changes.items():
+        for key, row in changes.items():
             if row is None:
-                deletes.append((entity_type, entity_id))
+                deletes.append(key)
             else:
-                upserts.append((entity_type, entity_id, dumps(row)))
+                keys.append(key)
+                rows.append(row)
+        # (The rows of a commit are checked plain together: row_codec.dumps_many.)
+        upserts = [(entity_type, entity_id, text) for (entity_type, entity_id), text in zip(keys, dumps_many(rows))]
         if isinstance(schema_changed, dict):
             schema_rows = [("schema", json.dumps(schema_changed))]
         else:
