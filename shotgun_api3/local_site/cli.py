@@ -209,6 +209,7 @@ def cmd_serve(args) -> int:
         try:
             limits = Limits(max_connections=args.max_connections, idle_timeout=args.idle_timeout)
             site.max_request_bytes = int(args.max_request_mb * 1024 * 1024)
+            site.memory_mb = args.memory_mb
             server = LocalSiteServer(site, args.host, args.port, args.tls_cert, args.tls_key, args.public_url,
                                      limits=limits)
         except OSError as error:
@@ -341,6 +342,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="how long a kept-alive connection may wait for its next request (default: %(default)s)")
     serve.add_argument("--max-request-mb", type=float, default=50.0, metavar="MB",
                        help="largest JSON API request body in MiB (default: %(default)s)")
+    serve.add_argument("--memory-mb", type=float, default=None, metavar="MB",
+                       help="MiB the records held in memory may take; the tables scanned least recently are let go "
+                            "first and read again when needed (default: 1.5 times the database's size, at least 512)")
     serve.add_argument("--anonymous-downloads", action="store_true",
                        help="serve /file_serve/ downloads without a session cookie (the reference client sends "
                             "none to a site URL with a port); anyone who can reach the port can then download")

@@ -39,6 +39,12 @@ DEFAULT_PAGES = (("Projects", "Project"), ("People", "HumanUser"), ("Scripts", "
                  ("Media", "Version"), ("Inbox", "Note"))
 #: Site state: the address the site's file links were last made with.
 FILES_URL_STATE = "files_url"
+#: The records a site holds in memory may take this many times its database's size (the
+#: process stays under twice it), and at least MIN_MEMORY_MB; ``serve --memory-mb`` sets it.
+MEMORY_PER_DATABASE_BYTE = 1.5
+MIN_MEMORY_MB = 512
+#: How often (in calls) the site checks the memory its records take.
+TRIM_EVERY_CALLS = 16
 
 
 class SiteError(Exception):
@@ -110,9 +116,16 @@ class Site:
 
     def __init__(self, store: SqliteStore, folder: Optional[Path], schema_dicts: Optional[dict] = None,
                  url: str = "http://127.0.0.1:0", max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES,
-                 auth_limits: Optional[AuthLimits] = None, thumbnail_processing_seconds: float = 0.0) -> None:
+                 auth_limits: Optional[AuthLimits] = None, thumbnail_processing_seconds: float = 0.0,
+                 memory_mb: Optional[float] = None) -> None:
         self.folder = folder
         self.store = store
+        #: MiB the records held in memory may take (``serve --memory-mb``); None: 1.5 times the
+        #: database's size, at least :data:`MIN_MEMORY_MB` (docs/local_site.rst, "A large site").
+        self.memory_mb = memory_mb
+        self._calls_since_trim = 0
+        if folder is not None:
+            store.memory_budget = self._memory_budget
         self.max_request_bytes = max_request_bytes
         #: Serve downloads without a session cookie (``serve --anonymous-downloads``): the
         #: reference client sends no cookie to a site URL with a port (docs/site_facts.rst, Uploads and downloads).
@@ -259,7 +272,19 @@ class Site:
     def call(self, method_name: str, params: Any, context: CallContext) -> Any:
         """Run one engine call; the lock makes the engine safe for many server threads."""
         with self._lock:
-            return self.engine.call(method_name, params, context)
+            try:
+                return self.engine.call(method_name, params, context)
+            finally:
+                self._calls_since_trim += 1
+                if self._calls_since_trim >= TRIM_EVERY_CALLS:
+                    # Between calls: no call holds a row the store may let go of.
+                    self._calls_since_trim = 0
+                    self.store.trim_memory()
+
+    def _memory_budget(self) -> int:
+        if self.memory_mb is not None:
+            return int(self.memory_mb * 2 ** 20)
+        return max(MIN_MEMORY_MB * 2 ** 20, int(MEMORY_PER_DATABASE_BYTE * self.store.database_bytes()))
 
     def authenticate(self, auth: Mapping, client: str = "") -> CallContext:
         """Check a wire auth dict and return who the call runs as (``sudo_as_login`` applied).

@@ -55,13 +55,8 @@ def folder(tmp_path):
     return tmp_path / "site"
 
 
-def _serve(site):
-    server = LocalSiteServer(site)
-    server.start()
-    return server
-
-
-def test_a_reopened_site_answers_as_before_and_reads_only_what_it_needs(folder):
+def _filled(folder):
+    """A site folder filled by :func:`_fill`, closed: ``(script key, project, shot ids, _reads before)``."""
     site = Site.create(folder)
     _, key = site.add_script("robot")
     with LocalSiteServer(site) as server:
@@ -69,7 +64,11 @@ def test_a_reopened_site_answers_as_before_and_reads_only_what_it_needs(folder):
         project, shots = _fill(sg)
         before = _reads(sg, project, shots)
     site.close()
+    return key, project, shots, before
 
+
+def test_a_reopened_site_answers_as_before_and_reads_only_what_it_needs(folder):
+    key, project, shots, before = _filled(folder)
     reopened = Site.open(folder)
     try:
         tables = reopened.engine.tables
@@ -386,3 +385,33 @@ def test_choices_and_numbers_are_indexed_too_and_answer_as_a_scan(folder):
             assert [len(found) for found in scanned] == [2, 2, 0, 3, 3, 2, 2, 0, 1, 1, 2, 1, 1, 1, 1]
     finally:
         reopened.close()
+
+
+def test_over_the_memory_budget_the_least_recently_scanned_tables_let_go_and_answers_hold(folder, caplog):
+    key, project, shots, before = _filled(folder)
+    reopened = Site.open(folder, memory_mb=0.02)  # about 20 KB: less than one table of this site
+    try:
+        tables = reopened.engine.tables
+        with LocalSiteServer(reopened) as server:
+            sg = shotgun_api3.Shotgun(server.url, script_name="robot", api_key=key)
+            caplog.set_level("INFO", logger="shotgun_api3")
+            sg.find("Task", [["content", "contains", "anim"]], ["content"])  # reads Task whole
+            sg.find("Shot", [["description", "contains", "shot"]], ["code"])  # then Shot
+            assert tables["Task"].loaded and tables["Shot"].loaded
+            for _ in range(16):
+                sg.find_one("Project", [["id", "is", project["id"]]], ["name"])
+            assert not tables["Task"].loaded  # scanned first: let go first
+            assert any("let go of the rows of" in r.getMessage() and "Task" in r.getMessage() for r in caplog.records)
+            for _ in range(3):
+                assert _reads(sg, project, shots) == before  # read again from the store as needed
+                for _ in range(16):
+                    sg.find_one("Project", [["id", "is", project["id"]]], ["name"])
+            new = sg.create("Shot", {"code": "after trims", "project": project})
+            assert sg.find_one("Shot", [["code", "is", "AFTER TRIMS"]], ["code"])["id"] == new["id"]
+    finally:
+        reopened.close()
+    unbounded = Site.open(folder)
+    try:
+        assert unbounded.memory_mb is None and unbounded.store.memory_budget() == 512 * 2 ** 20
+    finally:
+        unbounded.close()

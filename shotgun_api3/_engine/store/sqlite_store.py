@@ -18,10 +18,10 @@ import logging
 import sqlite3
 import threading
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
 
 from .row_codec import RowDecoder, decode_value, dumps, dumps_many, encode_value, loads  # noqa: F401 - re-exported
-from . import sql_field_indexes
+from . import memory_budget, sql_field_indexes
 from .stored_table import StoredTable
 
 LOG = logging.getLogger("shotgun_api3")
@@ -104,6 +104,9 @@ class SqliteStore:
         self.row_loaded: Optional[Callable[[str, Row], None]] = None
         self._decoder = RowDecoder()
         self._tables: dict = {}
+        #: Bytes the rows held in memory by this store's tables may take (a function, read when
+        #: checked), or None: no bound. See :meth:`trim_memory`.
+        self.memory_budget: Optional[Callable[[], int]] = None
         # One connection, used under a lock: the engine already serialises
         # calls, and SQLite allows one writer at a time anyway.
         self._lock = threading.Lock()
@@ -242,6 +245,33 @@ class SqliteStore:
             except sqlite3.Error as error:  # a read-only or full disk: answer from memory instead
                 LOG.warning("local site: no index of %s.%s in the database: %s", entity_type, field, error)
                 return None
+
+    def trim_memory(self) -> List[str]:
+        """Let the least recently scanned tables go until the rows in memory fit ``memory_budget``; their names.
+
+        Only between calls (``Site.call`` runs it): see ``memory_budget.py``.
+        """
+        if self.memory_budget is None or not self._tables:
+            return []
+        budget = self.memory_budget()
+        if memory_budget.held_bytes(self._tables.values()) <= budget:
+            return []
+        released = memory_budget.trim(self._tables.values(), budget)
+        LOG.info("local site: let go of the rows of %s in memory (over the memory budget of %d MB); "
+                 "they are read again when needed", ", ".join(released), budget // 2 ** 20)
+        return released
+
+    def database_bytes(self) -> int:
+        """The size of the database file and its write-ahead log (0 in memory)."""
+        if self.path is None:
+            return 0
+        total = 0
+        for suffix in ("", "-wal"):
+            try:
+                total += Path(str(self.path) + suffix).stat().st_size
+            except OSError:
+                pass
+        return total
 
     def has_rows(self, entity_type: str) -> bool:
         with self._lock:

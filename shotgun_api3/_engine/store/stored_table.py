@@ -24,6 +24,8 @@ has. A row deleted in memory before the commit is ``_GONE`` there.
 """
 from __future__ import annotations
 
+import itertools
+import sys
 from collections.abc import MutableMapping
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Tuple
 
@@ -35,6 +37,10 @@ _GONE: Any = object()
 STREAM_CHUNK = 5000
 #: Ids asked of the store per query when many rows are read by id.
 _READ_MANY = 500
+#: What a row is taken to hold in memory before a table's rows were measured.
+DEFAULT_ROW_BYTES = 3000
+
+_SCANS = itertools.count(1)
 
 
 class StoredTable(MutableMapping):
@@ -48,6 +54,10 @@ class StoredTable(MutableMapping):
         self.keeps_rows = keeps_rows
         self._rows: Optional[Dict[int, Row]] = None
         self._known: Dict[Any, Any] = {}
+        #: When the table was last read whole (a scan), for letting the least used go first.
+        self.used = 0
+        #: About how many bytes a row of this table holds in memory (measured on the first load).
+        self.row_bytes = DEFAULT_ROW_BYTES
         # The highest id ever held (ids are never reused), once asked for; kept by __setitem__.
         self._highest: Optional[int] = None
 
@@ -108,6 +118,19 @@ class StoredTable(MutableMapping):
         if self._rows is not None:
             return None
         return self._source.field_candidates(self.entity_type, field, key, kind)
+
+    def held_rows(self) -> int:
+        """How many rows the table holds in memory now."""
+        return len(self._rows) if self._rows is not None else len(self._known)
+
+    def release(self) -> None:
+        """Let go of every row in memory; they are read again when needed.
+
+        Only between calls, when every row in memory is the stored one (the
+        memory budget: store/memory_budget.py).
+        """
+        self._rows = None
+        self._known = {}
 
     def rows_in_memory(self) -> List[Row]:
         """The rows held in memory now, read from nothing (the site moves their file links)."""
@@ -221,6 +244,7 @@ class StoredTable(MutableMapping):
     # -- reading from the store ----------------------------------------------------
     def _load(self) -> Dict[int, Row]:
         """Every row in memory (an entity table's first scan); rows already read keep their identity."""
+        self.used = next(_SCANS)
         if self._rows is None:
             rows: Dict[int, Row] = {}
             known = self._known
@@ -236,6 +260,7 @@ class StoredTable(MutableMapping):
                     rows[entity_id] = known[entity_id]
             self._rows = rows
             self._known = {}
+            self.row_bytes = row_bytes(rows)
         return self._rows
 
     def _merged(self, low: Optional[int], high: Optional[int], needles: Tuple[str, ...] = (),
@@ -259,6 +284,27 @@ class StoredTable(MutableMapping):
                     yield row if held is None else held
         for entity_id in extra[position:]:
             yield known[entity_id]
+
+
+def row_bytes(rows: Dict[int, Row]) -> int:
+    """About how many bytes a row of ``rows`` holds: the mean of a sample, values and containers counted."""
+    if not rows:
+        return DEFAULT_ROW_BYTES
+    values = list(rows.values())
+    step = max(1, len(values) // 32)
+    sample = values[::step][:32]
+    return max(1, sum(_deep_size(row) for row in sample) // len(sample))
+
+
+def _deep_size(value: Any) -> int:
+    if value is None or value is True or value is False:
+        return 0
+    size = sys.getsizeof(value)
+    if value.__class__ is dict or isinstance(value, dict):
+        size += sum(_deep_size(item) for item in value.values())
+    elif isinstance(value, list):
+        size += sum(_deep_size(item) for item in value)
+    return size
 
 
 def _id_order(key: Any) -> Any:
