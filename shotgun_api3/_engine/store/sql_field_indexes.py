@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from typing import Any, List, Optional, Tuple
+from typing import Any, Optional, Tuple
 
 FUNCTION = "sg_index_text"
 
@@ -53,8 +53,9 @@ def _where(field: str, key: Any, kind: str) -> Optional[Tuple[str, str, tuple]]:
     return None
 
 
-def candidates(db: sqlite3.Connection, entity_type: str, field: str, key: Any, kind: str) -> Optional[List[int]]:
-    """The ids of the stored rows of ``entity_type`` whose ``field`` files under ``key``, or ``None``.
+def candidates(db: sqlite3.Connection, entity_type: str, field: str, key: Any,
+               kind: str) -> Optional[sqlite3.Cursor]:
+    """A cursor of ``(id, stored text)`` of the rows of ``entity_type`` whose ``field`` files under ``key``, or ``None``.
 
     ``key`` and ``kind`` are what ``query.indexes`` gives: a lower-cased text
     (``text``), a link's ``(type, id)`` (``link``) or a number (``number``).
@@ -67,8 +68,10 @@ def candidates(db: sqlite3.Connection, entity_type: str, field: str, key: Any, k
     columns, where, values = shape
     db.execute('CREATE INDEX IF NOT EXISTS "sgx_%s_%s__%s" ON entity_rows (%s) WHERE entity_type = \'%s\''
                % (kind[0], entity_type, field, columns, entity_type))
-    query = "SELECT id FROM entity_rows WHERE entity_type = '%s' AND %s" % (entity_type, where)
-    return [found for (found,) in db.execute(query, values)]
+    # The row's text comes along: SQLite reads each row anyway to check the
+    # expression (an index on expressions is not covering before 3.41).
+    query = "SELECT id, row FROM entity_rows WHERE entity_type = '%s' AND %s" % (entity_type, where)
+    return db.execute(query, values)
 
 
 def plan(db: sqlite3.Connection, entity_type: str, field: str, key: Any, kind: str) -> str:

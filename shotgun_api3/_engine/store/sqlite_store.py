@@ -212,11 +212,7 @@ class SqliteStore:
                 part = self._db.execute(query, (entity_type, position, *needles, chunk)).fetchall()
             if not part:
                 return
-            rows = self._decoder.rows([text for _, text in part])
-            if self.row_loaded is not None:
-                for row in rows:
-                    self.row_loaded(entity_type, row)
-            yield list(zip([entity_id for entity_id, _ in part], rows))
+            yield self._decoded(entity_type, part)
             if len(part) < chunk:
                 return
             position = part[-1][0]
@@ -226,14 +222,10 @@ class SqliteStore:
         with self._lock:
             part = self._db.execute("SELECT id, row FROM entity_rows WHERE entity_type = ? AND id IN (%s)"
                                     % ",".join("?" * len(ids)), (entity_type, *ids)).fetchall()
-        rows = self._decoder.rows([text for _, text in part])
-        if self.row_loaded is not None:
-            for row in rows:
-                self.row_loaded(entity_type, row)
-        return list(zip([entity_id for entity_id, _ in part], rows))
+        return self._decoded(entity_type, part)
 
     def field_candidates(self, entity_type: str, field: str, key: Any, kind: str) -> Optional[list]:
-        """Ids of the stored rows whose ``field`` files under ``key`` in an index of ``kind``, by a database index.
+        """``(id, row)`` of the stored rows whose ``field`` files under ``key`` in an index of ``kind``, by an index.
 
         The index is made by the first call for that field (it reads the
         type's rows once, in SQLite) and kept in the file. ``None``: no
@@ -241,10 +233,26 @@ class SqliteStore:
         """
         with self._lock:
             try:
-                return sql_field_indexes.candidates(self._db, entity_type, field, key, kind)
+                cursor = sql_field_indexes.candidates(self._db, entity_type, field, key, kind)
             except sqlite3.Error as error:  # a read-only or full disk: answer from memory instead
                 LOG.warning("local site: no index of %s.%s in the database: %s", entity_type, field, error)
                 return None
+            if cursor is None:
+                return None
+            found: list = []
+            while True:  # parsed a chunk at a time: a common value may match most of the table
+                part = cursor.fetchmany(5000)
+                if not part:
+                    return found
+                found.extend(self._decoded(entity_type, part))
+
+    def _decoded(self, entity_type: str, stored: list) -> list:
+        """``(id, row)`` of stored ``(id, text)`` pairs, parsed together, file links moved."""
+        rows = self._decoder.rows([text for _, text in stored])
+        if self.row_loaded is not None:
+            for row in rows:
+                self.row_loaded(entity_type, row)
+        return list(zip([entity_id for entity_id, _ in stored], rows))
 
     def trim_memory(self) -> List[str]:
         """Let the least recently scanned tables go until the rows in memory fit ``memory_budget``; their names.

@@ -117,7 +117,15 @@ class StoredTable(MutableMapping):
         """
         if self._rows is not None:
             return None
-        return self._source.field_candidates(self.entity_type, field, key, kind)
+        found = self._source.field_candidates(self.entity_type, field, key, kind)
+        if found is None:
+            return None
+        known = self._known
+        for entity_id, row in found:
+            # (The rows came with the ids; one already in memory is the one kept.)
+            if entity_id not in known:
+                known[entity_id] = row
+        return [entity_id for entity_id, _ in found]
 
     def held_rows(self) -> int:
         """How many rows the table holds in memory now."""
