@@ -85,6 +85,10 @@ class Engine:
             self.indexes = FieldIndexes()
             listen(self.indexes.changed)
         loaded_tables = None
+        if hasattr(store, "row_defaults"):
+            # A store that reads rows as they are needed gives each the fields the schema
+            # has now (a field made after the row was stored reads as its default).
+            store.row_defaults = self.fill_defaults
         if store is not None:
             schema_dicts, loaded_tables = store.load()
             if schema_dicts is not None:
@@ -168,6 +172,22 @@ class Engine:
         for info in other_mutables:
             row[info.name] = default_value(info)
         return row
+
+    def fill_defaults(self, entity_type: str, row: Row) -> None:
+        """Give a row read from the store every field of its type it lacks, at a new record's value."""
+        if not self.schema.has_type(entity_type):
+            return
+        base, empty_lists, other_mutables = self._template(entity_type)
+        if base.keys() <= row.keys():
+            return
+        for name in base.keys() - row.keys():
+            row[name] = base[name]
+        for name in empty_lists:
+            if row[name] is base[name]:
+                row[name] = []
+        for info in other_mutables:
+            if row[info.name] is base[info.name]:
+                row[info.name] = default_value(info)
 
     def plain_template(self, entity_type: str) -> Optional[Row]:
         """The fields of a new row when none of them holds a list or dict, else ``None``.

@@ -243,8 +243,9 @@ def cmd_compact_events(args) -> int:
     from .event_archive import archive_events
     from .site import SiteError, _open_store
 
-    if args.keep < 0:
-        raise CommandError("--keep must be 0 or more")
+    if args.keep < 1:
+        # The newest entry stays: the next event's id is one above the highest stored.
+        raise CommandError("--keep must be 1 or more (the newest event keeps the ids counting up)")
     folder = Path(args.site)
     with exclusive_site(folder, "compact its event log"):
         try:

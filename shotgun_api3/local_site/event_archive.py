@@ -41,8 +41,9 @@ def archive_events(store: SqliteStore, folder: Path, keep: int = DEFAULT_KEEP,
     ``{"archived": n, "first_id": a, "last_id": b, "file": path}`` (``n`` 0 and no file when
     nothing is old enough). ``reclaim`` gives the freed space back to the file system (VACUUM).
     """
-    if keep < 0:
-        raise ValueError("keep must be 0 or more")
+    if keep < 1:
+        # Ids are never reused, and the next one is one above the highest stored: the newest stays.
+        raise ValueError("keep must be 1 or more")
     last_id = store.oldest_ids_beyond(EVENT_TYPE, keep)
     if last_id is None:
         return {"archived": 0, "first_id": None, "last_id": None, "file": None}

@@ -203,6 +203,11 @@ class Site:
         schema = _schema_dicts(schema_dir or DEFAULT_SCHEMA_DIR)
         return cls(SqliteStore(None), None, schema, **options)
 
+    @property
+    def lock(self) -> threading.RLock:
+        """The lock every use of the engine (and its tables) holds: ``call`` takes it."""
+        return self._lock
+
     def _current_schema(self) -> dict:
         return self.engine.schema.to_dicts()
 
@@ -275,6 +280,7 @@ class Site:
             try:
                 return self.engine.call(method_name, params, context)
             finally:
+                self.store.end_of_call()
                 self._calls_since_trim += 1
                 if self._calls_since_trim >= TRIM_EVERY_CALLS:
                     # Between calls: no call holds a row the store may let go of.
@@ -321,7 +327,8 @@ class Site:
         return CallContext(user=user)
 
     def _is_active(self, link: dict) -> bool:
-        row = self.engine.tables.get(link["type"], {}).get(link["id"])
+        with self._lock:  # (tables read rows from the store as they go: one reader at a time)
+            row = self.engine.tables.get(link["type"], {}).get(link["id"])
         if row is None or row.get("__retired"):
             return False
         return link["type"] != "HumanUser" or row.get("sg_status_list", "act") == "act"

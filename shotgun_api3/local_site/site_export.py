@@ -41,8 +41,12 @@ def site_records(engine: Any) -> Iterator[Tuple[str, Iterator[Record]]]:
 
 
 def _records(table: Mapping[int, Row], blank: Mapping[str, Any], skip: Tuple[str, ...]) -> Iterator[Record]:
-    for entity_id in sorted(table):
-        yield row_to_record(table[entity_id], blank, skip)
+    if getattr(table, "keeps_rows", True) is False:
+        rows: Any = table.values()  # the event log, streamed from the store in id order
+    else:
+        rows = (table[entity_id] for entity_id in sorted(table))
+    for row in rows:
+        yield row_to_record(row, blank, skip)
 
 
 def export_site(site: Any, handle: IO[str]) -> int:

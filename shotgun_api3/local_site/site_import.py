@@ -288,8 +288,9 @@ class SiteImporter:
                     counts["unchanged"] += 1
         if changes:
             self.site.store.commit(changes, False)
-            for (_, target_id), row in changes.items():
-                table[target_id] = row
+            for (changed_type, target_id), row in changes.items():
+                # (A page's changes may hold Attachment rows its files made: each goes to its own table.)
+                self.engine.tables.setdefault(changed_type, {})[target_id] = row
 
 
 def open_or_create_site(folder: Path, schema_dicts: Dict[str, Any]) -> Any:

@@ -362,10 +362,11 @@ def _get_thumbnail_url(site: Any, request: Request) -> Response:
         entity_id = int((request.query.get("entity_id") or [""])[0])
     except ValueError:
         return _failure("invalid entity_id")
-    row = site.engine.tables.get(entity_type, {}).get(entity_id)
+    with site.lock:  # (tables read rows from the store as they go: one reader at a time)
+        row = site.engine.tables.get(entity_type, {}).get(entity_id)
+        image = row.get("image") if row is not None and not row.get("__retired") else None
     if row is None or row.get("__retired"):
         return _failure("%s %s not found" % (entity_type, entity_id))
-    image = row.get("image")
     if not image:
         return _failure("%s %s has no thumbnail" % (entity_type, entity_id))
     return _text("1\n%s" % urllib.parse.urlsplit(image).path)

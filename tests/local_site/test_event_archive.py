@@ -94,7 +94,10 @@ def test_a_crash_before_the_delete_loses_nothing_and_a_second_run_finishes(tmp_p
         store.close()
 
 
-def test_compact_events_refuses_a_negative_keep_and_a_missing_site(tmp_path, capsys):
+def test_compact_events_refuses_a_keep_below_one_and_a_missing_site(tmp_path, capsys):
     assert cli.main(["compact-events", "--site", str(tmp_path / "none"), "--keep", "5"]) == 2
     assert "not a site folder" in capsys.readouterr().err
     assert cli.main(["compact-events", "--site", str(tmp_path), "--keep", "-1"]) == 2
+    # Keeping none would let the next event take id 1 again: ids are never reused.
+    assert cli.main(["compact-events", "--site", str(tmp_path), "--keep", "0"]) == 2
+    assert "--keep must be 1 or more" in capsys.readouterr().err

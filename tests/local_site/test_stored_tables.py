@@ -415,3 +415,114 @@ def test_over_the_memory_budget_the_least_recently_scanned_tables_let_go_and_ans
         assert unbounded.memory_mb is None and unbounded.store.memory_budget() == 512 * 2 ** 20
     finally:
         unbounded.close()
+
+
+def test_ids_and_numbers_beyond_sqlite_integers_answer_as_in_memory(folder):
+    key, project, shots, _ = _filled(folder)
+    reopened = Site.open(folder)
+    try:
+        with LocalSiteServer(reopened) as server:
+            sg = shotgun_api3.Shotgun(server.url, script_name="robot", api_key=key)
+            huge = 2 ** 64
+            assert sg.find_one("Shot", [["id", "is", huge]], ["code"]) is None
+            assert [r["id"] for r in sg.find("Shot", [["id", "in", [shots[2], huge]]], ["id"])] == [shots[2]]
+            assert sg.find("Shot", [["cut_in", "is", huge]], ["id"]) == []
+            assert sg.find("Shot", [["sg_sequence", "is", {"type": "Sequence", "id": huge}]], ["id"]) == []
+            assert sg.find("EventLogEntry", [["id", "greater_than", huge]], ["id"]) == []
+            assert sg.find("EventLogEntry", [["id", "less_than", -huge]], ["id"],
+                           order=[{"field_name": "id", "direction": "desc"}], limit=1) == []
+            newest = sg.find("EventLogEntry", [["id", "less_than", huge]], ["id"],
+                             order=[{"field_name": "id", "direction": "desc"}], limit=1)
+            assert newest and newest[0]["id"] == max(e["id"] for e in sg.find("EventLogEntry", [], ["id"]))
+            with pytest.raises(shotgun_api3.Fault, match="does not exist"):
+                sg.create("Version", {"code": "v", "project": project, "entity": {"type": "Shot", "id": huge}})
+    finally:
+        reopened.close()
+
+
+def test_a_reader_outside_the_lock_never_replaces_the_copy_kept():
+    store = SqliteStore(None)
+    store.commit({("Shot", 1): {"type": "Shot", "id": 1, "__retired": False, "code": "stored"}}, None)
+    _, tables = store.load()
+    shots = tables["Shot"]
+    kept = {}
+    original_row = store.row
+
+    def row_read_while_another_reader_keeps_its_copy(entity_type, entity_id, text_only=False):
+        found = original_row(entity_type, entity_id, text_only)
+        if not text_only and not kept:
+            kept["reading"] = True
+            kept["row"] = shots.get(entity_id)  # the other reader gets there first, and changes its copy
+            kept["row"]["code"] = "changed by the first reader"
+        return found
+
+    store.row = row_read_while_another_reader_keeps_its_copy
+    assert shots.get(1) is kept["row"] and shots[1]["code"] == "changed by the first reader"
+    store.close()
+
+
+def test_the_event_log_keeps_no_row_it_read_once_the_call_is_over(folder):
+    key, project, shots, _ = _filled(folder)
+    reopened = Site.open(folder)
+    try:
+        with LocalSiteServer(reopened) as server:
+            sg = shotgun_api3.Shotgun(server.url, script_name="robot", api_key=key)
+            ids = [e["id"] for e in sg.find("EventLogEntry", [], ["id"])]
+            for event_id in ids[:20]:
+                assert sg.find_one("EventLogEntry", [["id", "is", event_id]], ["event_type"])
+            assert len(sg.find("EventLogEntry", [["id", "in", ids]], ["id"])) == len(ids)
+            assert reopened.engine.tables["EventLogEntry"].rows_in_memory() == []
+    finally:
+        reopened.close()
+
+
+def test_fields_made_after_rows_were_stored_read_as_their_default_once_read_again(folder):
+    key, project, shots, _ = _filled(folder)
+    site = Site.open(folder)
+    try:
+        with LocalSiteServer(site) as server:
+            sg = shotgun_api3.Shotgun(server.url, script_name="robot", api_key=key)
+            flag = sg.schema_field_create("Shot", "checkbox", "Flag", {"default_value": True})
+            number = sg.schema_field_create("EventLogEntry", "number", "Event number", {"default_value": 7})
+            assert sg.find_one("Shot", [["id", "is", shots[2]]], [flag])[flag] is True
+            site.engine.tables["Shot"].release()  # as the memory budget would, between calls
+            assert sg.find_one("Shot", [["id", "is", shots[2]]], [flag])[flag] is True
+            everything = sg.find("EventLogEntry", [], ["id"])
+            assert len(sg.find("EventLogEntry", [[number, "is", 7]], ["id"])) == len(everything)
+    finally:
+        site.close()
+    reopened = Site.open(folder)
+    try:
+        with LocalSiteServer(reopened) as server:
+            sg = shotgun_api3.Shotgun(server.url, script_name="robot", api_key=key)
+            assert sg.find_one("Shot", [["id", "is", shots[3]]], [flag])[flag] is True
+            assert len(sg.find("Shot", [[flag, "is", True]], ["id"])) == len(shots) - 1  # one is retired
+    finally:
+        reopened.close()
+
+
+def test_stored_decimals_and_text_indexes_of_another_unicode(tmp_path):
+    from decimal import Decimal
+    from shotgun_api3._engine.query.value_keys import number_key
+    from shotgun_api3._engine.store import sql_field_indexes
+
+    values = [Decimal("5.079847532820406E-8"), Decimal("Infinity"), Decimal("-0"), Decimal("12.50"), 12.5, 5, True,
+              "5", None, 2.5e-300]
+    store = SqliteStore(tmp_path / "site.sqlite3")
+    store.commit({("Shot", n + 1): {"type": "Shot", "id": n + 1, "cut_in": value, "code": "Straße"}
+                  for n, value in enumerate(values)}, None)
+    for n, value in enumerate(values):
+        wanted = number_key(value)
+        if wanted is None:
+            continue
+        found = [i for i, _ in store.field_candidates("Shot", "cut_in", wanted, "number")]
+        assert n + 1 in found, value
+        assert all(number_key(values[i - 1]) == wanted for i in found)
+    assert [i for i, _ in store.field_candidates("Shot", "code", "straße", "text")] == list(range(1, len(values) + 1))
+    # Opened under another Unicode version, the text indexes go (and come back when asked for).
+    store._db.execute("UPDATE site_schema SET value = '\"1.0\"' WHERE name = ?", (sql_field_indexes.UNICODE_STATE,))
+    store.close()
+    reopened = SqliteStore(tmp_path / "site.sqlite3")
+    names = [n for (n,) in reopened._db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")]
+    assert not [n for n in names if n.startswith("sgx_t")] and [n for n in names if n.startswith("sgx_n")]
+    reopened.close()

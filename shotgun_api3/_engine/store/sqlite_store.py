@@ -26,6 +26,9 @@ from .stored_table import StoredTable
 
 LOG = logging.getLogger("shotgun_api3")
 
+#: The ids SQLite holds: 64-bit signed integers.
+_MIN_ID, _MAX_ID = -(1 << 63), (1 << 63) - 1
+
 #: Entity types whose rows are never held in memory whole: streamed from the
 #: database when read (the event log: most of a site's rows, read by id range).
 STREAMED_TYPES = frozenset(("EventLogEntry",))
@@ -102,6 +105,8 @@ class SqliteStore:
         #: Called with ``(entity_type, row)`` on every row read from the database, before the
         #: engine sees it (the site moves file links made under another address).
         self.row_loaded: Optional[Callable[[str, Row], None]] = None
+        #: Called first, with the same arguments: the engine fills the fields a row lacks.
+        self.row_defaults: Optional[Callable[[str, Row], None]] = None
         self._decoder = RowDecoder()
         self._tables: dict = {}
         #: Bytes the rows held in memory by this store's tables may take (a function, read when
@@ -118,6 +123,7 @@ class SqliteStore:
         self._db.execute("PRAGMA synchronous=%s" % {"FULL": "FULL", "NORMAL": "NORMAL", "EXTRA": "EXTRA"}[synchronous])
         try:
             self._upgrade()
+            sql_field_indexes.forget_text_indexes_of_another_unicode(self._db)
         except BaseException:
             self._db.close()
             raise
@@ -186,10 +192,7 @@ class SqliteStore:
                                      (entity_type, entity_id)).fetchone()
         if found is None or text_only:
             return None if found is None else found[0]
-        row = self._decoder.rows(found)[0]
-        if self.row_loaded is not None:
-            self.row_loaded(entity_type, row)
-        return row
+        return self._decoded(entity_type, [(entity_id, found[0])])[0][1]
 
     def rows_after(self, entity_type: str, after: Optional[int], up_to: Optional[int],
                    chunk: int, needles: Sequence[str] = (), descending: bool = False) -> Iterator[list]:
@@ -199,23 +202,28 @@ class SqliteStore:
         (SQLite tests the texts; only those rows are parsed). ``descending``:
         highest id first.
         """
+        # Ids are 64-bit in SQLite: bounds beyond that are no bound (the caller clamps; ints only here).
+        low = _MIN_ID if after is None else max(_MIN_ID, min(after, _MAX_ID - 1) + 1)
+        high = _MAX_ID if up_to is None else min(_MAX_ID, max(up_to, _MIN_ID + 1))
+        texts = " AND instr(row, ?) > 0" * len(needles)
         if descending:
-            query = "SELECT id, row FROM entity_rows WHERE entity_type = ? AND id < ?%s%s ORDER BY id DESC LIMIT ?" % (
-                "" if after is None else " AND id > %d" % int(after), " AND instr(row, ?) > 0" * len(needles))
-            position = (1 << 63) - 1 if up_to is None else up_to + 1
+            query = "SELECT id, row FROM entity_rows WHERE entity_type = ? AND id <= ? AND id >= ?%s " \
+                    "ORDER BY id DESC LIMIT ?" % texts
+            position, other = high, low
         else:
-            query = "SELECT id, row FROM entity_rows WHERE entity_type = ? AND id > ?%s%s ORDER BY id LIMIT ?" % (
-                "" if up_to is None else " AND id <= %d" % int(up_to), " AND instr(row, ?) > 0" * len(needles))
-            position = -(1 << 63) if after is None else after
+            query = "SELECT id, row FROM entity_rows WHERE entity_type = ? AND id >= ? AND id <= ?%s " \
+                    "ORDER BY id LIMIT ?" % texts
+            position, other = low, high
         while True:
             with self._lock:
-                part = self._db.execute(query, (entity_type, position, *needles, chunk)).fetchall()
+                part = self._db.execute(query, (entity_type, position, other, *needles, chunk)).fetchall()
             if not part:
                 return
             yield self._decoded(entity_type, part)
-            if len(part) < chunk:
+            last = part[-1][0]
+            if len(part) < chunk or last == (_MIN_ID if descending else _MAX_ID):
                 return
-            position = part[-1][0]
+            position = last - 1 if descending else last + 1
 
     def rows_by_ids(self, entity_type: str, ids: Sequence[int]) -> list:
         """``(id, row)`` of the stored rows among ``ids`` (a few hundred), decoded together."""
@@ -234,7 +242,7 @@ class SqliteStore:
         with self._lock:
             try:
                 cursor = sql_field_indexes.candidates(self._db, entity_type, field, key, kind)
-            except sqlite3.Error as error:  # a read-only or full disk: answer from memory instead
+            except (sqlite3.Error, OverflowError) as error:  # a read-only or full disk: answer from memory
                 LOG.warning("local site: no index of %s.%s in the database: %s", entity_type, field, error)
                 return None
             if cursor is None:
@@ -249,10 +257,19 @@ class SqliteStore:
     def _decoded(self, entity_type: str, stored: list) -> list:
         """``(id, row)`` of stored ``(id, text)`` pairs, parsed together, file links moved."""
         rows = self._decoder.rows([text for _, text in stored])
+        if self.row_defaults is not None:
+            for row in rows:
+                self.row_defaults(entity_type, row)
         if self.row_loaded is not None:
             for row in rows:
                 self.row_loaded(entity_type, row)
         return list(zip([entity_id for entity_id, _ in stored], rows))
+
+    def end_of_call(self) -> None:
+        """Between calls: the event log lets go of the rows the call read (see ``StoredTable``)."""
+        for table in self._tables.values():
+            if not table.keeps_rows:
+                table.release_read_rows()
 
     def trim_memory(self) -> List[str]:
         """Let the least recently scanned tables go until the rows in memory fit ``memory_budget``; their names.

@@ -42,6 +42,9 @@ DEFAULT_ROW_BYTES = 3000
 
 _SCANS = itertools.count(1)
 
+#: The ids SQLite can hold (a 64-bit signed integer); an id outside them is never stored.
+_MIN_ID, _MAX_ID = -(1 << 63), (1 << 63) - 1
+
 
 class StoredTable(MutableMapping):
     """``id -> row`` of one entity type, over a store that reads rows by id and in id order."""
@@ -101,10 +104,10 @@ class StoredTable(MutableMapping):
             return [rows[entity_id] for entity_id in ids if entity_id in rows]
         ids = list(ids)
         known = self._known
-        missing = [entity_id for entity_id in ids if entity_id.__class__ is int and entity_id not in known]
+        missing = [entity_id for entity_id in ids if _storable_id(entity_id) and entity_id not in known]
         for start in range(0, len(missing), _READ_MANY):
             for entity_id, row in self._source.rows_by_ids(self.entity_type, missing[start:start + _READ_MANY]):
-                known[entity_id] = row
+                known.setdefault(entity_id, row)
         found = [known.get(entity_id, _GONE) for entity_id in ids]
         return [row for row in found if row is not _GONE]
 
@@ -130,6 +133,11 @@ class StoredTable(MutableMapping):
     def held_rows(self) -> int:
         """How many rows the table holds in memory now."""
         return len(self._rows) if self._rows is not None else len(self._known)
+
+    def release_read_rows(self) -> None:
+        """Between calls, the event log lets go of the rows it read (all stored as they are): none is kept."""
+        if not self.keeps_rows and self._known:
+            self._known = {}
 
     def release(self) -> None:
         """Let go of every row in memory; they are read again when needed.
@@ -162,17 +170,19 @@ class StoredTable(MutableMapping):
         return row
 
     def get(self, entity_id: Any, default: Any = None) -> Any:
-        if self._rows is not None:
-            return self._rows.get(entity_id, default)
-        row = self._known.get(entity_id)
+        rows = self._rows
+        if rows is not None:
+            return rows.get(entity_id, default)
+        known = self._known
+        row = known.get(entity_id)
         if row is None:
-            if entity_id.__class__ is not int:
+            if not _storable_id(entity_id):
                 return default
             row = self._source.row(self.entity_type, entity_id)
             if row is None:
                 return default
-            self._known[entity_id] = row
-            return row
+            # (A reader outside the engine's lock may have read it meanwhile: the first copy kept wins.)
+            return known.setdefault(entity_id, row)
         return default if row is _GONE else row
 
     def __contains__(self, entity_id: Any) -> bool:
@@ -195,7 +205,7 @@ class StoredTable(MutableMapping):
             return
         if entity_id not in self:
             raise KeyError(entity_id)
-        if entity_id.__class__ is int and self._source.row(self.entity_type, entity_id, text_only=True) is not None:
+        if _storable_id(entity_id) and self._source.row(self.entity_type, entity_id, text_only=True) is not None:
             self._known[entity_id] = _GONE  # until the commit deletes it from the store too
         else:
             del self._known[entity_id]
@@ -205,8 +215,8 @@ class StoredTable(MutableMapping):
             return len(self._load())
         count = self._source.count(self.entity_type)
         for entity_id, row in self._known.items():
-            stored = entity_id.__class__ is int and self._source.row(self.entity_type, entity_id,
-                                                                     text_only=True) is not None
+            stored = _storable_id(entity_id) and self._source.row(self.entity_type, entity_id,
+                                                                  text_only=True) is not None
             count += (row is not _GONE) - stored
         return count
 
@@ -279,7 +289,12 @@ class StoredTable(MutableMapping):
         extra = sorted((key for key, row in known.items() if key.__class__ is int and row is not _GONE
                         and (low is None or key >= low) and (high is None or key <= high)), reverse=descending)
         position, count = 0, len(extra)
-        after = None if low is None else low - 1
+        if (low is not None and low > _MAX_ID) or (high is not None and high < _MIN_ID):
+            # Outside what SQLite stores: only rows in memory can be there.
+            yield from (known[entity_id] for entity_id in extra)
+            return
+        after = None if low is None or low <= _MIN_ID else low - 1
+        high = None if high is None or high >= _MAX_ID else high
         for chunk in self._source.rows_after(self.entity_type, after, high, STREAM_CHUNK, needles, descending):
             for entity_id, row in chunk:
                 while position < count and (extra[position] > entity_id if descending else extra[position] < entity_id):
@@ -292,6 +307,11 @@ class StoredTable(MutableMapping):
                     yield row if held is None else held
         for entity_id in extra[position:]:
             yield known[entity_id]
+
+
+def _storable_id(entity_id: Any) -> bool:
+    """Whether an id can be stored (and so looked for) in SQLite: an int of 64 bits."""
+    return entity_id.__class__ is int and _MIN_ID <= entity_id <= _MAX_ID
 
 
 def row_bytes(rows: Dict[int, Row]) -> int:
