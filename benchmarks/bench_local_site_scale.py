@@ -14,7 +14,11 @@ starts it again in a fresh process and measures:
 - p50/p99 latency of ``find_one`` Shot by id, ``find_one`` Shot by ``code``,
   ``find`` of the 5 Tasks of a Shot (``entity is``), ``find`` of the 100
   Shots of a Sequence through a dotted path (``sg_sequence.Sequence.code
-  is``) and ``summarize`` (count) of the Shots of a Sequence.
+  is``), ``summarize`` (count) of the Shots of a Sequence, and an event
+  daemon's read of the 500 events after an id;
+- a filter no index answers (``summarize`` of Tasks whose ``content``
+  contains a text): the first time, which reads every Task from the store,
+  and again, in memory; and the RSS after it.
 
     python3 benchmarks/bench_local_site_scale.py [--sizes 100000,1000000] [--quick] [--keep DIR]
 
@@ -206,8 +210,21 @@ def measure_restarted(server: Server, seeded: dict[str, Any], result: dict[str, 
     }
     if len(sg.find("Task", [["entity", "is", {"type": "Shot", "id": shot_ids[0]}]], ["id"])) != 5:
         raise RuntimeError("the seeded site does not answer as expected")
+    last_event = sg.find_one("EventLogEntry", [], ["id"], order=[{"field_name": "id", "direction": "desc"}])["id"]
+    checks["event daemon: 500 events after an id"] = lambda i: sg.find(
+        "EventLogEntry", [["id", "greater_than", last_event - 500 - (i % 100)]], ["event_type", "entity", "meta"],
+        order=[{"field_name": "id", "direction": "asc"}], limit=500)
     result["latency"] = {name: latencies(call, samples, budget_s) for name, call in checks.items()}
     result["serving_rss"], result["serving_peak"] = server.memory()
+    # A filter no index answers reads the whole type: the first time from the store, then in memory.
+    scan = lambda: sg.summarize("Task", [["content", "contains", "ani"]], [{"field": "id", "type": "count"}])
+    started = time.perf_counter()
+    scan()
+    result["first_scan_s"] = time.perf_counter() - started
+    started = time.perf_counter()
+    scan()
+    result["second_scan_s"] = time.perf_counter() - started
+    result["scanned_rss"], result["scanned_peak"] = server.memory()
     return result
 
 
@@ -224,8 +241,11 @@ def print_results(results: list[dict[str, Any]]) -> None:
                                                                                    mb(r["seeding_peak"]))),
               ("restart: time to first answer", lambda r: "%.2f s" % r["restart_s"]),
               ("RSS after restart (peak)", lambda r: "%s (%s)" % (mb(r["restart_rss"]), mb(r["restart_peak"]))),
-              ("peak RSS / file size", lambda r: "%.2f" % (max(r["restart_peak"], r["serving_peak"])
-                                                           / max(1, r["file_bytes"])))]
+              ("peak RSS / file size", lambda r: "%.2f" % (max(r["restart_peak"], r["serving_peak"],
+                                                               r["scanned_peak"]) / max(1, r["file_bytes"]))),
+              ("scan of every Task (no index): first / again", lambda r: "%.2f / %.2f s" % (r["first_scan_s"],
+                                                                                           r["second_scan_s"])),
+              ("RSS after that scan", lambda r: mb(r["scanned_rss"]))]
     for label, value in labels:
         rows.append([label] + [value(r) for r in results])
     for name in results[0]["latency"]:
