@@ -116,7 +116,7 @@ def candidates(db: sqlite3.Connection, entity_type: str, field: str, key: Any,
     db.execute('CREATE INDEX IF NOT EXISTS "sgx_%s%d_%s_%s" ON entity_rows (%s) WHERE entity_type = \'%s\''
                % (kind[0], len(entity_type), entity_type, field, columns, entity_type))
     # The row's text comes along: SQLite reads each row anyway to check the
-    # expression (an index on expressions is not covering before 3.41).
+    # indexed expression (the index is not used as covering).
     query = "SELECT id, row FROM entity_rows WHERE entity_type = '%s' AND %s" % (entity_type, where)
     return db.execute(query, values)
 
