@@ -43,8 +43,9 @@ FILES_URL_STATE = "files_url"
 #: process stays under twice it), and at least MIN_MEMORY_MB; ``serve --memory-mb`` sets it.
 MEMORY_PER_DATABASE_BYTE = 1.5
 MIN_MEMORY_MB = 512
-#: How often (in calls) the site checks the memory its records take.
-TRIM_EVERY_CALLS = 16
+#: How often (in calls) the site checks the memory its records take, besides after a call
+#: that read a table whole.
+TRIM_EVERY_CALLS = 256
 
 
 class SiteError(Exception):
@@ -282,7 +283,7 @@ class Site:
             finally:
                 self.store.end_of_call()
                 self._calls_since_trim += 1
-                if self._calls_since_trim >= TRIM_EVERY_CALLS:
+                if self._calls_since_trim >= TRIM_EVERY_CALLS or self.store.tables_read:
                     # Between calls: no call holds a row the store may let go of.
                     self._calls_since_trim = 0
                     self.store.trim_memory()
@@ -327,8 +328,14 @@ class Site:
         return CallContext(user=user)
 
     def _is_active(self, link: dict) -> bool:
-        with self._lock:  # (tables read rows from the store as they go: one reader at a time)
-            row = self.engine.tables.get(link["type"], {}).get(link["id"])
+        table = self.engine.tables.get(link["type"], {})
+        in_memory = getattr(table, "in_memory", None)
+        # Authentication does not wait for a call when the account's row is in memory (nearly always);
+        # reading it from the store takes the lock, as every use of the engine does.
+        row = in_memory(link["id"]) if in_memory is not None else table.get(link["id"])
+        if row is None:
+            with self._lock:
+                row = self.engine.tables.get(link["type"], {}).get(link["id"])
         if row is None or row.get("__retired"):
             return False
         return link["type"] != "HumanUser" or row.get("sg_status_list", "act") == "act"

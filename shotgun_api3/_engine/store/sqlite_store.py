@@ -109,6 +109,9 @@ class SqliteStore:
         self.row_defaults: Optional[Callable[[str, Row], None]] = None
         self._decoder = RowDecoder()
         self._tables: dict = {}
+        self._streamed: list = []
+        #: How many tables were read whole since the memory was last checked (:meth:`trim_memory`).
+        self.tables_read = 0
         #: Bytes the rows held in memory by this store's tables may take (a function, read when
         #: checked), or None: no bound. See :meth:`trim_memory`.
         self.memory_budget: Optional[Callable[[], int]] = None
@@ -171,6 +174,7 @@ class SqliteStore:
         if schema_dicts is not None:
             names.update(schema_dicts.get("schema", {}))
         self._tables = {name: StoredTable(self, name, keeps_rows=name not in STREAMED_TYPES) for name in sorted(names)}
+        self._streamed = [table for table in self._tables.values() if not table.keeps_rows]
         return schema_dicts, dict(self._tables)
 
     def _stored_types(self) -> list:
@@ -267,15 +271,15 @@ class SqliteStore:
 
     def end_of_call(self) -> None:
         """Between calls: the event log lets go of the rows the call read (see ``StoredTable``)."""
-        for table in self._tables.values():
-            if not table.keeps_rows:
-                table.release_read_rows()
+        for table in self._streamed:
+            table.release_read_rows()
 
     def trim_memory(self) -> List[str]:
         """Let the least recently scanned tables go until the rows in memory fit ``memory_budget``; their names.
 
         Only between calls (``Site.call`` runs it): see ``memory_budget.py``.
         """
+        self.tables_read = 0
         if self.memory_budget is None or not self._tables:
             return []
         budget = self.memory_budget()

@@ -130,6 +130,15 @@ class StoredTable(MutableMapping):
                 known[entity_id] = row
         return [entity_id for entity_id, _ in found]
 
+    def in_memory(self, entity_id: Any) -> Optional[Row]:
+        """The row of ``entity_id`` if it is in memory now, else ``None``; never reads the store.
+
+        Safe without the engine's lock (a reader that must not wait for a call).
+        """
+        rows = self._rows
+        row = rows.get(entity_id) if rows is not None else self._known.get(entity_id)
+        return None if row is _GONE else row
+
     def held_rows(self) -> int:
         """How many rows the table holds in memory now."""
         return len(self._rows) if self._rows is not None else len(self._known)
@@ -279,6 +288,8 @@ class StoredTable(MutableMapping):
             self._rows = rows
             self._known = {}
             self.row_bytes = row_bytes(rows)
+            if hasattr(self._source, "tables_read"):
+                self._source.tables_read += 1  # (the memory budget is checked after the call)
         return self._rows
 
     def _merged(self, low: Optional[int], high: Optional[int], needles: Tuple[str, ...] = (),
