@@ -112,6 +112,22 @@ def test_verbose_serve_logs_one_line_per_request_and_no_secret(tmp_path, capsys)
     assert key not in err and token not in err
 
 
+def test_serve_memory_mb_bounds_the_records_held_and_says_so_in_the_log(tmp_path, capsys):
+    folder = tmp_path / "site"
+    assert main(["init", "--site", str(folder)]) == 0
+    key = _key_of(capsys.readouterr().out)
+    serving = Serving(folder, verbose=True, extra=["--memory-mb", "0.001"])
+    try:
+        sg = _client(serving.url, script_name="local_admin", api_key=key)
+        shots = [sg.create("Shot", {"code": "sh%d" % n})["id"] for n in range(5)]
+        for _ in range(2):  # each scan reads Shot whole; over the budget it is let go after the call
+            assert [r["id"] for r in sg.find("Shot", [["code", "contains", "sh"]])] == shots
+        sg.close()
+    finally:
+        _, err = serving.stop()
+    assert "let go of the rows of" in err and "Shot" in err, err
+
+
 def test_a_site_folder_and_its_database_are_private_to_the_owner(tmp_path):
     folder = tmp_path / "site"
     assert main(["init", "--site", str(folder)]) == 0
