@@ -8,6 +8,8 @@ any`` disables the id range and the field indexes).
 """
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 
 import shotgun_api3
@@ -55,12 +57,24 @@ def folder(tmp_path):
     return tmp_path / "site"
 
 
-def _filled(folder):
-    """A site folder filled by :func:`_fill`, closed: ``(script key, project, shot ids, _reads before)``."""
+def _new_site(folder):
+    """A new site folder with the script ``robot``: ``(site, its key)``."""
     site = Site.create(folder)
     _, key = site.add_script("robot")
+    return site, key
+
+
+@contextlib.contextmanager
+def _serving(site, key):
+    """Serve ``site`` on a free port; yield our client, signed in as ``robot``."""
     with LocalSiteServer(site) as server:
-        sg = shotgun_api3.Shotgun(server.url, script_name="robot", api_key=key)
+        yield shotgun_api3.Shotgun(server.url, script_name="robot", api_key=key)
+
+
+def _filled(folder):
+    """A site folder filled by :func:`_fill`, closed: ``(script key, project, shot ids, _reads before)``."""
+    site, key = _new_site(folder)
+    with _serving(site, key) as sg:
         project, shots = _fill(sg)
         before = _reads(sg, project, shots)
     site.close()
@@ -74,8 +88,7 @@ def test_a_reopened_site_answers_as_before_and_reads_only_what_it_needs(folder):
         tables = reopened.engine.tables
         assert isinstance(tables["Shot"], StoredTable) and not tables["Shot"].loaded
         assert not tables["Task"].loaded and not tables["EventLogEntry"].loaded
-        with LocalSiteServer(reopened) as server:
-            sg = shotgun_api3.Shotgun(server.url, script_name="robot", api_key=key)
+        with _serving(reopened, key) as sg:
             sg.find_one("Shot", [["id", "is", shots[2]]], ["code"])
             assert not tables["Shot"].loaded  # one row read, by id
             assert _reads(sg, project, shots) == before
@@ -87,18 +100,15 @@ def test_a_reopened_site_answers_as_before_and_reads_only_what_it_needs(folder):
 
 
 def test_writes_after_a_restart_keep_ids_rows_and_events_whole(folder):
-    site = Site.create(folder)
-    _, key = site.add_script("robot")
-    with LocalSiteServer(site) as server:
-        sg = shotgun_api3.Shotgun(server.url, script_name="robot", api_key=key)
+    site, key = _new_site(folder)
+    with _serving(site, key) as sg:
         project, shots = _fill(sg)
         last_event = sg.find_one("EventLogEntry", [], ["id"], order=[{"field_name": "id", "direction": "desc"}])
     site.close()
 
     reopened = Site.open(folder)
     try:
-        with LocalSiteServer(reopened) as server:
-            sg = shotgun_api3.Shotgun(server.url, script_name="robot", api_key=key)
+        with _serving(reopened, key) as sg:
             # A row read by id, changed, then read by a scan: one row, the changed one.
             sg.update("Shot", shots[3], {"description": "changed after the restart"})
             new = sg.create("Shot", {"code": "new", "project": project})
@@ -168,13 +178,11 @@ def test_an_entity_table_read_whole_keeps_the_rows_already_read():
 
 
 def test_a_rolled_back_create_frees_its_id_as_in_memory(folder):
-    site = Site.create(folder)
-    _, key = site.add_script("robot")
+    site, key = _new_site(folder)
     site.close()
     reopened = Site.open(folder)
     try:
-        with LocalSiteServer(reopened) as server:
-            sg = shotgun_api3.Shotgun(server.url, script_name="robot", api_key=key)
+        with _serving(reopened, key) as sg:
             first = sg.create("Shot", {"code": "first"})["id"]
             with pytest.raises(shotgun_api3.Fault):
                 sg.batch([{"request_type": "create", "entity_type": "Shot", "data": {"code": "ghost"}},
@@ -186,8 +194,7 @@ def test_a_rolled_back_create_frees_its_id_as_in_memory(folder):
     memory = Site.in_memory()
     try:
         _, key = memory.add_script("robot")
-        with LocalSiteServer(memory) as server:
-            sg = shotgun_api3.Shotgun(server.url, script_name="robot", api_key=key)
+        with _serving(memory, key) as sg:
             first = sg.create("Shot", {"code": "first"})["id"]
             with pytest.raises(shotgun_api3.Fault):
                 sg.batch([{"request_type": "create", "entity_type": "Shot", "data": {"code": "ghost"}},
@@ -199,11 +206,9 @@ def test_a_rolled_back_create_frees_its_id_as_in_memory(folder):
 
 
 def test_link_filters_on_the_event_log_pick_rows_by_text_and_answer_as_a_scan(folder):
-    site = Site.create(folder)
-    _, key = site.add_script("robot")
+    site, key = _new_site(folder)
     try:
-        with LocalSiteServer(site) as server:
-            sg = shotgun_api3.Shotgun(server.url, script_name="robot", api_key=key)
+        with _serving(site, key) as sg:
             project, shots = _fill(sg)
             # Texts that hold '"id":<n>' and '"Shot"' without linking to that Shot: in meta, in another link.
             sg.update("Shot", shots[2], {"description": '"id":%d "Shot"' % shots[0]})
@@ -225,11 +230,9 @@ def test_link_filters_on_the_event_log_pick_rows_by_text_and_answer_as_a_scan(fo
 
 
 def test_pages_of_the_event_log_in_id_order_read_only_the_page_and_answer_as_a_sort(folder):
-    site = Site.create(folder)
-    _, key = site.add_script("robot")
+    site, key = _new_site(folder)
     try:
-        with LocalSiteServer(site) as server:
-            sg = shotgun_api3.Shotgun(server.url, script_name="robot", api_key=key)
+        with _serving(site, key) as sg:
             project, shots = _fill(sg)
             everything = [e["id"] for e in sg.find("EventLogEntry", [["id", "greater_than", 0]], ["id"],
                                                    filter_operator="any")]
@@ -254,11 +257,9 @@ def test_pages_of_the_event_log_in_id_order_read_only_the_page_and_answer_as_a_s
 
 
 def test_a_table_not_yet_read_answers_field_filters_from_the_databases_index(folder):
-    site = Site.create(folder)
-    _, key = site.add_script("robot")
+    site, key = _new_site(folder)
     codes = ["\u212aEY", "key", "Straße", "STRASSE", "ÉCOLE", "école", "İstanbul", "plain", None, "   "]
-    with LocalSiteServer(site) as server:
-        sg = shotgun_api3.Shotgun(server.url, script_name="robot", api_key=key)
+    with _serving(site, key) as sg:
         project = sg.create("Project", {"name": "Indexed in SQLite"})
         sequences = [sg.create("Sequence", {"code": "SQ%d" % n, "project": project}) for n in range(3)]
         shots = [sg.create("Shot", {"code": code, "project": project, "sg_sequence": sequences[n % 3]})["id"]
@@ -273,8 +274,7 @@ def test_a_table_not_yet_read_answers_field_filters_from_the_databases_index(fol
                 ("Shot", [["sg_sequence", "is", {"type": "Sequence", "id": 10 ** 6}]])]
     reopened = Site.open(folder)
     try:
-        with LocalSiteServer(reopened) as server:
-            sg = shotgun_api3.Shotgun(server.url, script_name="robot", api_key=key)
+        with _serving(reopened, key) as sg:
             indexed = [sg.find(entity_type, filters, ["code"]) for entity_type, filters in queries]
             indexed_retired = sg.find("Shot", [["code", "is", "KEY"]], ["code"], retired_only=True)
             assert not reopened.engine.tables["Shot"].loaded  # every answer came from the database's indexes
@@ -309,10 +309,8 @@ def test_rows_read_by_many_ids_keep_the_rows_in_memory_and_the_order_asked():
 
 
 def test_keys_answered_by_the_database_follow_later_writes_while_the_table_stays_in_the_store(folder):
-    site = Site.create(folder)
-    _, key = site.add_script("robot")
-    with LocalSiteServer(site) as server:
-        sg = shotgun_api3.Shotgun(server.url, script_name="robot", api_key=key)
+    site, key = _new_site(folder)
+    with _serving(site, key) as sg:
         project = sg.create("Project", {"name": "Partial"})
         seq = [sg.create("Sequence", {"code": "Q%d" % n, "project": project}) for n in range(2)]
         shots = [sg.create("Shot", {"code": code, "sg_sequence": seq[n % 2], "project": project})["id"]
@@ -320,8 +318,7 @@ def test_keys_answered_by_the_database_follow_later_writes_while_the_table_stays
     site.close()
     reopened = Site.open(folder)
     try:
-        with LocalSiteServer(reopened) as server:
-            sg = shotgun_api3.Shotgun(server.url, script_name="robot", api_key=key)
+        with _serving(reopened, key) as sg:
 
             def ids(condition):
                 return [r["id"] for r in sg.find("Shot", [condition], ["id"])]
@@ -352,10 +349,8 @@ def test_keys_answered_by_the_database_follow_later_writes_while_the_table_stays
 
 
 def test_choices_and_numbers_are_indexed_too_and_answer_as_a_scan(folder):
-    site = Site.create(folder)
-    _, key = site.add_script("robot")
-    with LocalSiteServer(site) as server:
-        sg = shotgun_api3.Shotgun(server.url, script_name="robot", api_key=key)
+    site, key = _new_site(folder)
+    with _serving(site, key) as sg:
         project = sg.create("Project", {"name": "Kinds"})
         for n, (status, kind, cut_in, code) in enumerate([("ip", "Hero", 10, "7"), ("fin", "hero", 11, "7.0"),
                                                          ("ip", None, None, "seven"), ("wtg", "Hero", 10, "x")]):
@@ -372,8 +367,7 @@ def test_choices_and_numbers_are_indexed_too_and_answer_as_a_scan(folder):
         ("sg_first_frame", 1), ("sg_first_frame", 1001.0))]
     reopened = Site.open(folder)
     try:
-        with LocalSiteServer(reopened) as server:
-            sg = shotgun_api3.Shotgun(server.url, script_name="robot", api_key=key)
+        with _serving(reopened, key) as sg:
             from_database = [sg.find(entity_type, [condition], ["code"]) for entity_type, condition in queries]
             tables = reopened.engine.tables
             assert not tables["Shot"].loaded and not tables["Version"].loaded
@@ -392,8 +386,7 @@ def test_over_the_memory_budget_the_least_recently_scanned_tables_let_go_and_ans
     reopened = Site.open(folder, memory_mb=1000)
     try:
         tables = reopened.engine.tables
-        with LocalSiteServer(reopened) as server:
-            sg = shotgun_api3.Shotgun(server.url, script_name="robot", api_key=key)
+        with _serving(reopened, key) as sg:
             caplog.set_level("INFO", logger="shotgun_api3")
             sg.find("Task", [["content", "contains", "anim"]], ["content"])  # reads Task whole
             sg.find("Shot", [["description", "contains", "shot"]], ["code"])  # then Shot
@@ -423,8 +416,7 @@ def test_ids_and_numbers_beyond_sqlite_integers_answer_as_in_memory(folder):
     key, project, shots, _ = _filled(folder)
     reopened = Site.open(folder)
     try:
-        with LocalSiteServer(reopened) as server:
-            sg = shotgun_api3.Shotgun(server.url, script_name="robot", api_key=key)
+        with _serving(reopened, key) as sg:
             huge = 2 ** 64
             assert sg.find_one("Shot", [["id", "is", huge]], ["code"]) is None
             assert [r["id"] for r in sg.find("Shot", [["id", "in", [shots[2], huge]]], ["id"])] == [shots[2]]
@@ -467,8 +459,7 @@ def test_the_event_log_keeps_no_row_it_read_once_the_call_is_over(folder):
     key, project, shots, _ = _filled(folder)
     reopened = Site.open(folder)
     try:
-        with LocalSiteServer(reopened) as server:
-            sg = shotgun_api3.Shotgun(server.url, script_name="robot", api_key=key)
+        with _serving(reopened, key) as sg:
             ids = [e["id"] for e in sg.find("EventLogEntry", [], ["id"])]
             for event_id in ids[:20]:
                 assert sg.find_one("EventLogEntry", [["id", "is", event_id]], ["event_type"])
@@ -482,8 +473,7 @@ def test_fields_made_after_rows_were_stored_read_as_their_default_once_read_agai
     key, project, shots, _ = _filled(folder)
     site = Site.open(folder)
     try:
-        with LocalSiteServer(site) as server:
-            sg = shotgun_api3.Shotgun(server.url, script_name="robot", api_key=key)
+        with _serving(site, key) as sg:
             flag = sg.schema_field_create("Shot", "checkbox", "Flag", {"default_value": True})
             number = sg.schema_field_create("EventLogEntry", "number", "Event number", {"default_value": 7})
             assert sg.find_one("Shot", [["id", "is", shots[2]]], [flag])[flag] is True
@@ -495,8 +485,7 @@ def test_fields_made_after_rows_were_stored_read_as_their_default_once_read_agai
         site.close()
     reopened = Site.open(folder)
     try:
-        with LocalSiteServer(reopened) as server:
-            sg = shotgun_api3.Shotgun(server.url, script_name="robot", api_key=key)
+        with _serving(reopened, key) as sg:
             assert sg.find_one("Shot", [["id", "is", shots[3]]], [flag])[flag] is True
             assert len(sg.find("Shot", [[flag, "is", True]], ["id"])) == len(shots) - 1  # one is retired
     finally:
