@@ -1,4 +1,8 @@
-"""The meta of a link-list change event: the event log's own presenting answers what a read presents."""
+"""The meta of a link-list change event: ``added`` as a read presents links, ``removed``, and no old or new list.
+
+A hosted site logs a multi-entity change with ``added`` and ``removed``
+lists instead of ``old_value``/``new_value`` (docs/site_facts.rst, "Event log").
+"""
 from __future__ import annotations
 
 import datetime
@@ -18,7 +22,7 @@ INFO = FieldInfo("Sequence", "shots", "multi_entity")
 
 
 def reference_meta(old, new):
-    """The meta as made link by link with the read's presenter (what the event log wrote before)."""
+    """The meta as made link by link with the read's presenter."""
     present = value_presenter(ENV, INFO)
     old_keys = {link_key(link) for link in old or ()}
     new_keys = {link_key(link) for link in new or ()}
@@ -26,8 +30,6 @@ def reference_meta(old, new):
         "added": [present([link])[0] for link in new or ()
                   if link_key(link) not in old_keys and link_is_live(ENV.tables, link)],
         "removed": [{"type": link["type"], "id": link["id"]} for link in old or () if link_key(link) not in new_keys],
-        "old_value": present(old),
-        "new_value": present(new),
     }
 
 
@@ -61,10 +63,10 @@ CASES = {
 def test_link_list_change_meta_is_what_the_read_presenter_gives(old, new):
     meta = meta_of(old, new)
     assert meta == reference_meta(old, new)
-    assert list(meta) == ["old_value", "new_value", "added", "removed"]
+    assert list(meta) == ["added", "removed"]
 
 
 def test_presented_links_are_fresh_objects():
     meta = meta_of(OLD, OLD + [link(2)])
-    presented = meta["old_value"] + meta["new_value"] + meta["added"]
+    presented = meta["added"] + meta_of(OLD, OLD + [link(2), link(1, "again")])["added"]
     assert len({id(item) for item in presented}) == len(presented)

@@ -38,6 +38,37 @@ def test_a_paired_link_change_is_logged_as_the_other_records_own_change_event(sg
     assert [link["id"] for link in added["added"]] == [task["id"]]
 
 
+def test_a_multi_entity_change_logs_added_and_removed_not_the_old_and_new_lists(sg):
+    shots = [sg.create("Shot", {"code": "m%d" % n}) for n in range(3)]
+    note = sg.create("Note", {"subject": "n", "note_links": shots[:2]})
+    start = _last_event_id(sg)
+    sg.update("Note", note["id"], {"note_links": [shots[1], shots[2]]})
+    events = _events(sg, start)
+    own = [e["meta"] for e in events if e["event_type"] == "Shotgun_Note_Change"]
+    assert len(own) == 1
+    assert own[0] == {"type": "attribute_change", "entity_type": "Note", "entity_id": note["id"],
+                      "attribute_name": "note_links", "field_data_type": "multi_entity",
+                      "added": [{"type": "Shot", "id": shots[2]["id"], "name": "m2"}],
+                      "removed": [{"type": "Shot", "id": shots[0]["id"]}]}
+    for event in events:  # the paired Shot.notes changes too
+        assert "old_value" not in event["meta"] and "new_value" not in event["meta"]
+
+
+def test_the_activity_stream_places_a_creation_by_what_a_link_list_held_then(sg):
+    shots = [sg.create("Shot", {"code": "s%d" % n}) for n in range(3)]
+    note = sg.create("Note", {"subject": "made on s0 and s1", "note_links": shots[:2]})
+    sg.update("Note", note["id"], {"note_links": [shots[1], shots[2]]})  # s0 out, s2 in
+
+    def creations(shot):
+        stream = sg.activity_stream_read("Shot", shot["id"])
+        return [u["primary_entity"]["id"] for u in stream["updates"]
+                if u["update_type"] == "create" and u["primary_entity"]["type"] == "Note"]
+
+    assert creations(shots[0]) == [note["id"]]  # linked when it was made
+    assert creations(shots[1]) == [note["id"]]
+    assert creations(shots[2]) == []  # linked only later
+
+
 def test_a_create_logs_its_new_event_and_no_per_field_changes(sg):
     # docs/site_facts.rst, Event log, names no per-field Change events
     # (meta.in_create) on create: the site writes _New alone.

@@ -52,8 +52,27 @@ def _values_at_creation(events: Iterable[Row]) -> Dict[Any, Any]:
         meta = event.get("meta")
         if isinstance(meta, dict) and meta.get("type") == "attribute_change":
             key = (meta.get("entity_type"), meta.get("entity_id"), meta.get("attribute_name"))
-            first_old.setdefault(key, meta.get("old_value"))
+            if "old_value" in meta:
+                first_old.setdefault(key, meta["old_value"])
+            elif "added" in meta:
+                # A link list's change says what it added and removed: undone later, from the value now.
+                first_old.setdefault(key, _LinkListChanges()).changes.append((meta["added"], meta.get("removed")))
     return first_old
+
+
+class _LinkListChanges:
+    """The ``added``/``removed`` of a link list's changes, in order: its value at creation, from its value now."""
+
+    def __init__(self) -> None:
+        self.changes: List[Any] = []
+
+    def before(self, now: Any) -> List[Row]:
+        keys = [(link.get("type"), link.get("id")) for link in now or () if isinstance(link, dict)]
+        for added, removed in reversed(self.changes):
+            undone = {(link.get("type"), link.get("id")) for link in added or () if isinstance(link, dict)}
+            keys = [key for key in keys if key not in undone]
+            keys += [(link.get("type"), link.get("id")) for link in removed or () if isinstance(link, dict)]
+        return [{"type": link_type, "id": link_id} for link_type, link_id in keys]
 
 
 def _created_linked_to(call: Any, entity_type: str, row: Mapping[str, Any], target: Mapping[str, Any],
@@ -62,6 +81,8 @@ def _created_linked_to(call: Any, entity_type: str, row: Mapping[str, Any], targ
         if info.data_type not in _LINK_TYPES or (entity_type, name) in _MIRROR_FIELDS:
             continue
         value = at_creation.get((entity_type, row["id"], name), row.get(name))
+        if isinstance(value, _LinkListChanges):
+            value = value.before(row.get(name))
         links = value if isinstance(value, list) else [value]
         if any(_same(link, target) for link in links):
             return True

@@ -95,12 +95,12 @@ class EventLogWriter:
                 # (Without a plain template, some defaults are lists or dicts: the row gets its own.)
                 table[event_id] = _change_event(
                     template if template is not None else engine.new_row("EventLogEntry", event_id), facts,
-                    event_id, info.name, data_type, info.label, meta["old_value"], meta["new_value"], meta)
+                    event_id, info.name, data_type, info.label, old, new, meta)
                 originals[("EventLogEntry", event_id)] = None
             event_id += 1
 
     def _present_change(self, info: FieldInfo, meta: Dict[str, Any]) -> None:
-        """Old and new values of a link, list or masked field as a read answers them, plus links added/removed."""
+        """Old and new values of a list or masked field as a read answers them; a link list's added/removed links."""
         if info.data_type not in PRESENTED_TYPES:
             return
         old, new = meta["old_value"], meta["new_value"]
@@ -182,26 +182,25 @@ class EventLogWriter:
 
 
 def _present_link_change(present_link: "_LinkPresenter", tables: Any, meta: Dict[str, Any], old: Any, new: Any) -> None:
-    """``added``, ``removed``, ``old_value`` and ``new_value`` of a link-list change, in that order.
+    """``added`` and ``removed`` of a link-list change, in place of its old and new values.
 
-    A paired field's change appends to the list it had (``Sequence.shots``
-    gains a Shot): the new list starts with the old one's own link objects,
-    so only its tail can hold added links and its head is presented as the
-    old list is.
+    A hosted site logs a multi-entity change that way (docs/site_facts.rst,
+    "Event log"): the links added, as a read presents them, and the links
+    removed, as ``{"type", "id"}``. A paired field's change appends to the
+    list it had (``Sequence.shots`` gains a Shot): the new list then starts
+    with the old one's own link objects, so only its tail can hold added
+    links and nothing was removed.
     """
+    del meta["old_value"], meta["new_value"]
     old_keys = {link_key(link) for link in old}
     kept = len(old) if _starts_with(new, old) else 0
     meta["added"] = [present_link(link) for link in (new[kept:] if kept else new)
                      if link_key(link) not in old_keys and link_is_live(tables, link)]
     if kept:
         meta["removed"] = []
-        old_value = present_link.each(old)
-        meta["old_value"] = old_value
-        meta["new_value"] = [dict(link) for link in old_value] + present_link.all(new[kept:])
         return
     new_keys = {link_key(link) for link in new}
     meta["removed"] = [{"type": link["type"], "id": link["id"]} for link in old if link_key(link) not in new_keys]
-    meta["old_value"], meta["new_value"] = present_link.all(old), present_link.all(new)
 
 
 def _starts_with(new: Any, old: Any) -> bool:
@@ -243,15 +242,6 @@ class _LinkPresenter:
         if target.get("__retired") and site_choices.RETIRED_TARGETS_READ_AS_EMPTY:
             return None
         return {"type": link["type"], "id": link["id"], "name": display_name(self._schema, link["type"], target)}
-
-    def each(self, links: Any) -> List[Row]:
-        """What :meth:`all` answers, for links not seen before (each is presented, none remembered)."""
-        return [link for link in map(self._present, links) if link is not None]
-
-    def all(self, links: Any) -> List[Row]:
-        """The presented live links of a stored list (``None`` reads as empty)."""
-        presented = [self(link) for link in links or ()]
-        return [link for link in presented if link is not None]
 
 
 def actor_name(engine: Any, context: Any, user: Optional[Row]) -> Optional[str]:
