@@ -71,13 +71,22 @@ def _serving(site, key):
         yield shotgun_api3.Shotgun(server.url, script_name="robot", api_key=key)
 
 
+@contextlib.contextmanager
+def _filled_and_served(folder):
+    """A new site filled by :func:`_fill`, served: yield ``(client, script key, project, shot ids)``; closed after."""
+    site, key = _new_site(folder)
+    try:
+        with _serving(site, key) as sg:
+            project, shots = _fill(sg)
+            yield sg, key, project, shots
+    finally:
+        site.close()
+
+
 def _filled(folder):
     """A site folder filled by :func:`_fill`, closed: ``(script key, project, shot ids, _reads before)``."""
-    site, key = _new_site(folder)
-    with _serving(site, key) as sg:
-        project, shots = _fill(sg)
+    with _filled_and_served(folder) as (sg, key, project, shots):
         before = _reads(sg, project, shots)
-    site.close()
     return key, project, shots, before
 
 
@@ -100,11 +109,8 @@ def test_a_reopened_site_answers_as_before_and_reads_only_what_it_needs(folder):
 
 
 def test_writes_after_a_restart_keep_ids_rows_and_events_whole(folder):
-    site, key = _new_site(folder)
-    with _serving(site, key) as sg:
-        project, shots = _fill(sg)
+    with _filled_and_served(folder) as (sg, key, project, shots):
         last_event = sg.find_one("EventLogEntry", [], ["id"], order=[{"field_name": "id", "direction": "desc"}])
-    site.close()
 
     reopened = Site.open(folder)
     try:
@@ -177,83 +183,71 @@ def test_an_entity_table_read_whole_keeps_the_rows_already_read():
     store.close()
 
 
+def _a_rolled_back_create_frees_its_id(site, key):
+    with _serving(site, key) as sg:
+        first = sg.create("Shot", {"code": "first"})["id"]
+        with pytest.raises(shotgun_api3.Fault):
+            sg.batch([{"request_type": "create", "entity_type": "Shot", "data": {"code": "ghost"}},
+                      {"request_type": "update", "entity_type": "Shot", "entity_id": 10 ** 9,
+                       "data": {"code": "x"}}])
+        assert sg.create("Shot", {"code": "second"})["id"] == first + 1
+
+
 def test_a_rolled_back_create_frees_its_id_as_in_memory(folder):
     site, key = _new_site(folder)
     site.close()
     reopened = Site.open(folder)
     try:
-        with _serving(reopened, key) as sg:
-            first = sg.create("Shot", {"code": "first"})["id"]
-            with pytest.raises(shotgun_api3.Fault):
-                sg.batch([{"request_type": "create", "entity_type": "Shot", "data": {"code": "ghost"}},
-                          {"request_type": "update", "entity_type": "Shot", "entity_id": 10 ** 9,
-                           "data": {"code": "x"}}])
-            assert sg.create("Shot", {"code": "second"})["id"] == first + 1
+        _a_rolled_back_create_frees_its_id(reopened, key)
     finally:
         reopened.close()
     memory = Site.in_memory()
     try:
         _, key = memory.add_script("robot")
-        with _serving(memory, key) as sg:
-            first = sg.create("Shot", {"code": "first"})["id"]
-            with pytest.raises(shotgun_api3.Fault):
-                sg.batch([{"request_type": "create", "entity_type": "Shot", "data": {"code": "ghost"}},
-                          {"request_type": "update", "entity_type": "Shot", "entity_id": 10 ** 9,
-                           "data": {"code": "x"}}])
-            assert sg.create("Shot", {"code": "second"})["id"] == first + 1
+        _a_rolled_back_create_frees_its_id(memory, key)
     finally:
         memory.close()
 
 
 def test_link_filters_on_the_event_log_pick_rows_by_text_and_answer_as_a_scan(folder):
-    site, key = _new_site(folder)
-    try:
-        with _serving(site, key) as sg:
-            project, shots = _fill(sg)
-            # Texts that hold '"id":<n>' and '"Shot"' without linking to that Shot: in meta, in another link.
-            sg.update("Shot", shots[2], {"description": '"id":%d "Shot"' % shots[0]})
-            note = sg.create("Note", {"subject": "x", "project": project,
-                                      "note_links": [{"type": "Shot", "id": shots[0]}, {"type": "Shot", "id": shots[3]}]})
-            for link in ({"type": "Shot", "id": shots[0]}, {"type": "Shot", "id": shots[3]},
-                         {"type": "Note", "id": note["id"]}, {"type": "Shot", "id": 10 ** 6}, project):
-                for field in ("entity", "project"):
-                    picked = sg.find("EventLogEntry", [[field, "is", link]], EVENT_FIELDS)
-                    scanned = sg.find("EventLogEntry", [[field, "is", link]], EVENT_FIELDS, filter_operator="any")
-                    assert picked == scanned
-            events = sg.find("EventLogEntry", [["entity", "is", {"type": "Shot", "id": shots[0]}]], ["event_type"])
-            assert {"Shotgun_Shot_New", "Shotgun_Shot_Change"} <= {event["event_type"] for event in events}
-            for link in ({"type": "Shot", "id": shots[0]}, {"type": "Shot", "id": shots[3]}):
-                assert sg.find("Note", [["note_links", "is", link]], ["id"]) == \
-                    sg.find("Note", [["note_links", "is", link]], ["id"], filter_operator="any")
-    finally:
-        site.close()
+    with _filled_and_served(folder) as (sg, _, project, shots):
+        # Texts that hold '"id":<n>' and '"Shot"' without linking to that Shot: in meta, in another link.
+        sg.update("Shot", shots[2], {"description": '"id":%d "Shot"' % shots[0]})
+        note = sg.create("Note", {"subject": "x", "project": project,
+                                  "note_links": [{"type": "Shot", "id": shots[0]}, {"type": "Shot", "id": shots[3]}]})
+        for link in ({"type": "Shot", "id": shots[0]}, {"type": "Shot", "id": shots[3]},
+                     {"type": "Note", "id": note["id"]}, {"type": "Shot", "id": 10 ** 6}, project):
+            for field in ("entity", "project"):
+                picked = sg.find("EventLogEntry", [[field, "is", link]], EVENT_FIELDS)
+                scanned = sg.find("EventLogEntry", [[field, "is", link]], EVENT_FIELDS, filter_operator="any")
+                assert picked == scanned
+        events = sg.find("EventLogEntry", [["entity", "is", {"type": "Shot", "id": shots[0]}]], ["event_type"])
+        assert {"Shotgun_Shot_New", "Shotgun_Shot_Change"} <= {event["event_type"] for event in events}
+        for link in ({"type": "Shot", "id": shots[0]}, {"type": "Shot", "id": shots[3]}):
+            assert sg.find("Note", [["note_links", "is", link]], ["id"]) == \
+                sg.find("Note", [["note_links", "is", link]], ["id"], filter_operator="any")
 
 
 def test_pages_of_the_event_log_in_id_order_read_only_the_page_and_answer_as_a_sort(folder):
-    site, key = _new_site(folder)
-    try:
-        with _serving(site, key) as sg:
-            project, shots = _fill(sg)
-            everything = [e["id"] for e in sg.find("EventLogEntry", [["id", "greater_than", 0]], ["id"],
-                                                   filter_operator="any")]
-            assert everything == sorted(everything) and len(everything) > 20
-            shot_events = [e["id"] for e in sg.find("EventLogEntry", [["entity", "is", {"type": "Shot", "id": shots[0]}]],
-                                                    ["id"], filter_operator="any")]
-            cases = [([], everything), ([["id", "greater_than", everything[5]]], everything[6:]),
-                     ([["id", "in", everything[3:9]]], everything[3:9]),
-                     ([["entity", "is", {"type": "Shot", "id": shots[0]}]], shot_events),
-                     ([["entity", "is", {"type": "Shot", "id": shots[0]}], ["id", "less_than", shot_events[-1]]],
-                      shot_events[:-1])]
-            for filters, ids in cases:
-                for direction, expected in (("asc", ids), ("desc", ids[::-1])):
-                    order = [{"field_name": "id", "direction": direction}]
-                    for limit, page in ((1, 1), (3, 1), (3, 2), (7, 3), (0, 0)):
-                        found = sg.find("EventLogEntry", filters, ["id"], order=order, limit=limit, page=page)
-                        start = (page - 1) * limit if limit else 0
-                        assert [e["id"] for e in found] == expected[start:start + limit if limit else None], \
-                            (filters, direction, limit, page)
-    finally:
-        site.close()
+    with _filled_and_served(folder) as (sg, _, project, shots):
+        everything = [e["id"] for e in sg.find("EventLogEntry", [["id", "greater_than", 0]], ["id"],
+                                               filter_operator="any")]
+        assert everything == sorted(everything) and len(everything) > 20
+        shot_events = [e["id"] for e in sg.find("EventLogEntry", [["entity", "is", {"type": "Shot", "id": shots[0]}]],
+                                                ["id"], filter_operator="any")]
+        cases = [([], everything), ([["id", "greater_than", everything[5]]], everything[6:]),
+                 ([["id", "in", everything[3:9]]], everything[3:9]),
+                 ([["entity", "is", {"type": "Shot", "id": shots[0]}]], shot_events),
+                 ([["entity", "is", {"type": "Shot", "id": shots[0]}], ["id", "less_than", shot_events[-1]]],
+                  shot_events[:-1])]
+        for filters, ids in cases:
+            for direction, expected in (("asc", ids), ("desc", ids[::-1])):
+                order = [{"field_name": "id", "direction": direction}]
+                for limit, page in ((1, 1), (3, 1), (3, 2), (7, 3), (0, 0)):
+                    found = sg.find("EventLogEntry", filters, ["id"], order=order, limit=limit, page=page)
+                    start = (page - 1) * limit if limit else 0
+                    assert [e["id"] for e in found] == expected[start:start + limit if limit else None], \
+                        (filters, direction, limit, page)
 
 
 def test_a_table_not_yet_read_answers_field_filters_from_the_databases_index(folder):
