@@ -119,14 +119,3 @@ def candidates(db: sqlite3.Connection, entity_type: str, field: str, key: Any,
     # indexed expression (the index is not used as covering).
     query = "SELECT id, row FROM entity_rows WHERE entity_type = '%s' AND %s" % (entity_type, where)
     return db.execute(query, values)
-
-
-def plan(db: sqlite3.Connection, entity_type: str, field: str, key: Any, kind: str) -> str:
-    """SQLite's query plan for :func:`candidates` (to check that it seeks the index)."""
-    shape = _where(field, key, kind) if _NAME.fullmatch(entity_type) and _NAME.fullmatch(field) else None
-    if shape is None:
-        return "no index"
-    _, where, values = shape
-    rows = db.execute("EXPLAIN QUERY PLAN SELECT id FROM entity_rows WHERE entity_type = '%s' AND %s"
-                      % (entity_type, where), values).fetchall()
-    return " | ".join(str(row[-1]) for row in rows)

@@ -283,11 +283,10 @@ class SqliteStore:
         if self.memory_budget is None or not self._tables:
             return []
         budget = self.memory_budget()
-        if memory_budget.held_bytes(self._tables.values()) <= budget:
-            return []
         released = memory_budget.trim(self._tables.values(), budget)
-        LOG.info("local site: let go of the rows of %s in memory (over the memory budget of %d MB); "
-                 "they are read again when needed", ", ".join(released), budget // 2 ** 20)
+        if released:
+            LOG.info("local site: let go of the rows of %s in memory (over the memory budget of %d MB); "
+                     "they are read again when needed", ", ".join(released), budget // 2 ** 20)
         return released
 
     def database_bytes(self) -> int:
