@@ -58,13 +58,17 @@ class RecordMethods:
                     value["url"] = "file://%s" % (value[local_path_field] or "")
         return records
 
-    def _records_need_parsing(self, answer: Any) -> bool:
+    def _records_need_parsing(self, answer: Any, server_caps_known: bool = True) -> bool:
         """Whether ``_parse_records`` could change the records of the answer just received.
 
         True unless the last answer on this thread (kept on the client's
         thread slot by ``_call_rpc``) was decoded by the fast path from a
         body without any marker, ``_parse_records`` is ours, and the server
-        returns thumbnail URLs itself.
+        returns thumbnail URLs itself. A caller that has not needed the
+        server's capabilities yet (a write may be a client's first call)
+        passes ``server_caps_known=False``: an ``"image"`` key then means
+        True, rather than an ``info`` request that ``_parse_records`` might
+        not have made.
         """
         if "_parse_records" in self.__dict__ or type(self)._parse_records is not RecordMethods._parse_records:
             return True
@@ -75,7 +79,7 @@ class RecordMethods:
         if fast_answer is None or fast_answer[0] is not answer:
             return True
         body = fast_answer[1]
-        if b'"image"' in body and not self.server_caps.ensure_return_image_urls_support():
+        if b'"image"' in body and (not server_caps_known or not self.server_caps.ensure_return_image_urls_support()):
             return True
         return any(marker in body for marker in _RECORD_MARKERS)
 
