@@ -100,3 +100,54 @@ def test_deep_values_are_written_as_the_walk_writes_them():
     for _ in range(100):
         deep = [{"inner": deep}]
     assert dumps({"deep": deep}) == walked({"deep": deep})
+
+
+# -- orjson (the ``site`` extra) and the standard library write the same rows ------------------
+
+from shotgun_api3._engine.store import row_codec  # noqa: E402
+
+ENCODERS = ["standard library"] + (["orjson"] if row_codec.orjson is not None else [])
+
+
+@pytest.fixture(params=ENCODERS)
+def plain_encoder(request, monkeypatch):
+    """Each way a plain row can be written, in turn (orjson only where installed)."""
+    if request.param == "orjson":
+        monkeypatch.setattr(row_codec, "_encode_plain", row_codec._encode_plain_with_orjson)
+    else:
+        monkeypatch.setattr(row_codec, "_encode_plain", row_codec._PLAIN_ENCODER.encode)
+    return request.param
+
+
+@pytest.mark.parametrize("value", VALUES)
+def test_either_encoder_writes_what_the_walk_writes(plain_encoder, value):
+    assert dumps(value) == walked(value)
+    assert dumps_many([value]) == [walked(value)]
+
+
+AWKWARD_TEXTS = ["\x00\x01\x1f\x7f", "\b\f\n\r\t", "\u2028\u2029", "é漢字🎬", '"\\/', "\ud7ff\ue000\uffff", "$dt", ""]
+
+
+def test_either_encoder_writes_awkward_texts_and_numbers_alike(plain_encoder):
+    row = {"type": "Note", "id": 1, "texts": AWKWARD_TEXTS, "numbers": [0, -1, 2 ** 63 - 1, -2 ** 63, 2 ** 64 - 1,
+                                                                         0.1, -0.0, 1e16, 1.5e300, 5e-324, True]}
+    assert dumps_many([row]) == [walked(row)]
+
+
+def test_what_orjson_refuses_is_written_by_the_standard_library(plain_encoder):
+    for row in ({"id": 2 ** 64}, {"id": -2 ** 63 - 1}, {"text": "a lone \ud800 surrogate"}):
+        assert dumps(row) == walked(row)
+        assert dumps_many([row, {"id": 1}]) == [walked(row), walked({"id": 1})]
+
+
+def test_a_float_reads_back_equal_whichever_spelling_of_its_exponent(plain_encoder):
+    # orjson writes 1e-7 where Python writes 1e-07: the same number.
+    row = {"numbers": [1e-07, 2.5e-10, 1e-300]}
+    assert loads(dumps_many([row])[0]) == row
+
+
+def test_an_unbuilt_deferred_row_is_written_whole_by_either_encoder(plain_encoder):
+    rows = [DeferredRow.of(("type", "EventLogEntry"), lambda n=n: {"type": "EventLogEntry", "id": n, "at": MOMENT}, ())
+            for n in range(3)]
+    assert dumps_many(rows) == [walked({"type": "EventLogEntry", "id": n, "at": MOMENT}) for n in range(3)]
+    assert dumps(DeferredRow.of(("type", "Shot"), lambda: {"type": "Shot", "id": 9}, ())) == walked({"type": "Shot", "id": 9})
