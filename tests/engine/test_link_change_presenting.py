@@ -13,7 +13,7 @@ from shotgun_api3._engine.query.display import link_is_live, link_key
 from shotgun_api3._engine.query.presenting import value_presenter
 from shotgun_api3._engine.query.relations import QueryEnv
 from shotgun_api3._engine.schema.site_schema import FieldInfo, SiteSchema
-from shotgun_api3._engine.write.event_log import _LinkPresenter, _present_link_change
+from shotgun_api3._engine.write.event_log import _present_link_change
 
 SHOTS = {1: {"type": "Shot", "id": 1, "code": "one"}, 2: {"type": "Shot", "id": 2, "code": "two"},
          3: {"type": "Shot", "id": 3, "code": "retired", "__retired": True}, 4: {"type": "Shot", "id": 4, "code": None}}
@@ -35,7 +35,7 @@ def reference_meta(old, new):
 
 def meta_of(old, new):
     meta = {"old_value": old, "new_value": new}
-    _present_link_change(_LinkPresenter(ENV), ENV.tables, meta, old or (), new or ())
+    _present_link_change(ENV, meta, old or (), new or ())
     return meta
 
 

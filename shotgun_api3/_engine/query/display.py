@@ -64,7 +64,18 @@ def link_name(schema: SiteSchema, tables: Tables, link: Mapping[str, Any]) -> Op
 
 
 def present_link(schema: SiteSchema, tables: Tables, link: Any) -> Optional[Dict[str, Any]]:
-    """A fresh ``{"type", "id", "name"}`` for a stored link, ``None`` when empty or retired."""
-    if not link_is_live(tables, link):
+    """A fresh ``{"type", "id", "name"}`` for a stored link, ``None`` when empty or retired.
+
+    :func:`link_is_live` and then :func:`link_name`, with one look-up of the
+    target row for both (every link a write or a read answers comes here).
+    """
+    if not link or not isinstance(link, dict):
         return None
-    return {"type": link["type"], "id": link["id"], "name": link_name(schema, tables, link)}
+    table = tables.get(link.get("type"))
+    target = None if table is None else table.get(link.get("id"))
+    if target is None:
+        # No such row (a rig writes rows in any order): live, under the name written with it.
+        return {"type": link["type"], "id": link["id"], "name": link.get("name")}
+    if site_choices.RETIRED_TARGETS_READ_AS_EMPTY and target.get("__retired"):
+        return None
+    return {"type": link["type"], "id": link["id"], "name": display_name(schema, link["type"], target)}

@@ -11,7 +11,7 @@ import copy
 from typing import Any, Callable, Dict, Optional
 
 from .. import site_choices
-from .display import link_is_live, link_name
+from .display import present_link
 from .paths import compile_path
 from .relations import QueryEnv
 from ..schema.site_schema import LINK_LIST_TYPES, FieldInfo
@@ -54,19 +54,14 @@ def value_presenter(env: QueryEnv, info: Optional[FieldInfo]) -> Presenter:
     if data_type == "entity":
 
         def present_entity(value: Any) -> Any:
-            if not link_is_live(tables, value):
-                return None
-            return {"type": value["type"], "id": value["id"], "name": link_name(schema, tables, value)}
+            return present_link(schema, tables, value)
 
         return present_entity
     if data_type in LINK_LIST_TYPES:
 
         def present_links(value: Any) -> Any:
-            return [
-                {"type": link["type"], "id": link["id"], "name": link_name(schema, tables, link)}
-                for link in value or ()
-                if link_is_live(tables, link)
-            ]
+            return [presented for presented in [present_link(schema, tables, link) for link in value or ()]
+                    if presented is not None]
 
         return present_links
     if data_type == "tag_list":

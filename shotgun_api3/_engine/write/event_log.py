@@ -9,13 +9,12 @@ caller's user and session, and the call's time. Event daemons read these.
 from __future__ import annotations
 
 import datetime as dt
-from operator import is_
+from operator import is_, itemgetter
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from . import event_contents as events
 from .deferred_row import DeferredRow
-from .. import site_choices
-from ..query.display import display_name, link_is_live, link_key
+from ..query.display import display_name, link_key, present_link
 from ..query.presenting import value_presenter
 from ..schema.site_schema import LINK_LIST_TYPES, FieldInfo
 
@@ -105,7 +104,7 @@ class EventLogWriter:
             return
         old, new = meta["old_value"], meta["new_value"]
         if info.data_type in LINK_LIST_TYPES:
-            _present_link_change(_LinkPresenter(self.env), self.engine.tables, meta, old or (), new or ())
+            _present_link_change(self.env, meta, old or (), new or ())
             return
         present = value_presenter(self.env, info)
         meta["old_value"], meta["new_value"] = present(old), present(new)
@@ -181,21 +180,29 @@ class EventLogWriter:
         return self._actor_name
 
 
-def _present_link_change(present_link: "_LinkPresenter", tables: Any, meta: Dict[str, Any], old: Any, new: Any) -> None:
+def _present_link_change(env: Any, meta: Dict[str, Any], old: Any, new: Any) -> None:
     """``added`` and ``removed`` of a link-list change, in place of its old and new values.
 
     A hosted site logs a multi-entity change that way (docs/site_facts.rst,
-    "Event log"): the links added, as a read presents them, and the links
-    removed, as ``{"type", "id"}``. A paired field's change appends to the
-    list it had (``Sequence.shots`` gains a Shot): the new list then starts
-    with the old one's own link objects, so only its tail can hold added
-    links and nothing was removed.
+    "Event log"): the links added, as a read presents them
+    (``presenting.present_links``), and the links removed, as ``{"type",
+    "id"}``. A paired field's change appends to the list it had
+    (``Sequence.shots`` gains a Shot): the new list then starts with the old
+    one's own link objects, so only its tail can hold added links and
+    nothing was removed.
     """
     del meta["old_value"], meta["new_value"]
-    old_keys = {link_key(link) for link in old}
     kept = len(old) if _starts_with(new, old) else 0
-    meta["added"] = [present_link(link) for link in (new[kept:] if kept else new)
-                     if link_key(link) not in old_keys and link_is_live(tables, link)]
+    candidates = new[kept:] if kept else new
+    old_keys = _keys_held(old, candidates)
+    schema, tables = env.schema, env.tables
+    added = []
+    for link in candidates:
+        if link_key(link) not in old_keys:
+            presented = present_link(schema, tables, link)
+            if presented is not None:  # (None: not a live link)
+                added.append(presented)
+    meta["added"] = added
     if kept:
         meta["removed"] = []
         return
@@ -203,45 +210,31 @@ def _present_link_change(present_link: "_LinkPresenter", tables: Any, meta: Dict
     meta["removed"] = [{"type": link["type"], "id": link["id"]} for link in old if link_key(link) not in new_keys]
 
 
+_LINK_ID = itemgetter("id")
+
+
+def _keys_held(old: Any, links: Any) -> set:
+    """``{link_key(link) for link in old}``, or an empty set when it cannot hold a key of ``links``.
+
+    A paired list gains one link at a time and may hold thousands (a
+    Sequence's Shots): the ids of its links are gathered in C, and only when
+    one of them is an id of ``links`` are the keys made one by one.
+    """
+    keys = [link_key(link) for link in links]
+    if None not in keys:
+        try:
+            held_ids = set(map(_LINK_ID, old))
+        except Exception:  # an item that is not a link with an id: only the keys tell
+            held_ids = None
+        if held_ids is not None and held_ids.isdisjoint([key[1] for key in keys]):
+            return set()
+    return {link_key(link) for link in old}
+
+
 def _starts_with(new: Any, old: Any) -> bool:
     """Whether the list ``new`` starts with the very link objects of the (non-empty) list ``old``."""
     return new.__class__ is list and old.__class__ is list and 0 < len(old) <= len(new) \
         and all(map(is_, old, new))
-
-
-class _LinkPresenter:
-    """Links of a link-list change presented as a read presents them (``presenting.present_links``), each once.
-
-    The old and new lists of a change share their link objects (a Shot added
-    to ``Sequence.shots`` keeps the 99 before it), and each presentation
-    looks up the target row: a link object seen before answers a copy of its
-    presentation instead. Keyed by identity, which holds within one change.
-    """
-
-    def __init__(self, env: Any) -> None:
-        self._schema, self._tables = env.schema, env.tables
-        self._seen: Dict[int, Tuple[Any, Optional[Row]]] = {}
-
-    def __call__(self, link: Any) -> Optional[Row]:
-        """A fresh ``{"type", "id", "name"}`` of ``link``, None when it does not count as set."""
-        seen = self._seen.get(id(link))
-        if seen is None:
-            # (The link is kept with its presentation, so its id cannot be reused meanwhile.)
-            seen = self._seen[id(link)] = (link, self._present(link))
-        return None if seen[1] is None else dict(seen[1])
-
-    def _present(self, link: Any) -> Optional[Row]:
-        """``display.present_link`` with one look-up of the target row for both its liveness and its name."""
-        if not link or not isinstance(link, dict):
-            return None
-        table = self._tables.get(link.get("type"))
-        target = None if table is None else table.get(link.get("id"))
-        if target is None:
-            # No such row (a rig writes rows in any order): live, under the name written with it.
-            return {"type": link["type"], "id": link["id"], "name": link.get("name")}
-        if target.get("__retired") and site_choices.RETIRED_TARGETS_READ_AS_EMPTY:
-            return None
-        return {"type": link["type"], "id": link["id"], "name": display_name(self._schema, link["type"], target)}
 
 
 def actor_name(engine: Any, context: Any, user: Optional[Row]) -> Optional[str]:

@@ -7,6 +7,7 @@ from typing import Any, Dict, Iterable, List, Mapping, Tuple
 from .. import site_choices
 from ..errors import EngineFault
 from ..query.presenting import IMMUTABLE_EXACT, OWN_PRESENTER_TYPES, field_presenter, present_stored
+from ..query.display import present_link
 from ..registry import rpc
 
 Row = Dict[str, Any]
@@ -56,6 +57,7 @@ def _record(call: Any, entity_type: str, row: Row, fields: Iterable[str], valid:
     """The record a write answers: ``type``, ``id`` and ``fields`` (distinct names) as a read presents them."""
     infos = call.engine.schema.field_infos(entity_type)
     record: Dict[str, Any] = {"type": entity_type, "id": row["id"]}
+    env = None
     for field in fields:
         if field == "type" or field == "id":
             continue
@@ -67,6 +69,11 @@ def _record(call: Any, entity_type: str, row: Row, fields: Iterable[str], valid:
                 record[field] = value
                 continue
             value = present_stored(value)
+        elif info is not None and info.data_type == "entity":
+            # What field_presenter's presenter of a single link answers, without making one per field.
+            if env is None:
+                env = call.env
+            value = present_link(env.schema, env.tables, row.get(field))
         else:
             value = field_presenter(call.env, entity_type, field, call.method_name)(row)
         record[field] = _with_valid(value) if valid else value

@@ -42,6 +42,9 @@ _AUDIT_FIELDS = ("created_at", "created_by", "updated_at", "updated_by")
 #: Fields an update may never write (checked by ``_writable``).
 NEVER_UPDATED = frozenset(_AUDIT_FIELDS + ("id", "type"))
 
+#: Fields a create may not write either (checked by ``_writable``).
+_NOT_CREATED = frozenset(("id", "type", "updated_at", "updated_by"))
+
 class Transaction(EventLogWriter):
     """Row-level writes of one call, with undo and a single commit."""
 
@@ -97,11 +100,12 @@ class Transaction(EventLogWriter):
         With ``validate=False`` the values are stored as given (for engine
         modules writing fields a client may not write, such as ``image``).
         """
-        infos = self.engine.schema.require_type(entity_type, method)
+        engine = self.engine
+        infos = engine.schema.require_type(entity_type, method)
         values = self._coerce_all(entity_type, infos, data, method, validate, creating=True)
-        table = self.engine.tables.setdefault(entity_type, {})
-        new_id = self.engine.next_id(entity_type)
-        row = self.engine.new_row(entity_type, new_id)
+        table = engine.tables.setdefault(entity_type, {})
+        new_id = engine.next_id(entity_type)
+        row = engine.new_row(entity_type, new_id)
         user = self._user
         if "created_at" in infos:
             row["created_at"] = self.now
@@ -116,18 +120,19 @@ class Transaction(EventLogWriter):
         if entity_type == "HumanUser" and "name" in infos and "name" not in values:
             full = " ".join(part for part in (row.get("firstname"), row.get("lastname")) if part)
             row["name"] = full or None
+        name: Any = _ABSENT
         if "cached_display_name" in infos:
-            row["cached_display_name"] = display_name(self.engine.schema, entity_type, row)
+            name = row["cached_display_name"] = display_name(engine.schema, entity_type, row)
         table[new_id] = row
         self._originals[(entity_type, new_id)] = None
         if self._events and entity_type != "EventLogEntry":
-            self.log_event(
-                events.event_type(entity_type, "New"),
-                entity_type,
-                row,
-                meta=events.new_meta(entity_type, new_id),
-                action="New",
-            )
+            if name is _ABSENT:
+                name = display_name(engine.schema, entity_type, row)
+            # What log_event(..., action="New") stores, from the name already known.
+            description = events.describe(self._actor(), "New", entity_type, name)
+            project_key = (entity_type, new_id) if entity_type == "Project" else link_key(row.get("project"))
+            self._put_event(engine.next_id("EventLogEntry"), events.event_type(entity_type, "New"), entity_type,
+                            new_id, None, events.new_meta(entity_type, new_id), description, project_key)
             if site_choices.CHANGE_EVENTS_ON_CREATE:
                 # Marked as a hosted site is said to mark them, should the fact be established.
                 self.change_meta_extra = {"in_create": True}
@@ -137,7 +142,7 @@ class Transaction(EventLogWriter):
                 finally:
                     self.change_meta_extra = None
         # After the record's own events: the paired fields' Change events follow its _New.
-        paired = self.engine.link_pairs.fields_of(entity_type)
+        paired = engine.link_pairs.fields_of(entity_type)
         if paired:
             for field, value in values.items():
                 if value and field in paired:
@@ -303,7 +308,10 @@ class Transaction(EventLogWriter):
         values: Dict[str, Any] = {}
         env = self.env
         for field, value in data.items():
-            info = self._writable(entity_type, infos, field, method, creating) if validate else infos.get(field)
+            info = infos.get(field)
+            if validate and (info is None or field in _NOT_CREATED or not creating):
+                # (A field any create may write passes every check _writable makes.)
+                info = self._writable(entity_type, infos, field, method, creating)
             if info is None:
                 raise EngineFault(f"API {method}() CRUD ERROR: {entity_type}.{field} doesn't exist")
             values[field] = coerce_value(env, info, value, method) if validate else value
@@ -315,16 +323,18 @@ class Transaction(EventLogWriter):
         self, entity_type: str, row: Row, field: str, old: List[Any], new: List[Any], is_new: bool = False
     ) -> None:
         me = {"type": entity_type, "id": row["id"]}
-        old_keys = {link_key(link) for link in old}
-        new_keys = {link_key(link) for link in new}
         pairs = self.engine.link_pairs
-        for link in old:
-            key = link_key(link)
-            if key is None or key in new_keys:
-                continue
-            pair = pairs.paired(entity_type, field, key[0])
-            if pair is not None:
-                self._remove_member(pair[0], key[1], pair[1], me)
+        old_keys: Any = ()
+        if old:
+            old_keys = {link_key(link) for link in old}
+            new_keys = {link_key(link) for link in new}
+            for link in old:
+                key = link_key(link)
+                if key is None or key in new_keys:
+                    continue
+                pair = pairs.paired(entity_type, field, key[0])
+                if pair is not None:
+                    self._remove_member(pair[0], key[1], pair[1], me)
         for link in new:
             key = link_key(link)
             if key is None or key in old_keys:
@@ -390,7 +400,7 @@ class Transaction(EventLogWriter):
         """
         if self._events and info is not None and holder_type != "EventLogEntry" \
                 and self.engine.logs_paired_link_changes:
-            self._log_change(holder_type, holder, info, old, new)
+            self._log_changes(holder_type, holder, [(info, old, new)])
 
     # --- site state and schema --------------------------------------------------
 
