@@ -73,7 +73,92 @@ def check_params(method: str, params: Any) -> None:
     """Raise an :class:`EngineFault` naming the first param whose JSON shape is wrong for its name."""
     if params is None or params.__class__ in (str, int, float, bool):
         return
-    _check(method, params, (), 0, False)
+    if not _passes(params, 0, False):
+        # Only a refusal needs the path of the bad param: walk again, naming it.
+        _check(method, params, (), 0, False)
+
+
+# What each key of a params dict (outside field values) must hold, for _passes: one lookup per key.
+_STRING, _INT, _VALUE, _STRING_LIST, _INT_LIST, _FIELDS_BY_TYPE = range(6)
+_KEY_KINDS = {
+    key: kind
+    # Reversed: were a key under two rules, the one _check tries first would win.
+    for kind, keys in reversed(((_STRING, _STRING_KEYS), (_INT, _INT_KEYS), (_VALUE, _VALUE_KEYS),
+                                (_STRING_LIST, _STRING_LIST_KEYS), (_INT_LIST, _INT_LIST_KEYS),
+                                (_FIELDS_BY_TYPE, _FIELDS_BY_TYPE_KEYS)))
+    for key in keys
+}
+_STR_ONLY = frozenset((str,))
+_INT_ONLY = frozenset((int,))
+
+
+def _passes(node: Any, depth: int, in_value: bool) -> bool:
+    """Whether ``_check`` passes ``node``: its rules, without the path it keeps for naming a bad param.
+
+    Every params dict of every request goes through here, so it does not
+    build that path; a ``False`` is followed by ``_check``, which raises.
+    """
+    if depth > MAX_DEPTH:
+        return False
+    depth += 1
+    if node.__class__ is list:
+        for item in node:
+            if (item.__class__ is dict or item.__class__ is list) and not _passes(item, depth, in_value):
+                return False
+        return True
+    if node.__class__ is not dict:
+        return True
+    if in_value:
+        if "type" in node and "id" in node and (node["type"].__class__ is not str or (
+                node["id"] is not None and node["id"].__class__ is not int)):
+            return False
+        for item in node.values():
+            if (item.__class__ is dict or item.__class__ is list) and not _passes(item, depth, True):
+                return False
+        return True
+    kinds = _KEY_KINDS
+    for key, item in node.items():
+        kind = kinds.get(key)
+        if kind is None:
+            if item.__class__ is list:
+                # A list of requests or of field entries: walked here, one call less per item.
+                if depth > MAX_DEPTH:
+                    return False
+                for entry in item:
+                    if (entry.__class__ is dict or entry.__class__ is list) and not _passes(entry, depth + 1, False):
+                        return False
+            elif item.__class__ is dict and not _passes(item, depth, False):
+                return False
+        elif item is None:
+            continue  # null passes every rule by key
+        elif kind == _STRING:
+            if item.__class__ is not str:
+                return False
+        elif kind == _INT:
+            if item.__class__ is not int:
+                return False
+        elif kind == _VALUE:
+            if item.__class__ is dict:
+                # Most often an entity link of plain values: checked here rather than in a call.
+                if depth > MAX_DEPTH or ("type" in item and "id" in item and (item["type"].__class__ is not str or (
+                        item["id"] is not None and item["id"].__class__ is not int))):
+                    return False
+                for part in item.values():
+                    if (part.__class__ is dict or part.__class__ is list) and not _passes(part, depth + 1, True):
+                        return False
+            elif item.__class__ is list and not _passes(item, depth, True):
+                return False
+        elif kind == _STRING_LIST:
+            if item.__class__ is not list or not _STR_ONLY.issuperset(map(type, item)):
+                return False
+        elif kind == _INT_LIST:
+            if item.__class__ is not list or not _INT_ONLY.issuperset(map(type, item)):
+                return False
+        elif item.__class__ is not dict or not all(
+                fields is None or (fields.__class__ is list and _STR_ONLY.issuperset(map(type, fields)))
+                for fields in item.values()):
+            return False
+    return True
 
 
 def _check(method: str, node: Any, path: Tuple[Any, ...], depth: int, in_value: bool) -> None:
