@@ -118,7 +118,7 @@ def _passes(node: Any, depth: int, in_value: bool) -> bool:
         return True
     kinds = _KEY_KINDS
     for key, item in node.items():
-        kind = kinds.get(key)
+        kind = kinds[key] if key in kinds else None
         if kind is None:
             if item.__class__ is list:
                 # A list of requests or of field entries: walked here, one call less per item.
