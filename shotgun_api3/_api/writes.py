@@ -201,10 +201,6 @@ class WriteMethods:
             result["filmstrip_image"] = filmstrip_record.get("filmstrip_image") if filmstrip_record else None
 
 
-# The key classes a create's data may have without failing check_data.
-_STR_ONLY = frozenset((str,))
-
-
 def _plain_create_call(request: Any) -> dict | None:
     """The wire call of a batched create that passes every check, built in one pass; else ``None``.
 
@@ -218,19 +214,21 @@ def _plain_create_call(request: Any) -> dict | None:
     entity_type = request.get("entity_type")
     data = request.get("data")
     if (request_type.__class__ is not str or request_type != "create" or entity_type.__class__ is not str
-            or not entity_type or data.__class__ is not dict or "multi_entity_update_modes" in request
-            or not _STR_ONLY.issuperset(map(type, data))):
+            or not entity_type or data.__class__ is not dict or "multi_entity_update_modes" in request):
         return None
+    fields = []
+    for name, value in data.items():
+        if name.__class__ is not str:
+            return None
+        fields.append({"field_name": name, "value": value})
     return_fields = request.get("return_fields")
-    if return_fields is not None and (
-            return_fields.__class__ is not list or not _STR_ONLY.issuperset(map(type, return_fields))):
-        return None
-    return {
-        "request_type": "create",
-        "type": entity_type,
-        "fields": [{"field_name": name, "value": value} for name, value in data.items()],
-        "return_fields": return_fields or ["id"],
-    }
+    if return_fields is not None:
+        if return_fields.__class__ is not list:
+            return None
+        for name in return_fields:
+            if name.__class__ is not str:
+                return None
+    return {"request_type": "create", "type": entity_type, "fields": fields, "return_fields": return_fields or ["id"]}
 
 
 def _require_keys(request: Any, keys: list, kind: str) -> None:
