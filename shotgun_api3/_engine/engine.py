@@ -140,7 +140,10 @@ class Engine:
         highest_id = getattr(table, "highest_id", None)
         if highest_id is not None:
             # A store-backed table (store/stored_table.py) knows its highest id without a scan.
-            candidate = max(highest_id() + 1, cached[0] if cached is not None else 0)
+            candidate = highest_id() + 1
+            floor = cached[0] if cached is not None else 0
+            if floor > candidate:
+                candidate = floor
             self._next_ids[entity_type] = (candidate + count, -1)
             return candidate
         if cached is not None:

@@ -71,11 +71,13 @@ def present_link(schema: SiteSchema, tables: Tables, link: Any) -> Optional[Dict
     """
     if not link or not isinstance(link, dict):
         return None
-    table = tables.get(link.get("type"))
-    target = None if table is None else table.get(link.get("id"))
+    # (A dict without "type" or "id" has no row to be retired: it raises KeyError either way.)
+    entity_type, entity_id = link["type"], link["id"]
+    table = tables.get(entity_type)
+    target = None if table is None else table.get(entity_id)
     if target is None:
         # No such row (a rig writes rows in any order): live, under the name written with it.
-        return {"type": link["type"], "id": link["id"], "name": link.get("name")}
+        return {"type": entity_type, "id": entity_id, "name": link.get("name")}
     if site_choices.RETIRED_TARGETS_READ_AS_EMPTY and target.get("__retired"):
         return None
-    return {"type": link["type"], "id": link["id"], "name": display_name(schema, link["type"], target)}
+    return {"type": entity_type, "id": entity_id, "name": display_name(schema, entity_type, target)}

@@ -8,7 +8,7 @@ tables.
 from __future__ import annotations
 
 import copy
-from typing import Any, Callable, Dict, Optional
+from typing import Any, Callable, Dict, List, Optional
 
 from .. import site_choices
 from .display import present_link
@@ -47,6 +47,12 @@ def present_stored(value: Any) -> Any:
     return _plain(value)
 
 
+def present_link_list(schema: Any, tables: Any, links: Any) -> List[Row]:
+    """The answered form of a stored link list: its live links, presented (``display.present_link``)."""
+    return [presented for presented in [present_link(schema, tables, link) for link in links or ()]
+            if presented is not None]
+
+
 def value_presenter(env: QueryEnv, info: Optional[FieldInfo]) -> Presenter:
     """A function from a stored value of the field ``info`` to its answered form."""
     data_type = info.data_type if info is not None else None
@@ -60,8 +66,7 @@ def value_presenter(env: QueryEnv, info: Optional[FieldInfo]) -> Presenter:
     if data_type in LINK_LIST_TYPES:
 
         def present_links(value: Any) -> Any:
-            return [presented for presented in [present_link(schema, tables, link) for link in value or ()]
-                    if presented is not None]
+            return present_link_list(schema, tables, value)
 
         return present_links
     if data_type == "tag_list":

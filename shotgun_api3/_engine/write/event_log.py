@@ -220,14 +220,17 @@ def _keys_held(old: Any, links: Any) -> set:
     Sequence's Shots): the ids of its links are gathered in C, and only when
     one of them is an id of ``links`` are the keys made one by one.
     """
-    keys = [link_key(link) for link in links]
-    if None not in keys:
-        try:
-            held_ids = set(map(_LINK_ID, old))
-        except Exception:  # an item that is not a link with an id: only the keys tell
-            held_ids = None
-        if held_ids is not None and held_ids.isdisjoint([key[1] for key in keys]):
+    ids = []
+    for link in links:
+        key = link_key(link)
+        if key is None:  # (None is the key of every item that is no link)
+            return {link_key(link) for link in old}
+        ids.append(key[1])
+    try:
+        if set(map(_LINK_ID, old)).isdisjoint(ids):
             return set()
+    except Exception:  # an item that is not a link with an id: only the keys tell
+        pass
     return {link_key(link) for link in old}
 
 

@@ -6,9 +6,10 @@ from typing import Any, Dict, Iterable, List, Mapping, Tuple
 
 from .. import site_choices
 from ..errors import EngineFault
-from ..query.presenting import IMMUTABLE_EXACT, OWN_PRESENTER_TYPES, field_presenter, present_stored
+from ..query.presenting import IMMUTABLE_EXACT, OWN_PRESENTER_TYPES, field_presenter, present_link_list, present_stored
 from ..query.display import present_link
 from ..registry import rpc
+from ..schema.site_schema import LINK_LIST_TYPES
 
 Row = Dict[str, Any]
 
@@ -62,18 +63,22 @@ def _record(call: Any, entity_type: str, row: Row, fields: Iterable[str], valid:
         if field == "type" or field == "id":
             continue
         info = infos.get(field)
-        if info is not None and info.data_type not in OWN_PRESENTER_TYPES:
+        data_type = None if info is None else info.data_type
+        if data_type is not None and data_type not in OWN_PRESENTER_TYPES:
             # Most written fields (text, numbers, choices) answer the stored value itself.
             value = row.get(field)
             if value.__class__ in IMMUTABLE_EXACT:
                 record[field] = value
                 continue
             value = present_stored(value)
-        elif info is not None and info.data_type == "entity":
-            # What field_presenter's presenter of a single link answers, without making one per field.
+        elif data_type == "entity" or data_type in LINK_LIST_TYPES:
+            # What field_presenter's presenters of links answer, without making them field by field.
             if env is None:
                 env = call.env
-            value = present_link(env.schema, env.tables, row.get(field))
+            if data_type == "entity":
+                value = present_link(env.schema, env.tables, row.get(field))
+            else:
+                value = present_link_list(env.schema, env.tables, row.get(field))
         else:
             value = field_presenter(call.env, entity_type, field, call.method_name)(row)
         record[field] = _with_valid(value) if valid else value

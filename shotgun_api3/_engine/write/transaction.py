@@ -20,6 +20,7 @@ from .. import site_choices
 from ..query.display import display_name, link_key
 from ..errors import EngineFault
 from .event_log import PRESENTED_TYPES, EventLogWriter
+from .paired_writes import PairedLinkWriter
 from ..schema.site_schema import LINK_LIST_TYPES, FieldInfo
 from .values import coerce_value, default_value
 
@@ -45,7 +46,7 @@ NEVER_UPDATED = frozenset(_AUDIT_FIELDS + ("id", "type"))
 #: Fields a create may not write either (checked by ``_writable``).
 _NOT_CREATED = frozenset(("id", "type", "updated_at", "updated_by"))
 
-class Transaction(EventLogWriter):
+class Transaction(EventLogWriter, PairedLinkWriter):
     """Row-level writes of one call, with undo and a single commit."""
 
     def __init__(self, engine: "SiteData", context: "CallContext", now: Any, env: Any = None) -> None:
@@ -70,7 +71,11 @@ class Transaction(EventLogWriter):
 
     def _set(self, entity_type: str, row: Row, field: str, value: Any) -> None:
         """Write one field of a row, remembering its first value in this call for rollback."""
-        originals = self._originals_of(entity_type, row)
+        # (_originals_of, inline: paired lists are written once per linked record.)
+        key = (entity_type, row["id"])
+        originals = self._originals.get(key, _ABSENT)
+        if originals is _ABSENT:
+            originals = self._originals[key] = {}
         if originals is not None and field not in originals:
             originals[field] = row.get(field, _ABSENT)
         row[field] = value
@@ -317,91 +322,6 @@ class Transaction(EventLogWriter):
             values[field] = coerce_value(env, info, value, method) if validate else value
         return values
 
-    # --- reverse links --------------------------------------------------------
-
-    def _sync_pairs(
-        self, entity_type: str, row: Row, field: str, old: List[Any], new: List[Any], is_new: bool = False
-    ) -> None:
-        me = {"type": entity_type, "id": row["id"]}
-        pairs = self.engine.link_pairs
-        old_keys: Any = ()
-        if old:
-            old_keys = {link_key(link) for link in old}
-            new_keys = {link_key(link) for link in new}
-            for link in old:
-                key = link_key(link)
-                if key is None or key in new_keys:
-                    continue
-                pair = pairs.paired(entity_type, field, key[0])
-                if pair is not None:
-                    self._remove_member(pair[0], key[1], pair[1], me)
-        for link in new:
-            key = link_key(link)
-            if key is None or key in old_keys:
-                continue
-            pair = pairs.paired(entity_type, field, key[0])
-            if pair is not None:
-                self._add_member(pair[0], key[1], pair[1], me, is_new)
-
-    def _remove_member(self, holder_type: str, holder_id: int, field: str, member: Row) -> None:
-        holder = self.engine.row(holder_type, holder_id)
-        if holder is None:
-            return
-        key = link_key(member)
-        current = holder.get(field)
-        info = self.engine.schema.field(holder_type, field)
-        if info is not None and info.data_type in LINK_LIST_TYPES:
-            remaining = [link for link in current or () if link_key(link) != key]
-            if len(remaining) != len(current or ()):
-                self._set(holder_type, holder, field, remaining)
-                self._log_paired_change(holder_type, holder, info, current, remaining)
-        elif link_key(current) == key:
-            self._set(holder_type, holder, field, None)
-            self._log_paired_change(holder_type, holder, info, current, None)
-
-    def _add_member(
-        self, holder_type: str, holder_id: int, field: str, member: Row, is_new: bool = False
-    ) -> None:
-        holder = self.engine.row(holder_type, holder_id)
-        if holder is None:
-            return
-        key = link_key(member)
-        current = holder.get(field)
-        info = self.engine.schema.field(holder_type, field)
-        if info is not None and info.data_type in LINK_LIST_TYPES:
-            # A record created in this call cannot be listed yet: skip the scan.
-            member_type, member_id = key
-            if is_new or not any(
-                link.get("id") == member_id and link.get("type") == member_type for link in current or ()
-            ):
-                new = list(current or ()) + [dict(member)]
-                self._set(holder_type, holder, field, new)
-                self._log_paired_change(holder_type, holder, info, current, new)
-            return
-        previous = link_key(current)
-        if previous == key:
-            return
-        self._set(holder_type, holder, field, dict(member))
-        self._log_paired_change(holder_type, holder, info, current, holder[field])
-        if previous is not None:
-            # The holder pointed elsewhere (a Shot moving to another
-            # Sequence): drop it from the previous record's side too.
-            pair = self.engine.link_pairs.paired(holder_type, field, previous[0])
-            if pair is not None:
-                self._remove_member(pair[0], previous[1], pair[1], {"type": holder_type, "id": holder_id})
-
-    def _log_paired_change(
-        self, holder_type: str, holder: Row, info: Optional[FieldInfo], old: Any, new: Any
-    ) -> None:
-        """Log the engine's update of a paired field as the holder's own Change event, as a hosted site does.
-
-        (docs/site_facts.rst, Event log: e.g. setting ``Task.entity`` logs
-        ``Shot.tasks`` too, its ``meta`` naming the Shot.)
-        """
-        if self._events and info is not None and holder_type != "EventLogEntry" \
-                and self.engine.logs_paired_link_changes:
-            self._log_changes(holder_type, holder, [(info, old, new)])
-
     # --- site state and schema --------------------------------------------------
 
     def set_state(self, name: str, value: Any) -> None:
@@ -446,7 +366,12 @@ class Transaction(EventLogWriter):
             return
         schema = self.engine.schema.to_dicts() if self._schema_before is not None else None
         try:
-            store.commit(self.changed_rows(), schema)
+            if getattr(store, "takes_written_fields", False):
+                # Which fields of each row changed (the first values, None for a row made
+                # here): the store then checks only those before writing the row again.
+                store.commit(self.changed_rows(), schema, written_fields=self._originals)
+            else:
+                store.commit(self.changed_rows(), schema)
         except Exception:
             LOG.exception("store commit failed; rolling the call back")
             self.rollback()

@@ -165,7 +165,7 @@ def _link(env: QueryEnv, info: FieldInfo, value: Any) -> Dict[str, Any]:
     if not isinstance(value, dict) or "type" not in value or "id" not in value:
         raise ValueProblem(f"{value!r} is not an entity dict with 'type' and 'id'")
     target_type, target_id = value["type"], value["id"]
-    if isinstance(target_id, bool) or not isinstance(target_id, int):
+    if target_id.__class__ is not int and (isinstance(target_id, bool) or not isinstance(target_id, int)):
         raise ValueProblem(f"link id {target_id!r} is not an integer")
     if info.valid_types and target_type not in info.valid_types:
         raise ValueProblem(f"{target_type} is not a valid type for this field (valid types: {', '.join(info.valid_types)})")
