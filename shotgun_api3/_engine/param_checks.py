@@ -125,7 +125,16 @@ def _passes(node: Any, depth: int, in_value: bool) -> bool:
                 if depth > MAX_DEPTH:
                     return False
                 for entry in item:
-                    if (entry.__class__ is dict or entry.__class__ is list) and not _passes(entry, depth + 1, False):
+                    if entry.__class__ is dict and len(entry) == 2 and "field_name" in entry and "value" in entry:
+                        # A field entry, the most frequent dict: its two rules, here rather than in a call.
+                        name = entry["field_name"]
+                        value = entry["value"]
+                        if depth + 1 > MAX_DEPTH or (name is not None and name.__class__ is not str):
+                            return False
+                        if value.__class__ is dict or value.__class__ is list:
+                            if not _passes(value, depth + 2, True):
+                                return False
+                    elif (entry.__class__ is dict or entry.__class__ is list) and not _passes(entry, depth + 1, False):
                         return False
             elif item.__class__ is dict and not _passes(item, depth, False):
                 return False

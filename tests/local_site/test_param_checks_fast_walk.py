@@ -24,6 +24,8 @@ trees = st.recursive(
         st.lists(children, max_size=4),
         st.dictionaries(st.sampled_from(KEYS), children, max_size=5),
         st.fixed_dictionaries({"type": children, "id": children}, optional={"name": children}),
+        st.fixed_dictionaries({"field_name": children, "value": children}, optional={"other": children}),
+        st.fixed_dictionaries({"fields": st.lists(children, max_size=3)}, optional={"type": children}),
     ),
     max_leaves=30,
 )
@@ -89,6 +91,19 @@ def _batch(value):
     _nested_lists(MAX_DEPTH, 1), _nested_lists(MAX_DEPTH + 1, 1), _nested_lists(MAX_DEPTH + 1, []),
     _nested_lists(MAX_DEPTH + 2, {}), _nested_values(MAX_DEPTH - 1), _nested_values(MAX_DEPTH),
     _nested_values(MAX_DEPTH + 1), {"fields": _nested_lists(MAX_DEPTH, [])},
+    _nested_lists(MAX_DEPTH - 4, {"fields": [{"field_name": "x", "value": {"a": {"type": "Shot", "id": 1}}}]}),
+    _nested_lists(MAX_DEPTH - 3, {"fields": [{"field_name": "x", "value": {"a": {"type": "Shot", "id": 1}}}]}),
+    _nested_lists(MAX_DEPTH - 3, {"fields": [{"field_name": "x", "value": {"type": "Shot", "id": 1}}]}),
+    _nested_lists(MAX_DEPTH - 3, {"fields": [{"field_name": "x", "value": [[]]}]}),
+    _nested_lists(MAX_DEPTH - 2, {"fields": [{"field_name": "x", "value": []}]}),
+    _nested_lists(MAX_DEPTH - 2, {"fields": [{"field_name": "x", "value": {"type": "Shot", "id": 1}}]}),
+    _nested_lists(MAX_DEPTH - 1, {"fields": [{"field_name": "x", "value": {"type": "Shot", "id": 1}}]}),
+    _nested_lists(MAX_DEPTH - 1, {"fields": [{"field_name": "x", "value": [1]}]}),
+    _nested_lists(MAX_DEPTH - 1, {"fields": [{"field_name": "x", "value": 1}]}),
+    _nested_lists(MAX_DEPTH, {"fields": [{"field_name": "x", "value": 1}]}),
+    _nested_lists(MAX_DEPTH, {"fields": []}),
+    {"fields": [{"field_name": 1, "value": 1}]}, {"fields": [{"field_name": None, "value": [{"type": 2, "id": 1}]}]},
+    {"fields": [{"field_name": "x", "value": {"type": "Shot", "id": 1}, "return_fields": [1]}]},
     {"fields": _nested_lists(MAX_DEPTH - 1, [])}, {"value": _nested_lists(MAX_DEPTH, {})},
 ])
 def test_awkward_params_are_judged_as_the_naming_walk_judges_them(params):
