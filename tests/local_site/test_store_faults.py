@@ -45,11 +45,11 @@ def test_a_failing_store_write_answers_a_fault_and_leaves_nothing(tmp_path, monk
         original = SqliteStore.commit
         failures = []
 
-        def failing_once(store, changes, schema_changed):
+        def failing_once(store, changes, schema_changed, **hints):
             if not failures:
                 failures.append(True)
                 raise sqlite3.OperationalError("disk I/O error")
-            return original(store, changes, schema_changed)
+            return original(store, changes, schema_changed, **hints)
 
         monkeypatch.setattr(SqliteStore, "commit", failing_once)
         with pytest.raises(shotgun_api3.Fault):
@@ -91,8 +91,8 @@ CRASHING_SERVER = textwrap.dedent("""
 
     original = SqliteStore.commit
 
-    def commit_then_crash(store, changes, schema_changed):
-        original(store, changes, schema_changed)
+    def commit_then_crash(store, changes, schema_changed, **hints):
+        original(store, changes, schema_changed, **hints)
         if any(isinstance(row, dict) and row.get("code") == "crash after commit" for row in changes.values()):
             os._exit(9)  # committed, never answered
 

@@ -13,8 +13,8 @@ import json
 import math
 from decimal import Decimal
 from itertools import chain, compress
-from operator import methodcaller
-from typing import Any, List
+from operator import is_, methodcaller
+from typing import Any, List, Mapping, Optional, Tuple
 
 try:
     import orjson
@@ -98,12 +98,17 @@ class RowDecoder:
 
     def __init__(self) -> None:
         self._shared: dict = {}
-        self._decoder = json.JSONDecoder(object_hook=self._object)
+        self._decoder = json.JSONDecoder(object_hook=self._object, parse_constant=self._constant)
+        #: Set when a decoded row holds what :func:`dumps_changed` must check again whole if it
+        #: is written back: a tuple, a dict whose keys are not plain, NaN or an infinity.
+        self.saw_unplain = False
 
     def _object(self, value: dict) -> Any:
         if _TAG_SET.isdisjoint(value):
             return value
         if "$dict" in value or "$set" in value or "$tuple" in value:
+            if "$set" not in value:
+                self.saw_unplain = True
             return _decode_decoded(value)
         if len(value) > 2 or ("$dt" not in value and len(value) > 1):
             return decode_value(value)
@@ -116,6 +121,10 @@ class RowDecoder:
             if len(self._shared) < 100_000 and not isinstance(shared, bytes):
                 self._shared[key] = shared
         return shared
+
+    def _constant(self, name: str) -> float:
+        self.saw_unplain = True
+        return float(name.replace("Infinity", "inf"))
 
     def rows(self, texts: list) -> list:
         """The decoded rows of ``texts`` (stored row texts), in order."""
@@ -161,6 +170,50 @@ def dumps_many(rows: List[Any]) -> List[str]:
             and _are_plain(list(chain.from_iterable(map(methodcaller("values"), rows)))):
         return list(map(_encode_plain, rows))
     return [dumps(row) for row in rows]
+
+
+def dumps_changed(rows: List[Any], before: List[Optional[Mapping[str, Any]]]) -> Tuple[List[str], List[int]]:
+    """The stored texts of ``rows`` (what :func:`dumps_many` gives) and the positions of those not plain.
+
+    ``before[i]`` is ``None`` for a row to check whole, or ``{field: value before
+    this write}`` for a row that was plain when last written or read (the
+    caller knows: a row it wrote or read that was not plain is checked whole):
+    only the fields it names are checked, and of a list that only grew (a new
+    list starting with the very items of the old one) only the items added. A
+    Shot added to a Sequence then checks one link, not the Sequence's hundred.
+    """
+    keys: set = set()
+    values: list = []
+    for row, fields in zip(rows, before):
+        if not isinstance(row, dict):
+            return _dumps_each(rows)
+        if fields is None:
+            keys.update(row)
+            values.extend(row.values())
+            continue
+        keys.update(fields)
+        for field, old in fields.items():
+            new = row.get(field, old)
+            if new.__class__ is list and old.__class__ is list and new is not old and len(new) >= len(old) \
+                    and all(map(is_, old, new)):
+                values.extend(new[len(old):])
+            else:
+                values.append(new)
+    if _are_plain_keys(keys) and _are_plain(values):
+        return list(map(_encode_plain, rows)), []
+    return _dumps_each(rows)
+
+
+def _dumps_each(rows: List[Any]) -> Tuple[List[str], List[int]]:
+    texts: List[str] = []
+    not_plain: List[int] = []
+    for position, row in enumerate(rows):
+        if _is_plain(row):
+            texts.append(_encode_plain(row))
+        else:
+            texts.append(_PLAIN_ENCODER.encode(encode_value(row)))
+            not_plain.append(position)
+    return texts, not_plain
 
 
 def _encode_plain_with_orjson(value: Any) -> str:

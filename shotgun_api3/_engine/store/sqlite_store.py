@@ -20,7 +20,7 @@ import threading
 from pathlib import Path
 from typing import Any, Callable, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
 
-from .row_codec import RowDecoder, decode_value, dumps, dumps_many, encode_value, loads  # noqa: F401 - re-exported
+from .row_codec import RowDecoder, decode_value, dumps, dumps_changed, dumps_many, encode_value, loads  # noqa: F401 - re-exported
 from . import memory_budget, sql_field_indexes
 from .stored_table import StoredTable
 
@@ -110,6 +110,8 @@ class SqliteStore:
         #: Called first, with the same arguments: the engine fills the fields a row lacks.
         self.row_defaults: Optional[Callable[[str, Row], None]] = None
         self._decoder = RowDecoder()
+        #: Keys of rows read or written that are not plain (``row_codec.dumps_changed`` checks them whole).
+        self._unplain: set = set()
         self._tables: dict = {}
         self._streamed: list = []
         #: How many tables were read whole since the memory was last checked (:meth:`trim_memory`).
@@ -267,7 +269,11 @@ class SqliteStore:
 
     def _decoded(self, entity_type: str, stored: list) -> list:
         """``(id, row)`` of stored ``(id, text)`` pairs, parsed together, file links moved."""
-        rows = self._decoder.rows([text for _, text in stored])
+        decoder = self._decoder
+        decoder.saw_unplain = False
+        rows = decoder.rows([text for _, text in stored])
+        if decoder.saw_unplain:
+            self._unplain.update((entity_type, entity_id) for entity_id, _ in stored)
         if self.row_defaults is not None:
             for row in rows:
                 self.row_defaults(entity_type, row)
@@ -328,24 +334,35 @@ class SqliteStore:
         """Call ``listener(changes, schema_changed)`` after every commit that succeeded (the engine's indexes)."""
         self._listeners.append(listener)
 
+    #: :meth:`commit` takes ``written_fields`` (the engine's transaction passes it then).
+    takes_written_fields = True
+
     def commit(self, changes: Mapping[Tuple[str, int], Optional[Row]],
-               schema_changed: Union[bool, SchemaDicts, None]) -> None:
+               schema_changed: Union[bool, SchemaDicts, None],
+               written_fields: Optional[Mapping[Tuple[str, int], Optional[Mapping[str, Any]]]] = None) -> None:
         """Write ``changes`` (None deletes a row) and a changed schema, in one transaction.
 
         ``schema_changed`` is the new schema dicts (what the engine passes),
         or True to read them from ``schema_source``; None/False: unchanged.
+        ``written_fields`` maps a changed row's key to ``{field: value before
+        the call}`` when only those fields changed (None or no entry: a new
+        row, or one to check whole): see ``row_codec.dumps_changed``.
         """
         keys = []
         rows = []
+        before = []
         deletes = []
+        unplain = self._unplain
         for key, row in changes.items():
             if row is None:
                 deletes.append(key)
             else:
                 keys.append(key)
                 rows.append(row)
-        # (The rows of a commit are checked plain together: row_codec.dumps_many.)
-        upserts = [(entity_type, entity_id, text) for (entity_type, entity_id), text in zip(keys, dumps_many(rows))]
+                before.append(None if written_fields is None or key in unplain else written_fields.get(key))
+        # (The rows of a commit are checked plain together: row_codec.dumps_changed.)
+        texts, not_plain = dumps_changed(rows, before)
+        upserts = [(entity_type, entity_id, text) for (entity_type, entity_id), text in zip(keys, texts)]
         if isinstance(schema_changed, dict):
             schema_rows = [("schema", json.dumps(schema_changed))]
         else:
@@ -364,6 +381,9 @@ class SqliteStore:
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
+        if unplain:
+            unplain.difference_update(changes)
+        unplain.update(keys[position] for position in not_plain)
         tables = self._tables
         if tables:
             for (entity_type, entity_id), row in changes.items():
