@@ -7,6 +7,7 @@ from .._capabilities import version_gate
 from .._errors import ShotgunError
 from .._filters import _optimize_filter_field, entity_optimization_disabled
 from .._rpc import MalformedAnswerError
+from .queries import _cyclic_gc_paused
 from .._validation import check_batch_request, check_data, check_entity_type, check_field_names, check_update_modes
 
 _FILMSTRIP_MINIMUM = (3, 1, 0)
@@ -91,20 +92,23 @@ class WriteMethods:
             raise ShotgunError("batch() expects a list.  Instead was sent a %s" % type(requests))
         if not requests:
             return []
-        plain = self._batch_steps_are_ours()
-        calls: list = []
-        built_later = []
-        for index, request in enumerate(requests):
-            call = _plain_create_call(request) if plain else None
-            if call is None:
-                check_batch_request(index, request)
-                built_later.append(index)
-            calls.append(call)
-        # Every request is checked before any is built, so a bad request
-        # raises its check's error even after an earlier one that cannot be built.
-        for index in built_later:
-            calls[index] = self._batched_call(requests[index])
-        records = self._call_rpc("batch", calls)
+        # Building the calls and decoding the answer allocate a few containers
+        # per request: collections in between would walk them again and again.
+        with _cyclic_gc_paused():
+            plain = self._batch_steps_are_ours()
+            calls: list = []
+            built_later = []
+            for index, request in enumerate(requests):
+                call = _plain_create_call(request) if plain else None
+                if call is None:
+                    check_batch_request(index, request)
+                    built_later.append(index)
+                calls.append(call)
+            # Every request is checked before any is built, so a bad request
+            # raises its check's error even after an earlier one that cannot be built.
+            for index in built_later:
+                calls[index] = self._batched_call(requests[index])
+            records = self._call_rpc("batch", calls)
         if not isinstance(records, list) or len(records) != len(calls):
             raise MalformedAnswerError(
                 "The site answered a batch of %d requests with %r" % (len(calls), _preview(records)))

@@ -154,3 +154,18 @@ def test_an_image_in_a_batch_answer_does_not_ask_the_site_for_its_capabilities()
     assert client.batch([{"request_type": "create", "entity_type": "Task", "data": {}}]) == [
         {"type": "Task", "id": 1, "image": None}]
     assert [r["payload"]["method_name"] for r in site.requests] == ["batch"]
+
+
+def test_the_cyclic_collector_waits_during_a_batch_and_comes_back_after_it_even_on_errors():
+    import gc
+
+    client, site = _client(True, False)
+    seen = []
+    answer = site.handler
+    site.handler = lambda payload: (seen.append(gc.isenabled()), answer(payload))[1]
+    assert gc.isenabled()
+    client.batch([{"request_type": "create", "entity_type": "Task", "data": {}}])
+    assert seen == [False] and gc.isenabled()
+    with pytest.raises(shotgun_api3.ShotgunError):
+        client.batch([{"request_type": "create", "entity_type": "Task"}])
+    assert gc.isenabled()
