@@ -75,7 +75,7 @@ KEYS_CASES = {
 @pytest.mark.parametrize("old, links", KEYS_CASES.values(), ids=list(KEYS_CASES))
 def test_keys_held_answer_as_all_keys_do_for_the_links(old, links):
     every_key = {link_key(item) for item in old}
-    held = _keys_held(old, links)
+    held = _keys_held(old, [link_key(item) for item in links])
     assert held <= every_key
     for item in links:
         assert (link_key(item) in held) == (link_key(item) in every_key)

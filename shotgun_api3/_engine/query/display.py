@@ -47,6 +47,8 @@ def display_name(schema: SiteSchema, entity_type: str, row: Mapping[str, Any]) -
     """The display name of a record (the ``name`` its links carry)."""
     field = schema.display_field(entity_type)
     value = row.get(field) if field else None
+    if value.__class__ is str:
+        return value
     if value is None and entity_type == "HumanUser":
         parts = [row.get("firstname"), row.get("lastname")]
         value = " ".join(p for p in parts if p) or None

@@ -88,7 +88,10 @@ class EventLogWriter:
                 originals[("EventLogEntry", event_id)] = None
             else:
                 meta = _change_meta(entity_type, entity_id, info.name, data_type, old, new)
-                self._present_change(info, meta)
+                if data_type in LINK_LIST_TYPES:  # (what _present_change does for them, one call sooner)
+                    _present_link_change(self.env, meta, old or (), new or ())
+                else:
+                    self._present_change(info, meta)
                 if extra:
                     meta.update(extra)
                 # (Without a plain template, some defaults are lists or dicts: the row gets its own.)
@@ -97,6 +100,34 @@ class EventLogWriter:
                     event_id, info.name, data_type, info.label, old, new, meta)
                 originals[("EventLogEntry", event_id)] = None
             event_id += 1
+
+    def _log_link_appended(self, entity_type: str, row: Row, info: FieldInfo, old: Any, new: List[Any]) -> None:
+        """Log ``new``, the link list ``old`` with one link appended, as :meth:`_log_changes` logs it.
+
+        What a paired list gaining a record logs. Whatever ``old`` held, the
+        link is added unless ``old`` held its key, and nothing is removed
+        (see :func:`_present_link_change`), so only that one link is looked at.
+        """
+        template, table = self._event_rows or self._find_event_rows()
+        if template is None or self.change_meta_extra is not None:
+            self._log_changes(entity_type, row, [(info, old, new)])
+            return
+        engine = self.engine
+        name = display_name(engine.schema, entity_type, row)
+        event_id = engine.next_id("EventLogEntry")
+        facts = change_facts(entity_type, row, name, self._actor(), self._user, self.context.session_uuid, self.now)
+        link = new[-1]
+        key = link_key(link)
+        added = []
+        if key not in _keys_held(old or (), [key]):
+            env = self.env
+            presented = present_link(env.schema, env.tables, link)
+            if presented is not None:
+                added.append(presented)
+        meta = {"type": "attribute_change", "entity_type": entity_type, "entity_id": row["id"],
+                "attribute_name": info.name, "field_data_type": info.data_type, "added": added, "removed": []}
+        table[event_id] = _change_event(template, facts, event_id, info.name, info.data_type, info.label, old, new, meta)
+        self._originals[("EventLogEntry", event_id)] = None
 
     def _present_change(self, info: FieldInfo, meta: Dict[str, Any]) -> None:
         """Old and new values of a list or masked field as a read answers them; a link list's added/removed links."""
@@ -194,11 +225,12 @@ def _present_link_change(env: Any, meta: Dict[str, Any], old: Any, new: Any) -> 
     del meta["old_value"], meta["new_value"]
     kept = len(old) if _starts_with(new, old) else 0
     candidates = new[kept:] if kept else new
-    old_keys = _keys_held(old, candidates)
+    keys = [link_key(link) for link in candidates]
+    old_keys = _keys_held(old, keys)
     schema, tables = env.schema, env.tables
     added = []
-    for link in candidates:
-        if link_key(link) not in old_keys:
+    for link, key in zip(candidates, keys):
+        if key not in old_keys:
             presented = present_link(schema, tables, link)
             if presented is not None:  # (None: not a live link)
                 added.append(presented)
@@ -206,28 +238,24 @@ def _present_link_change(env: Any, meta: Dict[str, Any], old: Any, new: Any) -> 
     if kept:
         meta["removed"] = []
         return
-    new_keys = {link_key(link) for link in new}
+    new_keys = set(keys)
     meta["removed"] = [{"type": link["type"], "id": link["id"]} for link in old if link_key(link) not in new_keys]
 
 
 _LINK_ID = itemgetter("id")
 
 
-def _keys_held(old: Any, links: Any) -> set:
-    """``{link_key(link) for link in old}``, or an empty set when it cannot hold a key of ``links``.
+def _keys_held(old: Any, keys: List[Optional[Key]]) -> set:
+    """``{link_key(link) for link in old}``, or an empty set when it holds none of ``keys``.
 
     A paired list gains one link at a time and may hold thousands (a
     Sequence's Shots): the ids of its links are gathered in C, and only when
-    one of them is an id of ``links`` are the keys made one by one.
+    one of them is an id of ``keys`` are the keys made one by one.
     """
-    ids = []
-    for link in links:
-        key = link_key(link)
-        if key is None:  # (None is the key of every item that is no link)
-            return {link_key(link) for link in old}
-        ids.append(key[1])
+    if None in keys:  # (None is the key of every item that is no link)
+        return {link_key(link) for link in old}
     try:
-        if set(map(_LINK_ID, old)).isdisjoint(ids):
+        if set(map(_LINK_ID, old)).isdisjoint([key[1] for key in keys]):
             return set()
     except Exception:  # an item that is not a link with an id: only the keys tell
         pass

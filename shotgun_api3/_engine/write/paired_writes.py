@@ -84,7 +84,7 @@ class PairedLinkWriter:
             ):
                 new = [*(current or ()), dict(member)]
                 self._set(holder_type, holder, field, new)
-                self._log_paired_change(holder_type, holder, info, current, new)
+                self._log_paired_change(holder_type, holder, info, current, new, appended=True)
             return
         previous = link_key(current)
         if previous == key:
@@ -99,13 +99,17 @@ class PairedLinkWriter:
                 self._remove_member(pair[0], previous[1], pair[1], {"type": holder_type, "id": holder_id})
 
     def _log_paired_change(
-        self, holder_type: str, holder: Row, info: Optional[FieldInfo], old: Any, new: Any
+        self, holder_type: str, holder: Row, info: Optional[FieldInfo], old: Any, new: Any, appended: bool = False
     ) -> None:
         """Log the engine's update of a paired field as the holder's own Change event, as a hosted site does.
 
         (docs/site_facts.rst, Event log: e.g. setting ``Task.entity`` logs
-        ``Shot.tasks`` too, its ``meta`` naming the Shot.)
+        ``Shot.tasks`` too, its ``meta`` naming the Shot.) ``appended``: ``new``
+        is the list ``old`` with one link added at its end.
         """
         if self._events and info is not None and holder_type != "EventLogEntry" \
                 and self.engine.logs_paired_link_changes:
-            self._log_changes(holder_type, holder, [(info, old, new)])
+            if appended:
+                self._log_link_appended(holder_type, holder, info, old, new)
+            else:
+                self._log_changes(holder_type, holder, [(info, old, new)])

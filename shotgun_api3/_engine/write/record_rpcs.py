@@ -72,13 +72,22 @@ def _record(call: Any, entity_type: str, row: Row, fields: Iterable[str], valid:
                 continue
             value = present_stored(value)
         elif data_type == "entity" or data_type in LINK_LIST_TYPES:
-            # What field_presenter's presenters of links answer, without making them field by field.
+            # What field_presenter's presenters of links answer, without making them field by field;
+            # each presented link is a fresh {"type", "id", "name"}, which _with_valid marks.
             if env is None:
                 env = call.env
+            mark = valid and site_choices.VALID_KEY_IN_WRITE_RESULTS
             if data_type == "entity":
                 value = present_link(env.schema, env.tables, row.get(field))
+                if mark and value is not None:
+                    value["valid"] = "valid"
             else:
                 value = present_link_list(env.schema, env.tables, row.get(field))
+                if mark:
+                    for link in value:
+                        link["valid"] = "valid"
+            record[field] = value
+            continue
         else:
             value = field_presenter(call.env, entity_type, field, call.method_name)(row)
         record[field] = _with_valid(value) if valid else value
