@@ -7,8 +7,8 @@ from .._capabilities import version_gate
 from .._errors import ShotgunError
 from .._filters import _optimize_filter_field, entity_optimization_disabled
 from .._rpc import MalformedAnswerError
-from .queries import _cyclic_gc_paused
 from .._validation import check_batch_request, check_data, check_entity_type, check_field_names, check_update_modes
+from .queries import _cyclic_gc_paused
 
 _FILMSTRIP_MINIMUM = (3, 1, 0)
 
