@@ -388,7 +388,8 @@ class SqliteStore:
         if tables:
             for (entity_type, entity_id), row in changes.items():
                 table = tables.get(entity_type)
-                if table is not None:
+                # (A kept row written is the row the table holds: only deletes and the event log's rows matter.)
+                if table is not None and (row is None or not table.keeps_rows):
                     table.committed(entity_id, row)
         for listener in self._listeners:
             listener(changes, schema_changed)
