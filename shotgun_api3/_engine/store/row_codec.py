@@ -220,8 +220,9 @@ def _encode_plain_with_orjson(value: Any) -> str:
     """What ``_PLAIN_ENCODER.encode(value)`` gives for a plain value, written by orjson (about 5x faster).
 
     The same text but for the spelling of a float's exponent (``1e-7`` for
-    ``1e-07``: the same number). What orjson refuses (an integer beyond 64
-    bits, a lone surrogate) the standard encoder writes.
+    ``1e-07``, and before orjson 3.13 ``1e16`` for ``1e+16``: the same numbers).
+    What orjson refuses (an integer beyond 64 bits, a lone surrogate) the
+    standard encoder writes.
     """
     if value.__class__ is not dict and isinstance(value, dict):
         # orjson reads a dict subclass's storage; JSON's encoder (and the walk) its items()
