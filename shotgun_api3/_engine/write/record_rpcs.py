@@ -26,12 +26,13 @@ def _fields(params: Mapping[str, Any], method: str) -> Tuple[Dict[str, Any], Dic
     data: Dict[str, Any] = {}
     modes: Dict[str, str] = {}
     for item in fields:
-        if not isinstance(item, dict) or "field_name" not in item:
+        if (item.__class__ is not dict and not isinstance(item, dict)) or "field_name" not in item:
             raise EngineFault(f"API {method}() malformed field entry {item!r}: needs 'field_name' and 'value'")
         name = item["field_name"]
         data[name] = item.get("value")
-        if item.get("multi_entity_update_mode"):
-            modes[name] = item["multi_entity_update_mode"]
+        mode = item.get("multi_entity_update_mode")
+        if mode:
+            modes[name] = mode
     return data, modes
 
 
