@@ -182,14 +182,14 @@ def dumps_changed(rows: List[Any], before: List[Optional[Mapping[str, Any]]]) ->
     list starting with the very items of the old one) only the items added. A
     Shot added to a Sequence then checks one link, not the Sequence's hundred.
     """
-    keys: set = set()
-    values: list = []
+    if not all(isinstance(row, dict) for row in rows):
+        return _dumps_each(rows)
+    # Rows checked whole (most: the new ones) are gathered in C, a level at a time.
+    whole = [row for row, fields in zip(rows, before) if fields is None]
+    keys: set = set().union(*whole)
+    values: list = list(chain.from_iterable(map(methodcaller("values"), whole)))
     for row, fields in zip(rows, before):
-        if not isinstance(row, dict):
-            return _dumps_each(rows)
         if fields is None:
-            keys.update(row)
-            values.extend(row.values())
             continue
         keys.update(fields)
         for field, old in fields.items():
