@@ -94,6 +94,10 @@ def _load_file(path: PathLike) -> Any:
     return pickle.loads(data)  # noqa: S301
 
 
+#: What ``_display_fields`` holds for no type (a type's own entry may be None).
+_UNKNOWN_TYPE: Any = object()
+
+
 class SiteSchema:
     """The field and entity schema of one site, changeable through ``schema_field_*``."""
 
@@ -174,8 +178,9 @@ class SiteSchema:
 
     def display_field(self, entity_type: str) -> Optional[str]:
         """The field whose value is a record's display name (docs/site_facts.rst, Links)."""
-        if entity_type in self._display_fields:
-            return self._display_fields[entity_type]
+        field = self._display_fields.get(entity_type, _UNKNOWN_TYPE)
+        if field is not _UNKNOWN_TYPE:
+            return field
         return site_choices.DISPLAY_NAME_FIELDS.get(entity_type, "code")
 
     @staticmethod

@@ -102,7 +102,13 @@ def create_record(call: Any, request: Mapping[str, Any], method: str, valid: boo
     if not isinstance(return_fields, (list, tuple)):
         raise EngineFault(f"API {method}() return_fields must be a list of field names")
     row = call.txn.create(entity_type, data, method=method)
-    return _record(call, entity_type, row, dict.fromkeys([*data, *return_fields]), valid)
+    # The fields written and then the other return fields, once each (_record skips id and type).
+    fields: Iterable[str] = data
+    for field in return_fields:
+        if field not in data and field != "id" and field != "type":
+            fields = dict.fromkeys([*data, *return_fields])
+            break
+    return _record(call, entity_type, row, fields, valid)
 
 
 def update_record(call: Any, request: Mapping[str, Any], method: str) -> Dict[str, Any]:
