@@ -12,6 +12,7 @@ from .form_data import MAX_URLENCODED_FORM
 from .http import HttpServer, Request, Response, error_response
 from .limits import Limits
 from .rpc import fault_response, handle_rpc
+from .site import Site
 from . import web
 
 LOG = logging.getLogger("shotgun_api3")
@@ -38,11 +39,13 @@ def tune_garbage_collector() -> None:
     a busy site spends a growing share of each request there as it fills up.
     Records are trees, not reference cycles, so they are freed by reference
     counting either way. Called by ``shotgun-local-site serve``; a program that
-    embeds a site in its own process decides for itself.
+    embeds a site in its own process decides for itself. Sites then also
+    freeze what their calls leave alive (``Site.freeze_survivors``).
     """
     gc.collect()
     gc.freeze()
     gc.set_threshold(50_000, 50, 100)
+    Site.freeze_survivors = True
 
 
 class LocalSiteServer:
