@@ -255,7 +255,7 @@ def _keys_held(old: Any, keys: List[Optional[Key]]) -> set:
     if None in keys:  # (None is the key of every item that is no link)
         return {link_key(link) for link in old}
     try:
-        if set(map(_LINK_ID, old)).isdisjoint([key[1] for key in keys]):
+        if set(map(_LINK_ID, old)).isdisjoint([key[1] for key in keys if key is not None]):
             return set()
     except Exception:  # an item that is not a link with an id: only the keys tell
         pass

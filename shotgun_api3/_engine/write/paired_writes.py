@@ -8,7 +8,7 @@ Change event, as a hosted site logs it.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional
 
 from ..query.display import link_key
 from ..schema.site_schema import LINK_LIST_TYPES, FieldInfo
@@ -25,6 +25,9 @@ class PairedLinkWriter:
 
     engine: Any
     _events: bool
+    _set: Callable[[str, Row, str, Any], None]
+    _log_changes: Callable[..., None]
+    _log_link_appended: Callable[..., None]
 
     def _sync_pairs(
         self, entity_type: str, row: Row, field: str, old: List[Any], new: List[Any], is_new: bool = False

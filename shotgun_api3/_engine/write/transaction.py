@@ -73,7 +73,7 @@ class Transaction(EventLogWriter, PairedLinkWriter):
         """Write one field of a row, remembering its first value in this call for rollback."""
         # (_originals_of, inline: paired lists are written once per linked record.)
         key = (entity_type, row["id"])
-        originals = self._originals.get(key, _ABSENT)
+        originals: Any = self._originals.get(key, _ABSENT)
         if originals is _ABSENT:
             originals = self._originals[key] = {}
         if originals is not None and field not in originals:
