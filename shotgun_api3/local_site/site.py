@@ -297,10 +297,12 @@ class Site:
                     self._calls_since_trim = 0
                     self.store.trim_memory()
                 if self.freeze_survivors and gc.get_count()[0] >= FREEZE_AFTER_OBJECTS:
-                    # The young objects are walked once (what the collector would do next anyway),
-                    # then what is left is frozen: else each record is walked again among the
-                    # middle-aged, and at a million records a full collection takes seconds.
-                    gc.collect(0)
+                    # What is not frozen yet is walked once (a full pass skips the frozen, so it
+                    # costs what the next young pass would), then what is left is frozen: else
+                    # each record is walked again among the middle-aged, and at a million records
+                    # a full collection takes seconds. (A full pass, not a young one: garbage
+                    # cycles an automatic pass moved to an older generation are freed, not frozen.)
+                    gc.collect()
                     gc.freeze()
 
     def _memory_budget(self) -> int:

@@ -260,8 +260,9 @@ _encode_plain = _encode_plain_with_orjson if orjson is not None else _PLAIN_ENCO
 
 # Exact types (not subclasses) the C encoder writes as encode_value would:
 # itself for JSON's own, through _tag for the rest (whose items _tag walks).
+# (Not sets: _tag's walk of one may hold NaN, which orjson would write as null; rows rarely hold sets.)
 _LEAF_TYPES = frozenset({str, int, float, bool, type(None), datetime.datetime, datetime.date, datetime.time,
-                         bytes, bytearray, Decimal, set, frozenset})
+                         bytes, bytearray, Decimal})
 _SCANNED_TYPES = _LEAF_TYPES | {list, dict}
 _ONLY_DICTS = {dict}
 _MOST_LEVELS = 64

@@ -20,6 +20,7 @@ import threading
 from pathlib import Path
 from typing import Any, Callable, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
 
+from .plain_rows import PlainRows
 from .row_codec import RowDecoder, decode_value, dumps, dumps_changed, dumps_many, encode_value, loads  # noqa: F401 - re-exported
 from . import memory_budget, sql_field_indexes
 from .stored_table import StoredTable
@@ -110,8 +111,8 @@ class SqliteStore:
         #: Called first, with the same arguments: the engine fills the fields a row lacks.
         self.row_defaults: Optional[Callable[[str, Row], None]] = None
         self._decoder = RowDecoder()
-        #: Keys of rows read or written that are not plain (``row_codec.dumps_changed`` checks them whole).
-        self._unplain: set = set()
+        #: Rows and types ``row_codec.dumps_changed`` checks whole.
+        self._plain_rows = PlainRows()
         self._tables: dict = {}
         self._streamed: list = []
         #: How many tables were read whole since the memory was last checked (:meth:`trim_memory`).
@@ -273,7 +274,7 @@ class SqliteStore:
         decoder.saw_unplain = False
         rows = decoder.rows([text for _, text in stored])
         if decoder.saw_unplain:
-            self._unplain.update((entity_type, entity_id) for entity_id, _ in stored)
+            self._plain_rows.read(entity_type, [entity_id for entity_id, _ in stored])
         if self.row_defaults is not None:
             for row in rows:
                 self.row_defaults(entity_type, row)
@@ -352,14 +353,16 @@ class SqliteStore:
         rows = []
         before = []
         deletes = []
-        unplain = self._unplain
+        plain_rows = self._plain_rows
+        if schema_changed:
+            plain_rows.schema_changed()
         for key, row in changes.items():
             if row is None:
                 deletes.append(key)
             else:
                 keys.append(key)
                 rows.append(row)
-                before.append(None if written_fields is None or key in unplain else written_fields.get(key))
+                before.append(plain_rows.before(key, written_fields, self.row_defaults))
         # (The rows of a commit are checked plain together: row_codec.dumps_changed.)
         texts, not_plain = dumps_changed(rows, before)
         upserts = [(entity_type, entity_id, text) for (entity_type, entity_id), text in zip(keys, texts)]
@@ -381,9 +384,7 @@ class SqliteStore:
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
-        if unplain:
-            unplain.difference_update(changes)
-        unplain.update(keys[position] for position in not_plain)
+        plain_rows.written(changes, [keys[position] for position in not_plain])
         tables = self._tables
         if tables:
             for (entity_type, entity_id), row in changes.items():
