@@ -224,9 +224,9 @@ def _encode_plain_with_orjson(value: Any) -> str:
     What orjson refuses (an integer beyond 64 bits, a lone surrogate) the
     standard encoder writes.
     """
-    if value.__class__ is not dict and isinstance(value, dict):
-        # orjson reads a dict subclass's storage; JSON's encoder (and the walk) its items()
-        # (an event row built on first use: write/deferred_row.py).
+    if value.__class__ is not dict and isinstance(value, dict) and getattr(value, "built", False) is not True:
+        # orjson reads a dict subclass's storage; JSON's encoder (and the walk) its items(). An
+        # event row built on first use (write/deferred_row.py) holds its items once built.
         value = dict(value.items())
     try:
         return orjson.dumps(value, default=_tag, option=orjson.OPT_PASSTHROUGH_DATETIME).decode()

@@ -43,6 +43,8 @@ STREAMED_TYPES = frozenset(("EventLogEntry",))
 SCHEMA_VERSION = 2
 #: Bytes per database page of a new site (see SqliteStore.__init__).
 PAGE_SIZE = 16384
+#: The most KiB of database pages the connection keeps in memory (see SqliteStore.__init__).
+CACHE_KIB = 64 * 1024
 
 
 _TABLES = """
@@ -134,6 +136,9 @@ class SqliteStore:
         if self.path is not None:
             self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=%s" % {"FULL": "FULL", "NORMAL": "NORMAL", "EXTRA": "EXTRA"}[synchronous])
+        # A commit of a 500-record batch touches a few MB of pages; SQLite's default cache (2 MB)
+        # spilled them before the commit. Filled only as pages are read or written.
+        self._db.execute("PRAGMA cache_size = -%d" % CACHE_KIB)
         try:
             self._upgrade()
             sql_field_indexes.forget_text_indexes_of_another_unicode(self._db)
