@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
 
 from .plain_rows import PlainRows
+from .wal_checkpointer import BACKSTOP_PAGES, WalCheckpointer
 from .row_codec import RowDecoder, decode_value, dumps, dumps_changed, dumps_many, encode_value, loads  # noqa: F401 - re-exported
 from . import memory_budget, sql_field_indexes
 from .stored_table import StoredTable
@@ -133,9 +134,14 @@ class SqliteStore:
         # seeding about a third slower at 1,000,000 records. Only a new database takes it (the size
         # is fixed by its first write); an existing one keeps its own.
         self._db.execute("PRAGMA page_size = %d" % PAGE_SIZE)
+        synchronous = {"FULL": "FULL", "NORMAL": "NORMAL", "EXTRA": "EXTRA"}[synchronous]
+        self._checkpointer: Optional[WalCheckpointer] = None
         if self.path is not None:
             self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=%s" % {"FULL": "FULL", "NORMAL": "NORMAL", "EXTRA": "EXTRA"}[synchronous])
+            # Checkpoints run beside the requests (wal_checkpointer.py); the commit's own is a bound.
+            self._db.execute("PRAGMA wal_autocheckpoint = %d" % BACKSTOP_PAGES)
+            self._checkpointer = WalCheckpointer(self.path, synchronous)
+        self._db.execute("PRAGMA synchronous=%s" % synchronous)
         # A commit of a 500-record batch touches a few MB of pages; SQLite's default cache (2 MB)
         # spilled them before the commit. Filled only as pages are read or written.
         self._db.execute("PRAGMA cache_size = -%d" % CACHE_KIB)
@@ -389,6 +395,8 @@ class SqliteStore:
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
+        if self._checkpointer is not None:
+            self._checkpointer.committed()
         plain_rows.written(changes, [keys[position] for position in not_plain])
         tables = self._tables
         if tables:
@@ -486,5 +494,7 @@ class SqliteStore:
                 self._db.execute("INSERT OR REPLACE INTO site_state (key, value) VALUES (?, ?)", (key, dumps(value)))
 
     def close(self) -> None:
+        if self._checkpointer is not None:
+            self._checkpointer.close()
         with self._lock:
             self._db.close()
