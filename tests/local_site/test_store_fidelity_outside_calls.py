@@ -45,6 +45,15 @@ def _rename(site, context, shot_id, code):
 DEFAULTS = [("text", {"$tuple": [1, 2]}), ("text", {"$dict": [[1, 2]]}), ("float", float("nan"))]
 
 
+def _stored_value(folder, entity_type, entity_id, field):
+    """``field`` of a record as a restarted site reads it from its folder."""
+    site = Site.open(folder)
+    try:
+        return site.engine.row(entity_type, entity_id)[field]
+    finally:
+        site.close()
+
+
 def _same(a, b):
     if isinstance(a, float) and isinstance(b, float) and math.isnan(a):
         return math.isnan(b)
@@ -53,8 +62,8 @@ def _same(a, b):
 
 @pytest.mark.parametrize("data_type, default", DEFAULTS)
 def test_a_new_fields_default_given_to_rows_in_memory_is_stored_as_it_is(tmp_path, data_type, default):
-    """schema_field_create fills rows in memory (row.setdefault) outside the transaction's _originals:
-    the next write of another field checks only that field, and the default is written untagged."""
+    """schema_field_create fills rows in memory (row.setdefault) outside the transaction's undo record,
+    so a later write of another field must still check the default (its type is checked whole)."""
     folder = tmp_path / "site"
     site, context = _site(folder)
     shot = site.call("create", {"type": "Shot", "fields": [{"field_name": "code", "value": "SH1"}],
@@ -62,17 +71,13 @@ def test_a_new_fields_default_given_to_rows_in_memory_is_stored_as_it_is(tmp_pat
     name = _new_field(site, context, data_type, default)
     _rename(site, context, shot["id"], "SH2")
     site.close()
-    site = Site.open(folder)
-    try:
-        assert _same(site.engine.row("Shot", shot["id"])[name], default)
-    finally:
-        site.close()
+    assert _same(_stored_value(folder, "Shot", shot["id"], name), default)
 
 
 @pytest.mark.parametrize("data_type, default", DEFAULTS)
 def test_a_new_fields_default_filled_in_on_read_is_stored_as_it_is(tmp_path, data_type, default):
-    """The engine's fill_defaults (store.row_defaults) runs after the store looked for what is not
-    plain (RowDecoder.saw_unplain), so the row is not in _unplain either."""
+    """The engine's fill_defaults (store.row_defaults) fills a row as it is read, after the decoder
+    looked for what is not plain: the row's type is checked whole instead."""
     folder = tmp_path / "site"
     site, context = _site(folder)
     shot = site.call("create", {"type": "Shot", "fields": [{"field_name": "code", "value": "SH1"}],
@@ -84,11 +89,7 @@ def test_a_new_fields_default_filled_in_on_read_is_stored_as_it_is(tmp_path, dat
     site = Site.open(folder)
     _rename(site, context, shot["id"], "SH2")  # read by id, filled with the default, written back
     site.close()
-    site = Site.open(folder)
-    try:
-        assert _same(site.engine.row("Shot", shot["id"])[name], default)
-    finally:
-        site.close()
+    assert _same(_stored_value(folder, "Shot", shot["id"], name), default)
 
 
 @pytest.mark.skipif(row_codec.orjson is None, reason="orjson writes NaN and the infinities as null")
