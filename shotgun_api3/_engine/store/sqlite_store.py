@@ -22,7 +22,7 @@ from typing import Any, Callable, Iterator, List, Mapping, Optional, Sequence, T
 
 from .plain_rows import PlainRows
 from .wal_checkpointer import BACKSTOP_PAGES, WalCheckpointer
-from .row_codec import RowDecoder, decode_value, dumps, dumps_changed, dumps_many, encode_value, loads  # noqa: F401 - re-exported
+from .row_codec import RowDecoder, decode_value, dumps, dumps_changed, encode_value, loads  # noqa: F401 - re-exported
 from . import memory_budget, sql_field_indexes
 from .stored_table import StoredTable
 
