@@ -13,7 +13,11 @@ class CallContext:
     ``user`` is the link (``{"type": "HumanUser" | "ApiUser", "id": n}``) the
     engine writes into ``created_by``/``updated_by`` and event log entries;
     ``sudo_as_login`` and ``session_uuid`` are copied from the auth dict.
-    The engine never checks credentials itself.
+    The engine never checks credentials itself. ``params_from_json``: the
+    params were decoded from JSON text holding no NaN, no Infinity and no
+    key named like a stored row's tag (``"$dt"``...), so every value in them
+    is exact JSON data, which the store writes unchecked
+    (``store/plain_rows.py``); the local site's RPC route sets it.
     """
 
     user: Optional[Dict[str, Any]] = None
@@ -21,6 +25,7 @@ class CallContext:
     sudo_as_login: Optional[str] = None
     script_name: Optional[str] = None
     extra: Optional[Dict[str, Any]] = None
+    params_from_json: bool = False
 
     def user_link(self) -> Optional[Dict[str, Any]]:
         """A fresh ``{"type", "id"}`` link to ``user`` (what writes store), or ``None`` without one."""

@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from shotgun_api3._engine import CallContext
 from shotgun_api3.local_site.auth import AuthError
 from shotgun_api3.local_site.server import LocalSiteServer
 
@@ -31,7 +32,7 @@ class StandInSite:
     def authenticate(self, auth, client=""):
         if auth != {"script_name": "s", "script_key": "k"}:
             raise AuthError("Authentication failed.", 102)
-        return "context"
+        return CallContext(script_name="s")
 
     def open_session(self, context):
         return "TOKEN"
@@ -75,7 +76,19 @@ def test_results_are_wrapped_and_datetimes_are_utc_wire_strings(rpc):
     status, _, answer = rpc({"method_name": "read", "params": [AUTH, {"type": "Shot"}]})
     assert status == 200
     assert answer == {"results": {"when": "2024-01-02T01:04:05Z", "day": "2024-01-02", "params": {"type": "Shot"}}}
-    assert rpc.site.calls == [("read", {"type": "Shot"}, "context")]
+    assert rpc.site.calls == [("read", {"type": "Shot"}, CallContext(script_name="s", params_from_json=True))]
+
+
+@pytest.mark.parametrize("body, from_json", [
+    (b'{"method_name": "create", "params": [%s, {"data": {"code": "a $ b"}}]}', True),
+    (b'{"method_name": "create", "params": [%s, {"data": {"sg_x": {"$dt": "2024-01-02"}}}]}', False),
+    (b'{"method_name": "create", "params": [%s, {"data": {"sg_x": {"\\u0024set": []}}}]}', False),
+    (b'{"method_name": "create", "params": [%s, {"data": {"code": "a \\"$dt\\" in text"}}]}', False),
+])
+def test_a_call_is_from_json_unless_its_text_may_hold_a_key_named_like_a_tag(rpc, body, from_json):
+    # (A text that merely looks like one is told apart no further: its call is only checked, as in process.)
+    rpc(body % json.dumps(AUTH).encode())
+    assert rpc.site.calls[-1][2].params_from_json is from_json
 
 
 def test_method_without_params_gets_none(rpc):

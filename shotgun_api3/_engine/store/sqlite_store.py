@@ -22,7 +22,7 @@ from typing import Any, Callable, Iterator, List, Mapping, Optional, Sequence, T
 
 from .plain_rows import PlainRows
 from .wal_checkpointer import BACKSTOP_PAGES, WalCheckpointer
-from .row_codec import RowDecoder, decode_value, dumps, dumps_changed, encode_value, loads  # noqa: F401 - re-exported
+from .row_codec import RowDecoder, decode_value, dumps, encode_value, loads  # noqa: F401 - re-exported
 from . import memory_budget, sql_field_indexes
 from .stored_table import StoredTable
 
@@ -287,6 +287,7 @@ class SqliteStore:
         if decoder.saw_unplain:
             self._plain_rows.read(entity_type, [entity_id for entity_id, _ in stored])
         if self.row_defaults is not None:
+            self._plain_rows.type_read(entity_type, self.row_defaults)
             for row in rows:
                 self.row_defaults(entity_type, row)
         if self.row_loaded is not None:
@@ -351,18 +352,19 @@ class SqliteStore:
 
     def commit(self, changes: Mapping[Tuple[str, int], Optional[Row]],
                schema_changed: Union[bool, SchemaDicts, None],
-               written_fields: Optional[Mapping[Tuple[str, int], Optional[Mapping[str, Any]]]] = None) -> None:
+               written_fields: Optional[Mapping[Tuple[str, int], Optional[Mapping[str, Any]]]] = None,
+               values_from_json: bool = False) -> None:
         """Write ``changes`` (None deletes a row) and a changed schema, in one transaction.
 
         ``schema_changed`` is the new schema dicts (what the engine passes),
         or True to read them from ``schema_source``; None/False: unchanged.
         ``written_fields`` maps a changed row's key to ``{field: value before
         the call}`` when only those fields changed (None or no entry: a new
-        row, or one to check whole): see ``row_codec.dumps_changed``.
+        row, or one to check whole): see ``row_codec.dumps_changed``. ``values_from_json``:
+        the call's params came from JSON text (``CallContext.params_from_json``, ``plain_rows.py``).
         """
         keys = []
         rows = []
-        before = []
         deletes = []
         plain_rows = self._plain_rows
         if schema_changed:
@@ -373,9 +375,7 @@ class SqliteStore:
             else:
                 keys.append(key)
                 rows.append(row)
-                before.append(plain_rows.before(key, written_fields, self.row_defaults))
-        # (The rows of a commit are checked plain together: row_codec.dumps_changed.)
-        texts, not_plain = dumps_changed(rows, before)
+        texts, not_plain = plain_rows.texts(keys, rows, written_fields, self.row_defaults, values_from_json)
         upserts = [(entity_type, entity_id, text) for (entity_type, entity_id), text in zip(keys, texts)]
         if isinstance(schema_changed, dict):
             schema_rows = [("schema", json.dumps(schema_changed))]

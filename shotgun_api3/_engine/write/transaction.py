@@ -369,7 +369,10 @@ class Transaction(EventLogWriter, PairedLinkWriter):
             if getattr(store, "takes_written_fields", False):
                 # Which fields of each row changed (the first values, None for a row made
                 # here): the store then checks only those before writing the row again.
-                store.commit(self.changed_rows(), schema, written_fields=self._originals)
+                # A call from JSON writes rows holding JSON data (and the engine's own values),
+                # unless it changed the site's state, whose values the engine makes as it likes.
+                store.commit(self.changed_rows(), schema, written_fields=self._originals,
+                             values_from_json=self.context.params_from_json and not self._state_originals)
             else:
                 store.commit(self.changed_rows(), schema)
         except Exception:

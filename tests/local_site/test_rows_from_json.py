@@ -1,0 +1,57 @@
+"""Rows written by calls from JSON: stored unchecked while nothing says otherwise, and still exactly.
+
+A call over the wire writes JSON data and the engine's own values, which
+the store writes without checking them (``store/plain_rows.py``). The
+tests run with every such write checked as well (``tests/conftest.py``);
+here, the cases where the claim would not hold.
+"""
+from __future__ import annotations
+
+import pytest
+
+from shotgun_api3._engine import CallContext
+from shotgun_api3._engine.store.plain_rows import PlainRows
+from shotgun_api3._engine.store.row_codec import loads
+
+
+def _stored(running, entity_type, entity_id):
+    return loads(dict(running.site.store.stored_rows(entity_type, entity_id))[entity_id])
+
+
+def test_keys_named_like_tags_sent_over_the_wire_are_stored_as_sent(local_site, sg):
+    value = {"$dt": "2024-01-02T03:04:05", "offset": 0.0, "$tuple": [1, 2], "nested": [{"$set": []}], "n": None}
+    task = sg.create("Task", {"content": "x", "splits": value})
+    assert _stored(local_site, "Task", task["id"])["splits"] == value
+    sg.update("Task", task["id"], {"splits": [value]})
+    assert _stored(local_site, "Task", task["id"])["splits"] == [value]
+
+
+def test_a_row_written_in_process_with_a_tuple_keeps_it_when_a_call_from_json_writes_it_again(local_site, sg):
+    site = local_site.site
+    context = CallContext(user={"type": "ApiUser", "id": 1}, script_name="in process")
+    created = site.call("create", {"type": "Task", "fields": [{"field_name": "content", "value": "x"},
+                                                              {"field_name": "splits", "value": {"t": (1, "two")}}]},
+                        context)
+    sg.update("Task", created["id"], {"content": "y"})
+    stored = _stored(local_site, "Task", created["id"])
+    assert (stored["content"], stored["splits"]) == ("y", {"t": (1, "two")})
+    # Its Change event, and a new record's row, are checked too while that row is held.
+    sg.create("Task", {"content": "z", "splits": {"a": [1.5, None]}})
+    assert _stored(local_site, "Task", created["id"] + 1)["splits"] == {"a": [1.5, None]}
+
+
+def test_the_store_writes_rows_from_json_unchecked_and_the_tests_check_that_claim():
+    plain_rows = PlainRows()
+    keys, rows = [("Task", 1)], [{"type": "Task", "id": 1, "splits": (1, 2)}]
+    with pytest.raises(AssertionError, match=r"\('Task', 1\)"):
+        plain_rows.texts(keys, rows, None, None, values_from_json=True)
+    checked, not_plain = plain_rows.texts(keys, rows, None, None, values_from_json=False)
+    assert (loads(checked[0])["splits"], not_plain) == ((1, 2), [0])
+
+
+def test_unchecked_writes_are_the_plain_encoding(monkeypatch):
+    monkeypatch.setattr(PlainRows, "verify_values_from_json", False)
+    rows = [{"type": "Task", "id": 1, "splits": (1, 2)}]
+    texts, not_plain = PlainRows().texts([("Task", 1)], rows, None, None, values_from_json=True)
+    # What a claim that does not hold would cost: the tuple comes back a list.
+    assert (loads(texts[0])["splits"], not_plain) == ([1, 2], [])
