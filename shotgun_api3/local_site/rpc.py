@@ -50,6 +50,17 @@ def _no_constant(name: str) -> Any:
 
 
 _decode = json.JSONDecoder(parse_constant=_no_constant).decode
+_INFINITIES = (float("inf"), float("-inf"))
+
+
+def _decoder_noting_infinities(found: list) -> Any:
+    """``_decode``, but a number too large for a float (``1e400``, read as infinity) is put in ``found`` too."""
+    def parse_float(text: str) -> float:
+        value = float(text)
+        if value in _INFINITIES:
+            found.append(text)
+        return value
+    return json.JSONDecoder(parse_constant=_no_constant, parse_float=parse_float).decode
 # A \u escape of a surrogate: only then can the decoded text hold a lone one.
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 
@@ -90,10 +101,10 @@ class RpcError(Exception):
     """A request that cannot be turned into an engine call (bad JSON, bad envelope)."""
 
 
-def parse_envelope(body: bytes) -> tuple:
+def parse_envelope(body: bytes, decode: Any = _decode) -> tuple:
     """Return ``(method_name, params list)`` from a request body, or raise RpcError."""
     try:
-        payload = _decode(body.decode("utf-8"))
+        payload = decode(body.decode("utf-8"))
     except UnicodeDecodeError:
         raise RpcError("Malformed request: the body is not UTF-8 text.") from None
     except ValueError as error:
@@ -124,8 +135,9 @@ def handle_rpc(site, request: Request) -> Response:
         return fault_response("Request too large: %d bytes, the limit of this site is %d bytes."
                               % (request.content_length, site.max_request_bytes))
     body = request.body.read()
+    infinities: list = []
     try:
-        method, params = parse_envelope(body)
+        method, params = parse_envelope(body, _decoder_noting_infinities(infinities))
     except RpcError as error:
         return fault_response(str(error))
 
@@ -144,9 +156,10 @@ def handle_rpc(site, request: Request) -> Response:
         cookie = [("Set-Cookie", "_session_id=%s; Path=/; HttpOnly" % token)] if token else None
         return json_response({"results": results}, cookie)
     method_params = params[1] if len(params) > 1 else None
-    # (NaN and Infinity are refused by the decoder; a key named like a stored row's tag is
-    # "$..." in the text, or escaped.)
-    context.params_from_json = b'"$' not in body and b"\\u0024" not in body
+    # Exact JSON data, none of it stored otherwise than as it is: NaN and Infinity are refused
+    # by the decoder, but 1e400 reads as infinity; a key named like a stored row's tag ("$dt")
+    # is "$..." in the text, or escaped.
+    context.params_from_json = not infinities and b'"$' not in body and b"\\u0024" not in body
     try:
         check_params(method, method_params)
         results = site.call(method, method_params, context)

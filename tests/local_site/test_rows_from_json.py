@@ -7,11 +7,16 @@ here, the cases where the claim would not hold.
 """
 from __future__ import annotations
 
+import http.client
+import json
+import math
+
 import pytest
 
 from shotgun_api3._engine import CallContext
 from shotgun_api3._engine.store.plain_rows import PlainRows
 from shotgun_api3._engine.store.row_codec import loads
+from tests.support.running_site import SCRIPT
 
 
 def _stored(running, entity_type, entity_id):
@@ -24,6 +29,19 @@ def test_keys_named_like_tags_sent_over_the_wire_are_stored_as_sent(local_site, 
     assert _stored(local_site, "Task", task["id"])["splits"] == value
     sg.update("Task", task["id"], {"splits": [value]})
     assert _stored(local_site, "Task", task["id"])["splits"] == [value]
+
+
+def test_a_number_too_large_for_a_float_sent_over_the_wire_is_stored_as_the_infinity_it_reads_as(local_site, sg):
+    # (JSON has no infinity: the client sends 1e400 only if told to write its own JSON, as here.)
+    body = json.dumps({"method_name": "create", "params": [
+        {"script_name": SCRIPT, "script_key": local_site.key},
+        {"type": "Task", "fields": [{"field_name": "content", "value": "x"}]}]}).encode()
+    body = body.replace(b'"value": "x"}', b'"value": "x"}, {"field_name": "splits", "value": [1e400, -1e400, 1.5]}')
+    connection = http.client.HTTPConnection("127.0.0.1", local_site.server.port)
+    connection.request("POST", "/api3/json", body=body, headers={"Content-Type": "application/json"})
+    created = json.loads(connection.getresponse().read())["results"]
+    connection.close()
+    assert _stored(local_site, "Task", created["id"])["splits"] == [math.inf, -math.inf, 1.5]
 
 
 def test_a_row_written_in_process_with_a_tuple_keeps_it_when_a_call_from_json_writes_it_again(local_site, sg):

@@ -84,6 +84,8 @@ def test_results_are_wrapped_and_datetimes_are_utc_wire_strings(rpc):
     (b'{"method_name": "create", "params": [%s, {"data": {"sg_x": {"$dt": "2024-01-02"}}}]}', False),
     (b'{"method_name": "create", "params": [%s, {"data": {"sg_x": {"\\u0024set": []}}}]}', False),
     (b'{"method_name": "create", "params": [%s, {"data": {"code": "a \\"$dt\\" in text"}}]}', False),
+    (b'{"method_name": "create", "params": [%s, {"data": {"sg_x": [1.5, -2e300, 1e-400]}}]}', True),
+    (b'{"method_name": "create", "params": [%s, {"data": {"sg_x": [1.5, -1e400]}}]}', False),
 ])
 def test_a_call_is_from_json_unless_its_text_may_hold_a_key_named_like_a_tag(rpc, body, from_json):
     # (A text that merely looks like one is told apart no further: its call is only checked, as in process.)
