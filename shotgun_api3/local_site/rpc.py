@@ -53,14 +53,18 @@ _decode = json.JSONDecoder(parse_constant=_no_constant).decode
 _INFINITIES = (float("inf"), float("-inf"))
 
 
-def _decoder_noting_infinities(found: list) -> Any:
-    """``_decode``, but a number too large for a float (``1e400``, read as infinity) is put in ``found`` too."""
-    def parse_float(text: str) -> float:
-        value = float(text)
-        if value in _INFINITIES:
-            found.append(text)
-        return value
-    return json.JSONDecoder(parse_constant=_no_constant, parse_float=parse_float).decode
+class _NumberTooLarge(Exception):
+    """A number too large for a float: ``_decode`` reads ``1e400`` as infinity, ``_decode_finite`` stops."""
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if value in _INFINITIES:
+        raise _NumberTooLarge(text)
+    return value
+
+
+_decode_finite = json.JSONDecoder(parse_constant=_no_constant, parse_float=_finite_float).decode
 # A \u escape of a surrogate: only then can the decoded text hold a lone one.
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 
@@ -135,9 +139,13 @@ def handle_rpc(site, request: Request) -> Response:
         return fault_response("Request too large: %d bytes, the limit of this site is %d bytes."
                               % (request.content_length, site.max_request_bytes))
     body = request.body.read()
-    infinities: list = []
+    all_finite = True
     try:
-        method, params = parse_envelope(body, _decoder_noting_infinities(infinities))
+        try:
+            method, params = parse_envelope(body, _decode_finite)
+        except _NumberTooLarge:
+            all_finite = False
+            method, params = parse_envelope(body)
     except RpcError as error:
         return fault_response(str(error))
 
@@ -159,7 +167,7 @@ def handle_rpc(site, request: Request) -> Response:
     # Exact JSON data, none of it stored otherwise than as it is: NaN and Infinity are refused
     # by the decoder, but 1e400 reads as infinity; a key named like a stored row's tag ("$dt")
     # is "$..." in the text, or escaped.
-    context.params_from_json = not infinities and b'"$' not in body and b"\\u0024" not in body
+    context.params_from_json = all_finite and b'"$' not in body and b"\\u0024" not in body
     try:
         check_params(method, method_params)
         results = site.call(method, method_params, context)
