@@ -135,23 +135,35 @@ def seed(sg: Any, size: int) -> dict[str, Any]:
     project = {"type": "Project", "id": sg.create("Project", {"name": "Scale %d" % size})["id"]}
     sequences = max(1, shots // SHOTS_PER_SEQUENCE)
     seq_ids = create_all(sg, "Sequence", [{"code": "SQ%04d" % n, "project": project} for n in range(sequences)])
-    shot_ids = create_all(sg, "Shot", [
+    kinds: dict[str, float] = {}  # records/s of each kind
+    timed = _kind_timer(kinds)
+    shot_ids = timed(create_all, sg, "Shot", [
         {"code": "SH%07d" % n, "project": project, "description": "Shot %d of the scale benchmark" % n,
          "sg_sequence": {"type": "Sequence", "id": seq_ids[n % sequences]}} for n in range(shots)])
-    task_ids = create_all(sg, "Task", [
+    task_ids = timed(create_all, sg, "Task", [
         {"content": step, "project": project, "entity": {"type": "Shot", "id": shot_id}}
         for shot_id in shot_ids for step in ("layout", "anim", "light", "fx", "comp")])
-    create_all(sg, "Version", [
+    timed(create_all, sg, "Version", [
         {"code": "SH%07d_v%03d" % (n, v), "project": project, "entity": {"type": "Shot", "id": shot_id},
          "sg_task": {"type": "Task", "id": task_ids[n * 5 + 2 + v]}}
         for n, shot_id in enumerate(shot_ids) for v in (1, 2)])
-    create_all(sg, "Note", [
+    timed(create_all, sg, "Note", [
         {"subject": "Note %d on SH%07d" % (v, n), "content": "Looks good, tweak the timing (%d)." % v,
          "project": project, "note_links": [{"type": "Shot", "id": shot_id}],
          "tasks": [{"type": "Task", "id": task_ids[n * 5 + v]}]}
         for n, shot_id in enumerate(shot_ids) for v in (1, 2)])
     records = 1 + sequences + shots * RECORDS_PER_SHOT
-    return {"records": records, "shots": shots, "sequences": sequences, "shot_ids": shot_ids}
+    return {"records": records, "shots": shots, "sequences": sequences, "shot_ids": shot_ids, "kinds": kinds}
+
+
+def _kind_timer(kinds: dict[str, float]) -> Callable[..., list[int]]:
+    """``create_all`` that also puts the records/s of its kind in ``kinds``."""
+    def timed(create: Callable[..., list[int]], sg: Any, entity_type: str, datas: list[dict]) -> list[int]:
+        started = time.perf_counter()
+        ids = create(sg, entity_type, datas)
+        kinds[entity_type] = len(datas) / (time.perf_counter() - started)
+        return ids
+    return timed
 
 
 # ---------------------------------------------------------------- measuring
@@ -178,7 +190,7 @@ def measure_size(size: int, base: Path, samples: int, budget_s: float) -> dict[s
     finally:
         server.stop()
     result: dict[str, Any] = {"size": size, "records": seeded["records"], "seed_rate": seeded["records"] / seconds,
-                              "seed_s": seconds, "seeding_rss": seeding_rss, "seeding_peak": seeding_peak,
+                              "seed_s": seconds, "seed_kinds": seeded["kinds"], "seeding_rss": seeding_rss, "seeding_peak": seeding_peak,
                               "file_bytes": folder_bytes(folder)}
     server = Server(folder)
     try:
@@ -236,6 +248,8 @@ def print_results(results: list[dict[str, Any]]) -> None:
     rows = []
     labels = [("records", lambda r: "{:,}".format(r["records"])),
               ("seeding (batch creates of 500)", lambda r: "%.0f records/s" % r["seed_rate"]),
+              ("  of which Shots / Tasks / Versions / Notes", lambda r: " / ".join(
+                  "%.0f" % r["seed_kinds"][kind] for kind in ("Shot", "Task", "Version", "Note"))),
               ("site folder on disk", lambda r: mb(r["file_bytes"])),
               ("server RSS at the end of seeding (peak)", lambda r: "%s (%s)" % (mb(r["seeding_rss"]),
                                                                                    mb(r["seeding_peak"]))),
