@@ -8,7 +8,7 @@ Change event, as a hosted site logs it.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
 from ..query.display import link_key
 from ..schema.site_schema import LINK_LIST_TYPES, FieldInfo
@@ -33,25 +33,25 @@ class PairedLinkWriter:
         self, entity_type: str, row: Row, field: str, old: List[Any], new: List[Any], is_new: bool = False
     ) -> None:
         me = {"type": entity_type, "id": row["id"]}
-        pairs = self.engine.link_pairs
         old_keys: Any = ()
         if old:
             old_keys = {link_key(link) for link in old}
             new_keys = {link_key(link) for link in new}
-            for link in old:
-                key = link_key(link)
-                if key is None or key in new_keys:
-                    continue
-                pair = pairs.paired(entity_type, field, key[0])
-                if pair is not None:
-                    self._remove_member(pair[0], key[1], pair[1], me)
-        for link in new:
+            for holder_type, holder_id, holder_field in self._holders(entity_type, field, old, new_keys):
+                self._remove_member(holder_type, holder_id, holder_field, me)
+        for holder_type, holder_id, holder_field in self._holders(entity_type, field, new, old_keys):
+            self._add_member(holder_type, holder_id, holder_field, me, is_new)
+
+    def _holders(self, entity_type: str, field: str, links: List[Any], skipped: Any) -> Iterator[Tuple[str, int, str]]:
+        """``(type, id, paired field)`` of the records ``links`` name (but for keys in ``skipped``) in a paired field."""
+        pairs = self.engine.link_pairs
+        for link in links:
             key = link_key(link)
-            if key is None or key in old_keys:
+            if key is None or key in skipped:
                 continue
             pair = pairs.paired(entity_type, field, key[0])
             if pair is not None:
-                self._add_member(pair[0], key[1], pair[1], me, is_new)
+                yield pair[0], key[1], pair[1]
 
     def _remove_member(self, holder_type: str, holder_id: int, field: str, member: Row) -> None:
         holder = self.engine.row(holder_type, holder_id)
