@@ -14,8 +14,9 @@ class CallContext:
     engine writes into ``created_by``/``updated_by`` and event log entries;
     ``sudo_as_login`` and ``session_uuid`` are copied from the auth dict.
     The engine never checks credentials itself. ``params_from_json``: the
-    params were decoded from JSON text holding no NaN, no Infinity and no
-    key named like a stored row's tag (``"$dt"``...), so every value in them
+    params were decoded from JSON text holding no NaN, no infinite number
+    (``Infinity``, ``1e400``) and no key named like a stored row's tag
+    (``"$dt"``...), so every value in them
     is exact JSON data, which the store writes unchecked
     (``store/plain_rows.py``); the local site's RPC route sets it.
     """
