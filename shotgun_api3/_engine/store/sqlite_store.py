@@ -368,7 +368,7 @@ class SqliteStore:
         deletes = []
         plain_rows = self._plain_rows
         if schema_changed:
-            plain_rows.schema_changed()
+            plain_rows.schema_changed(schema_changed if schema_changed is not True else self.schema_source, self.row_defaults)
         for key, row in changes.items():
             if row is None:
                 deletes.append(key)
