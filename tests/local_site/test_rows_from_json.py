@@ -23,6 +23,23 @@ def _stored(running, entity_type, entity_id):
     return loads(dict(running.site.store.stored_rows(entity_type, entity_id))[entity_id])
 
 
+def _rpc(running, method, params, mark=None):
+    """The site's answer to ``method`` posted as JSON text, the value ``"MARK"`` replaced by the text ``mark``.
+
+    (The client writes only JSON it can; these bodies hold what a client writing its own may send.)
+    """
+    body = json.dumps({"method_name": method, "params": [
+        {"script_name": SCRIPT, "script_key": running.key}, params]}).encode()
+    if mark is not None:
+        body = body.replace(b'"MARK"', mark)
+    connection = http.client.HTTPConnection("127.0.0.1", running.server.port)
+    try:
+        connection.request("POST", "/api3/json", body=body, headers={"Content-Type": "application/json"})
+        return json.loads(connection.getresponse().read())
+    finally:
+        connection.close()
+
+
 def test_keys_named_like_tags_sent_over_the_wire_are_stored_as_sent(local_site, sg):
     value = {"$dt": "2024-01-02T03:04:05", "offset": 0.0, "$tuple": [1, 2], "nested": [{"$set": []}], "n": None}
     task = sg.create("Task", {"content": "x", "splits": value})
@@ -32,15 +49,9 @@ def test_keys_named_like_tags_sent_over_the_wire_are_stored_as_sent(local_site, 
 
 
 def test_a_number_too_large_for_a_float_sent_over_the_wire_is_stored_as_the_infinity_it_reads_as(local_site, sg):
-    # (JSON has no infinity: the client sends 1e400 only if told to write its own JSON, as here.)
-    body = json.dumps({"method_name": "create", "params": [
-        {"script_name": SCRIPT, "script_key": local_site.key},
-        {"type": "Task", "fields": [{"field_name": "content", "value": "x"}]}]}).encode()
-    body = body.replace(b'"value": "x"}', b'"value": "x"}, {"field_name": "splits", "value": [1e400, -1e400, 1.5]}')
-    connection = http.client.HTTPConnection("127.0.0.1", local_site.server.port)
-    connection.request("POST", "/api3/json", body=body, headers={"Content-Type": "application/json"})
-    created = json.loads(connection.getresponse().read())["results"]
-    connection.close()
+    created = _rpc(local_site, "create", {"type": "Task", "fields": [
+        {"field_name": "content", "value": "x"}, {"field_name": "splits", "value": "MARK"}]},
+        b"[1e400, -1e400, 1.5]")["results"]
     assert _stored(local_site, "Task", created["id"])["splits"] == [math.inf, -math.inf, 1.5]
 
 
@@ -78,17 +89,6 @@ def test_unchecked_writes_are_the_plain_encoding(monkeypatch):
 TAGGED = {"$tuple": [1, 2]}
 
 
-def _post_update(running, params):
-    body = json.dumps({"method_name": "update", "params": [
-        {"script_name": SCRIPT, "script_key": running.key}, params]}).encode()
-    connection = http.client.HTTPConnection("127.0.0.1", running.server.port)
-    try:
-        connection.request("POST", "/api3/json", body=body, headers={"Content-Type": "application/json"})
-        return json.loads(connection.getresponse().read())
-    finally:
-        connection.close()
-
-
 @pytest.mark.parametrize("then", ["default made plain", "field deleted"])
 def test_a_default_filled_into_rows_in_memory_stays_theirs_when_the_default_changes(local_site, sg, then):
     # schema_field_create fills the rows in memory with the new field's default (here a dict whose key
@@ -101,8 +101,8 @@ def test_a_default_filled_into_rows_in_memory_stays_theirs_when_the_default_chan
         sg.schema_field_update("Shot", name, {"default_value": "plain"})
     else:
         sg.schema_field_delete("Shot", name)
-    answer = _post_update(local_site, {"type": "Shot", "id": shot["id"],
-                                       "fields": [{"field_name": "code", "value": "SH2"}]})
+    answer = _rpc(local_site, "update", {"type": "Shot", "id": shot["id"],
+                                         "fields": [{"field_name": "code", "value": "SH2"}]})
     assert "exception" not in answer, answer
     stored = _stored(local_site, "Shot", shot["id"])
     assert (stored["code"], stored[name]) == ("SH2", TAGGED)
@@ -115,14 +115,9 @@ def test_a_default_filled_into_rows_in_memory_stays_theirs_when_the_default_chan
 
 def test_a_key_named_like_a_tag_escaped_in_the_body_is_stored_as_sent(local_site, sg):
     task = sg.create("Task", {"content": "x"})
-    body = json.dumps({"method_name": "update", "params": [
-        {"script_name": SCRIPT, "script_key": local_site.key},
-        {"type": "Task", "id": task["id"], "fields": [{"field_name": "splits", "value": "MARK"}]}]}).encode()
-    body = body.replace(b'"MARK"', b'{"\\u0024dt": "2024-01-02T03:04:05", "offset": 0.0, "t": {"\\u0024tuple": [1]}}')
-    connection = http.client.HTTPConnection("127.0.0.1", local_site.server.port)
-    connection.request("POST", "/api3/json", body=body, headers={"Content-Type": "application/json"})
-    answer = json.loads(connection.getresponse().read())
-    connection.close()
+    answer = _rpc(local_site, "update", {"type": "Task", "id": task["id"], "fields": [
+        {"field_name": "splits", "value": "MARK"}]},
+        b'{"\\u0024dt": "2024-01-02T03:04:05", "offset": 0.0, "t": {"\\u0024tuple": [1]}}')
     assert "exception" not in answer, answer
     assert _stored(local_site, "Task", task["id"])["splits"] == {
         "$dt": "2024-01-02T03:04:05", "offset": 0.0, "t": {"$tuple": [1]}}
