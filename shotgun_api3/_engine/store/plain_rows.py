@@ -88,19 +88,17 @@ class PlainRows:
                     self._types.add(entity_type)
         return entity_type in self._types
 
-    def schema_changed(self, schema: Any = None, row_defaults: Optional[Callable[[str, dict], None]] = None) -> None:
+    def schema_changed(self, schema: Optional[Mapping[str, Any]] = None,
+                       row_defaults: Optional[Callable[[str, dict], None]] = None) -> None:
         """Defaults may have changed: each type's are looked at again, those of every type of ``schema`` now.
 
-        ``schema`` is the new schema dicts, or a function that returns them.
-        Now, because ``schema_field_create`` has just filled the rows in
+        ``schema`` is the new schema dicts. Now, because ``schema_field_create`` has just filled the rows in
         memory with the new field's default, outside its undo record: a later
         change of that default, or the field's deletion, must not hide that
         those rows hold it.
         """
         self._types_checked.clear()
-        if callable(schema):
-            schema = schema()
-        for entity_type in (schema or {}).get("schema", ()):
+        for entity_type in (schema if isinstance(schema, dict) else {}).get("schema", ()):
             self._has_unplain_defaults(entity_type, row_defaults)
 
     def read(self, entity_type: str, ids: Iterable[Any]) -> None:

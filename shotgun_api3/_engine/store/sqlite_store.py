@@ -367,8 +367,10 @@ class SqliteStore:
         rows = []
         deletes = []
         plain_rows = self._plain_rows
-        if schema_changed:
-            plain_rows.schema_changed(schema_changed if schema_changed is not True else self.schema_source, self.row_defaults)
+        # (Read once: the check of the defaults and the write both take the new schema.)
+        schema = self.schema_source() if schema_changed is True and self.schema_source is not None else schema_changed
+        if schema:
+            plain_rows.schema_changed(schema, self.row_defaults)
         for key, row in changes.items():
             if row is None:
                 deletes.append(key)
@@ -377,10 +379,7 @@ class SqliteStore:
                 rows.append(row)
         texts, not_plain = plain_rows.texts(keys, rows, written_fields, self.row_defaults, values_from_json)
         upserts = [(entity_type, entity_id, text) for (entity_type, entity_id), text in zip(keys, texts)]
-        if isinstance(schema_changed, dict):
-            schema_rows = [("schema", json.dumps(schema_changed))]
-        else:
-            schema_rows = self._schema_rows() if schema_changed else ()
+        schema_rows = [("schema", json.dumps(schema))] if isinstance(schema, dict) else ()
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
@@ -473,11 +472,6 @@ class SqliteStore:
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
-
-    def _schema_rows(self):
-        if self.schema_source is None:
-            return ()
-        return [("schema", json.dumps(self.schema_source()))]
 
     def read_state(self) -> dict:
         """All site state entries (accounts, sessions, secret), key -> value."""
